@@ -1,0 +1,65 @@
+# Connector Hub. `make run` serves the app; `make test` runs every check CI runs.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Builds outlive a clone: reuse one target directory across checkouts.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/connector-hub/target
+# wasm-opt (npm binaryen) and cargo-installed tools.
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export TEST_DATABASE_URL ?= postgres://$(shell id -un)@localhost/connector_hub_test?host=/var/run/postgresql
+
+SERVER := $(CARGO_TARGET_DIR)/release/server
+
+.PHONY: help run build test bootstrap bootstrap-test fmt-check clippy clippy-server clippy-wasm \
+        rust-tests wasm-tree e2e seed-connectors test-db
+
+help:
+	@echo "make run              build and serve http://127.0.0.1:3000 (SQLite under data/)"
+	@echo "make test             fmt, clippy, Rust tests on SQLite and PostgreSQL, WASM tree check, Playwright"
+	@echo "make seed-connectors  validate seeds/connectors/*.json and upsert them (idempotent)"
+	@echo "make e2e              Playwright against a release build"
+
+bootstrap:
+	@scripts/bootstrap.sh run
+
+bootstrap-test:
+	@scripts/bootstrap.sh test
+
+# Release build of the server and the WASM bundle (target/site).
+build: bootstrap
+	cargo leptos build --release
+
+run: build
+	$(SERVER) serve
+
+seed-connectors: build
+	$(SERVER) seed
+
+test: bootstrap-test fmt-check clippy rust-tests wasm-tree e2e
+	@echo "make test: all checks passed"
+
+fmt-check:
+	cargo fmt --all -- --check
+
+clippy: clippy-server clippy-wasm
+
+clippy-server:
+	cargo clippy --all-targets -- -D warnings
+
+clippy-wasm:
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+# A fresh PostgreSQL test database each run, so test schemas never pile up.
+test-db: bootstrap-test
+	@dropdb -h /var/run/postgresql --if-exists connector_hub_test
+	@createdb -h /var/run/postgresql connector_hub_test
+
+rust-tests: test-db
+	cargo test --workspace
+
+wasm-tree:
+	scripts/check-wasm-tree.sh
+
+e2e: build bootstrap-test
+	cd end2end && npx playwright test

@@ -1,0 +1,5 @@
+//! Reusable view pieces.
+
+pub mod connector_icon;
+pub mod layout;
+pub mod suspense;

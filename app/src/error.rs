@@ -1,0 +1,142 @@
+//! The one error type shared by services, server functions and the REST API.
+//!
+//! Every variant knows its HTTP status and its stable `code`, so the REST layer and the
+//! UI describe a failure the same way. Messages are written for people and never carry
+//! secrets or backend internals.
+
+use std::collections::BTreeMap;
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// Field errors keyed by the path of the offending input (e.g. `category` or `config.base_url`).
+pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+pub enum AppError {
+    /// The request is malformed or fails validation; `fields` says where.
+    #[error("{message}")]
+    InvalidInput {
+        message: String,
+        fields: FieldErrors,
+    },
+    #[error("sign in to continue")]
+    Unauthorized,
+    #[error("you do not have permission to do this")]
+    Forbidden,
+    /// Something that does not exist, or that the caller may not know exists.
+    #[error("{0}")]
+    NotFound(String),
+    /// A name already taken or a transition that is not allowed.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the request body is too large")]
+    PayloadTooLarge,
+    /// A dependency (the database) cannot be reached right now; retrying may help.
+    #[error("the service is temporarily unavailable; please retry")]
+    Unavailable,
+    /// A fault on our side. The detail went to the server log, not to the caller.
+    #[error("an internal error occurred")]
+    Internal,
+    /// The server function call itself failed (network, encoding) before reaching a service.
+    #[error("could not reach the server: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// An `InvalidInput` error for one field.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut fields = FieldErrors::new();
+        fields.insert(field.to_owned(), vec![message.clone()]);
+        AppError::InvalidInput { message, fields }
+    }
+
+    /// The stable machine-readable code of the JSON error shape.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::InvalidInput { .. } => "invalid_input",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound(_) => "not_found",
+            AppError::Conflict(_) => "conflict",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::Unavailable => "unavailable",
+            AppError::Internal => "internal",
+            AppError::Transport(_) => "transport",
+        }
+    }
+
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::InvalidInput { .. } => 400,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound(_) => 404,
+            AppError::Conflict(_) => 409,
+            AppError::PayloadTooLarge => 413,
+            AppError::Unavailable => 503,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
+    /// Field errors, empty for errors that are not about particular inputs.
+    pub fn fields(&self) -> FieldErrors {
+        match self {
+            AppError::InvalidInput { fields, .. } => fields.clone(),
+            _ => FieldErrors::new(),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_field_names_the_field() {
+        let error = AppError::invalid_field("category", "unknown category");
+        assert_eq!(error.status_code(), 400);
+        assert_eq!(error.code(), "invalid_input");
+        assert_eq!(
+            error.fields()["category"],
+            vec!["unknown category".to_owned()]
+        );
+    }
+
+    /// Server functions send errors to the browser as JSON: every variant must survive.
+    #[test]
+    fn every_variant_round_trips_through_json() {
+        let all = [
+            AppError::invalid_field("name", "too long"),
+            AppError::Unauthorized,
+            AppError::Forbidden,
+            AppError::NotFound("no such type".into()),
+            AppError::Conflict("name taken".into()),
+            AppError::PayloadTooLarge,
+            AppError::Unavailable,
+            AppError::Internal,
+            AppError::Transport("offline".into()),
+        ];
+        for error in all {
+            let json = serde_json::to_string(&error).unwrap_or_else(|e| panic!("{error:?}: {e}"));
+            assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), error);
+        }
+    }
+
+    #[test]
+    fn server_failures_never_leak_details() {
+        assert_eq!(AppError::Internal.to_string(), "an internal error occurred");
+        assert_eq!(AppError::Unavailable.status_code(), 503);
+    }
+}

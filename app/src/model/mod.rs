@@ -1,0 +1,5 @@
+//! Data transfer types shared by the server, the REST API and the browser.
+
+pub mod catalog;
+
+pub use catalog::{AuthType, CatalogCard, CatalogFilter, Category, ConnectorType, OAuthSettings};

@@ -1,0 +1,198 @@
+//! Typed configuration from the environment (and a `.env` file), printed at startup with
+//! every secret redacted.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use leptos::config::{Env, LeptosOptions};
+use secrecy::SecretString;
+
+/// The cargo-leptos project name; names the `/pkg/<name>.{js,wasm,css}` bundle files.
+pub const SITE_NAME: &str = "connector-hub";
+
+#[derive(Clone, clap::Args)]
+pub struct Config {
+    /// `sqlite://path/to/file.db` (embedded default) or `postgres://…`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/connectors.db"
+    )]
+    pub database_url: String,
+
+    /// Base64 master key(s) for the credential vault: `key` or `id:key,id:key` (first encrypts).
+    #[arg(long, env = "CONNECTORS_MASTER_KEY", hide_env_values = true, value_parser = parse_secret)]
+    pub master_key: Option<SecretString>,
+
+    /// The URL users reach this server at; OAuth callback URLs are built from it.
+    #[arg(
+        long,
+        env = "CONNECTORS_PUBLIC_URL",
+        default_value = "http://127.0.0.1:3000"
+    )]
+    pub public_url: url::Url,
+
+    /// Address to listen on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    pub site_addr: SocketAddr,
+
+    /// Where cargo-leptos wrote the site (`pkg/` with the WASM bundle and CSS).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+
+    /// Connector type definitions seeded into the catalog at startup.
+    #[arg(long, env = "CONNECTORS_SEEDS_DIR", default_value = "seeds/connectors")]
+    pub seeds_dir: PathBuf,
+
+    /// Seconds between scheduled health checks of active connectors.
+    #[arg(
+        long,
+        env = "CONNECTORS_HEALTH_CHECK_INTERVAL_SECS",
+        default_value_t = 300
+    )]
+    pub health_check_interval_secs: u64,
+
+    /// Let connection tests reach private and loopback addresses (tests and local setups).
+    #[arg(long, env = "CONNECTORS_ALLOW_PRIVATE_TARGETS")]
+    pub allow_private_targets: bool,
+
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "CONNECTORS_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Log output: `text` for people, `json` for log collectors.
+    #[arg(long, env = "CONNECTORS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+fn parse_secret(value: &str) -> Result<SecretString, String> {
+    Ok(SecretString::from(value.to_owned()))
+}
+
+impl Config {
+    /// Leptos' options, built from this config rather than from cargo-leptos' environment,
+    /// so a server started by a test or by hand serves the same site.
+    pub fn leptos_options(&self) -> LeptosOptions {
+        LeptosOptions::builder()
+            .output_name(SITE_NAME)
+            .site_root(self.site_root.as_str())
+            .site_pkg_dir("pkg")
+            .site_addr(self.site_addr)
+            .env(Env::PROD)
+            .build()
+    }
+
+    /// Whether cookies must be `Secure`: the public URL is https.
+    pub fn serves_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+/// Prints every setting, one per line, with secrets and URL passwords replaced.
+impl fmt::Display for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let master_key = if self.master_key.is_some() {
+            "[set, redacted]"
+        } else {
+            "[not set]"
+        };
+        writeln!(
+            f,
+            "DATABASE_URL={}",
+            redact_url_password(&self.database_url)
+        )?;
+        writeln!(f, "CONNECTORS_MASTER_KEY={master_key}")?;
+        writeln!(f, "CONNECTORS_PUBLIC_URL={}", self.public_url)?;
+        writeln!(f, "LEPTOS_SITE_ADDR={}", self.site_addr)?;
+        writeln!(f, "LEPTOS_SITE_ROOT={}", self.site_root)?;
+        writeln!(f, "CONNECTORS_SEEDS_DIR={}", self.seeds_dir.display())?;
+        writeln!(
+            f,
+            "CONNECTORS_HEALTH_CHECK_INTERVAL_SECS={}",
+            self.health_check_interval_secs
+        )?;
+        writeln!(
+            f,
+            "CONNECTORS_ALLOW_PRIVATE_TARGETS={}",
+            self.allow_private_targets
+        )?;
+        writeln!(f, "CONNECTORS_MAX_BODY_BYTES={}", self.max_body_bytes)?;
+        write!(f, "CONNECTORS_LOG_FORMAT={:?}", self.log_format)
+    }
+}
+
+/// Debug output is the redacted listing too, so `{:?}` in a log line cannot leak.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// The URL with any password replaced, for logs. Unparseable input is hidden entirely,
+/// since it might be a secret pasted into the wrong variable.
+pub fn redact_url_password(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut parsed) => {
+            if parsed.password().is_some() && parsed.set_password(Some("REDACTED")).is_err() {
+                return "[unparseable URL, redacted]".to_owned();
+            }
+            parsed.to_string()
+        }
+        Err(_) => "[unparseable URL, redacted]".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: Config,
+    }
+
+    #[test]
+    fn passwords_in_database_urls_are_redacted() {
+        let shown = redact_url_password("postgres://app:hunter2@db.example/hub");
+        assert_eq!(shown, "postgres://app:REDACTED@db.example/hub");
+        assert_eq!(
+            redact_url_password("sqlite://data/connectors.db"),
+            "sqlite://data/connectors.db"
+        );
+        assert!(!redact_url_password("not a url hunter2").contains("hunter2"));
+    }
+
+    #[test]
+    fn display_never_shows_the_master_key() {
+        let cli = Cli::parse_from([
+            "server",
+            "--master-key",
+            "c2VjcmV0LWtleS1tYXRlcmlhbA==",
+            "--database-url",
+            "postgres://u:pw-in-url@localhost/db",
+        ]);
+        let config = cli.config;
+        assert_eq!(
+            config.master_key.as_ref().map(|k| k.expose_secret().len()),
+            Some(28)
+        );
+        let printed = format!("{config}\n{config:?}");
+        assert!(
+            !printed.contains("c2VjcmV0LWtleS1tYXRlcmlhbA=="),
+            "{printed}"
+        );
+        assert!(!printed.contains("pw-in-url"), "{printed}");
+        assert!(format!("{config}").contains("CONNECTORS_MASTER_KEY=[set, redacted]"));
+    }
+}

@@ -1,0 +1,67 @@
+//! `GET /api/catalog` and `GET /api/catalog/{key}`.
+
+use app::model::{CatalogFilter, ConnectorType};
+use app::ports::Ports;
+use axum::Json;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::error::{ApiError, ErrorBody};
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CatalogQuery {
+    /// Free text; every word must occur in the name, key, description, category or
+    /// authentication label (case-insensitive).
+    pub q: Option<String>,
+    /// A category slug, e.g. `social`, `payments`.
+    pub category: Option<String>,
+}
+
+/// `Query` whose rejection is our JSON error.
+#[derive(FromRequestParts)]
+#[from_request(via(Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// `Path` whose rejection is our JSON error.
+#[derive(FromRequestParts)]
+#[from_request(via(Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// List connector types, optionally filtered.
+#[utoipa::path(
+    get,
+    path = "/api/catalog",
+    tag = "catalog",
+    params(CatalogQuery),
+    responses(
+        (status = 200, description = "Matching connector types, ordered by name", body = [ConnectorType]),
+        (status = 400, description = "Unknown category", body = ErrorBody),
+    )
+)]
+pub async fn list(
+    State(ports): State<Ports>,
+    ApiQuery(query): ApiQuery<CatalogQuery>,
+) -> Result<Json<Vec<ConnectorType>>, ApiError> {
+    let filter = CatalogFilter::from_query(query.q.as_deref(), query.category.as_deref())?;
+    Ok(Json(ports.catalog.list(&filter).await?))
+}
+
+/// One connector type by key.
+#[utoipa::path(
+    get,
+    path = "/api/catalog/{key}",
+    tag = "catalog",
+    params(("key" = String, Path, description = "The type's key, e.g. `wordpress`")),
+    responses(
+        (status = 200, description = "The connector type", body = ConnectorType),
+        (status = 404, description = "No type has this key", body = ErrorBody),
+    )
+)]
+pub async fn get(
+    State(ports): State<Ports>,
+    ApiPath(key): ApiPath<String>,
+) -> Result<Json<ConnectorType>, ApiError> {
+    Ok(Json(ports.catalog.get(&key).await?))
+}

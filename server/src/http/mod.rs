@@ -1,0 +1,63 @@
+//! The HTTP surface: the REST API under `/api`, `/healthz`, and the Leptos app (pages and
+//! server functions) for everything else.
+
+mod catalog;
+pub mod error;
+mod health;
+mod openapi;
+
+use axum::Router;
+use axum::routing::get;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::state::AppState;
+
+pub use openapi::ApiDoc;
+
+/// The whole application router.
+pub fn build_router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/catalog", get(catalog::list))
+        .route("/catalog/{key}", get(catalog::get))
+        .route("/openapi.json", get(openapi::document))
+        .fallback(error::api_not_found);
+
+    let routes = generate_route_list(app::App);
+    let ports = state.ports.clone();
+    let leptos_options = state.leptos_options.clone();
+    let max_body = state.config.max_body_bytes;
+
+    Router::new()
+        .nest("/api", api)
+        .route("/healthz", get(health::healthz))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(ports.clone()),
+            move || app::shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
+        .layer(RequestBodyLimitLayer::new(max_body))
+        // Outside the body limit, so its 413 gets the JSON error shape too.
+        .layer(axum::middleware::from_fn(error::api_errors_as_json))
+        .layer(CompressionLayer::new())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// The log span of a request: method and path only. Query strings and headers are left
+/// out because they can carry secrets (OAuth codes, tokens, cookies).
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+}

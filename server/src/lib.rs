@@ -1,0 +1,91 @@
+//! Connector Hub's server: configuration, storage, the services behind the app's ports,
+//! and the HTTP surface (REST API, server functions, server-rendered pages).
+
+pub mod config;
+pub mod http;
+pub mod seed;
+pub mod service;
+pub mod state;
+pub mod store;
+pub mod telemetry;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+
+pub use http::build_router;
+pub use state::AppState;
+
+use crate::config::Config;
+use crate::store::Store;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot open the database: {0}")]
+    Store(#[from] store::StoreError),
+    #[error("cannot seed the catalog: {0}")]
+    Seed(#[from] seed::SeedError),
+}
+
+/// Opens the database (applying migrations) and, when `seed` is set, seeds the catalog
+/// from the configured directory. Seed files are checked before the database is touched.
+pub async fn prepare_store(config: &Config, seed: bool) -> Result<Arc<dyn Store>, StartupError> {
+    let entries = if seed {
+        Some(seed::load_dir(&config.seeds_dir)?)
+    } else {
+        None
+    };
+    let store = store::connect(&config.database_url).await?;
+    if let Some(entries) = entries {
+        let report = store.seed_catalog(&entries).await?;
+        tracing::info!(
+            inserted = report.inserted.len(),
+            updated = report.updated.len(),
+            unchanged = report.unchanged.len(),
+            "catalog seeded"
+        );
+    }
+    Ok(store)
+}
+
+/// Serves the application on `listener` until `shutdown` resolves, then lets in-flight
+/// requests finish. Tests call this with a listener on port 0.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, build_router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,247 @@
+//! The REST API, pages and server functions over a real socket.
+#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
+
+mod support;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use support::TestServer;
+
+async fn get_json(server: &TestServer, path: &str) -> (StatusCode, Value) {
+    let response = reqwest::get(server.url(path)).await.expect("request");
+    let status = response.status();
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/json"),
+        "{path}: {content_type}"
+    );
+    (status, response.json().await.expect("json body"))
+}
+
+fn assert_error_shape(body: &Value, code: &str) {
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    assert!(body["error"]["fields"].is_object(), "{body}");
+}
+
+#[tokio::test]
+async fn catalog_lists_every_seeded_type_with_its_schemas() {
+    let server = TestServer::start().await;
+    let (status, body) = get_json(&server, "/api/catalog").await;
+    assert_eq!(status, StatusCode::OK);
+    let types = body.as_array().unwrap();
+    assert_eq!(types.len(), support::seed_entries().len());
+    for entry in types {
+        assert!(
+            entry["config_schema"]["properties"].is_object(),
+            "{}",
+            entry["key"]
+        );
+        assert!(entry["auth_type"].is_string());
+        assert!(entry["capabilities"].is_object());
+    }
+}
+
+#[tokio::test]
+async fn catalog_filters_by_category_and_text() {
+    let server = TestServer::start().await;
+    let (_, payments) = get_json(&server, "/api/catalog?category=payments").await;
+    let keys: Vec<&str> = payments
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, vec!["stripe"]);
+
+    let (_, found) = get_json(&server, "/api/catalog?q=WORDPRESS").await;
+    assert_eq!(found[0]["key"], "wordpress");
+    assert_eq!(found.as_array().unwrap().len(), 1);
+
+    let (_, both) = get_json(&server, "/api/catalog?q=&category=").await;
+    assert_eq!(
+        both.as_array().unwrap().len(),
+        support::seed_entries().len()
+    );
+
+    let (_, none) = get_json(&server, "/api/catalog?q=zzzz-no-such-thing").await;
+    assert_eq!(none, serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn unknown_category_is_a_400_naming_the_field() {
+    let server = TestServer::start().await;
+    let (status, body) = get_json(&server, "/api/catalog?category=weather").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error_shape(&body, "invalid_input");
+    assert!(
+        body["error"]["fields"]["category"][0]
+            .as_str()
+            .unwrap()
+            .contains("weather")
+    );
+}
+
+#[tokio::test]
+async fn one_type_by_key_or_a_json_404() {
+    let server = TestServer::start().await;
+    let (status, body) = get_json(&server, "/api/catalog/wordpress").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["name"], "WordPress");
+    assert_eq!(body["auth_type"], "basic");
+
+    let (status, body) = get_json(&server, "/api/catalog/no-such-type").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_error_shape(&body, "not_found");
+
+    let (status, body) = get_json(&server, "/api/no/such/endpoint").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_error_shape(&body, "not_found");
+}
+
+#[tokio::test]
+async fn errors_from_middleware_have_the_json_shape() {
+    let server = TestServer::start().await;
+    let client = reqwest::Client::new();
+    let too_big = client
+        .post(server.url("/api/catalog"))
+        .body(vec![b'x'; 2 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_big.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_error_shape(&too_big.json().await.unwrap(), "payload_too_large");
+
+    let wrong_method = client
+        .delete(server.url("/api/catalog"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_method.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_error_shape(&wrong_method.json().await.unwrap(), "invalid_input");
+}
+
+#[tokio::test]
+async fn openapi_document_describes_the_catalog_endpoints() {
+    let server = TestServer::start().await;
+    let (status, doc) = get_json(&server, "/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/api/catalog",
+        "/api/catalog/{key}",
+        "/api/openapi.json",
+        "/healthz",
+    ] {
+        assert!(
+            doc["paths"][path]["get"].is_object(),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+    assert!(doc["components"]["schemas"]["ConnectorType"].is_object());
+    assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+}
+
+#[tokio::test]
+async fn healthz_reports_ok() {
+    let server = TestServer::start().await;
+    let (status, body) = get_json(&server, "/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "ok");
+}
+
+#[tokio::test]
+async fn responses_are_compressed_when_asked() {
+    let server = TestServer::start().await;
+    let client = reqwest::Client::new();
+    for encoding in ["gzip", "br"] {
+        let response = client
+            .get(server.url("/api/catalog"))
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["content-encoding"], encoding);
+    }
+}
+
+#[tokio::test]
+async fn catalog_page_is_server_rendered_and_filtered_by_query() {
+    let server = TestServer::start().await;
+    let page = reqwest::get(server.url("/catalog")).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    // Complete without scripts: no loading placeholder, no streamed <template> chunks
+    // that only JavaScript would move into place.
+    assert!(
+        !html.contains("Loading the catalog"),
+        "the page was streamed out of order"
+    );
+    assert!(
+        !html.contains("<template"),
+        "the page was streamed out of order"
+    );
+    for entry in support::seed_entries() {
+        assert!(
+            html.contains(&format!("data-key=\"{}\"", entry.key)),
+            "card {} missing",
+            entry.key
+        );
+    }
+
+    let html = reqwest::get(server.url("/catalog?q=stripe"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("data-key=\"stripe\""));
+    assert!(!html.contains("data-key=\"wordpress\""));
+
+    let html = reqwest::get(server.url("/catalog?category=messaging"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("data-key=\"slack\"") && html.contains("data-key=\"discord\""));
+    assert!(!html.contains("data-key=\"stripe\""));
+}
+
+#[tokio::test]
+async fn unknown_pages_answer_404() {
+    let server = TestServer::start().await;
+    let response = reqwest::get(server.url("/no-such-page")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(response.text().await.unwrap().contains("Page not found"));
+}
+
+#[tokio::test]
+async fn the_catalog_server_function_returns_cards() {
+    let server = TestServer::start().await;
+    let response = reqwest::Client::new()
+        .post(server.url("/sfn/catalog_cards"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let cards: Value = response.json().await.unwrap();
+    assert_eq!(
+        cards.as_array().unwrap().len(),
+        support::seed_entries().len()
+    );
+    assert!(
+        cards[0].get("config_schema").is_none(),
+        "cards carry no schemas"
+    );
+}
