@@ -56,7 +56,7 @@ test-db: bootstrap-test
 	@createdb -h /var/run/postgresql connector_hub_test
 
 rust-tests: test-db
-	cargo test --workspace
+	cargo test
 
 wasm-tree:
 	scripts/check-wasm-tree.sh
