@@ -57,7 +57,6 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("{error}");
-            eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }
