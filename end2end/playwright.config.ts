@@ -1,9 +1,12 @@
 import { defineConfig } from '@playwright/test';
 
-// The release server is started here (not by cargo-leptos) on its own port with a fresh
-// SQLite database, so a failing test reports cleanly and `make run` can stay up meanwhile.
+// Release servers are started here (not by cargo-leptos), each on its own port with a
+// fresh SQLite database, so a failing test reports cleanly and `make run` can stay up:
+// one provisioned with accounts, one fresh for the first-run setup flow.
 const port = Number(process.env.E2E_PORT ?? 3100);
+const freshPort = port + 1;
 const baseURL = `http://127.0.0.1:${port}`;
+const freshURL = `http://127.0.0.1:${freshPort}`;
 
 export default defineConfig({
   testDir: './tests',
@@ -31,15 +34,30 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'hydrated', testIgnore: /\.nojs\.spec\.ts$/, use: { javaScriptEnabled: true } },
+    {
+      name: 'hydrated',
+      testIgnore: [/\.nojs\.spec\.ts$/, /first-run\.spec\.ts$/],
+      use: { javaScriptEnabled: true },
+    },
     { name: 'no-javascript', testMatch: /\.nojs\.spec\.ts$/, use: { javaScriptEnabled: false } },
+    { name: 'first-run', testMatch: /first-run\.spec\.ts$/, use: { javaScriptEnabled: true, baseURL: freshURL } },
   ],
-  webServer: {
-    command: `bash ../scripts/e2e-server.sh ${port}`,
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `bash ../scripts/e2e-server.sh ${port} provisioned`,
+      url: `${baseURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: `bash ../scripts/e2e-server.sh ${freshPort} fresh`,
+      url: `${freshURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
 });

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Starts the release server for Playwright on port $1 with a fresh SQLite database.
+#   $2 = provisioned (default): tenant "Acme" with an owner and a viewer, made with the
+#        admin CLI (passwords in end2end/fixtures/accounts.ts)
+#   $2 = fresh: no users, so the first-run setup page is live
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$HOME/.cache/connector-hub/target}"
+server="$target/release/server"
 data="$(mktemp -d)"
 trap 'rm -rf "$data"' EXIT
 cd "$root"
@@ -12,7 +16,12 @@ export LEPTOS_SITE_ROOT="$root/target/site"
 export CONNECTORS_SEEDS_DIR="$root/seeds/connectors"
 export CONNECTORS_PUBLIC_URL="http://$LEPTOS_SITE_ADDR"
 export RUST_LOG="${RUST_LOG:-warn}"
-"$target/release/server" serve &
-server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data"' EXIT INT TERM
-wait "$server"
+if [ "${2:-provisioned}" = provisioned ]; then
+  "$server" tenant add --name Acme >/dev/null
+  echo "owner password 1" | "$server" user add --email owner@acme.test --name "Olivia Owner" --tenant Acme --role owner >/dev/null
+  echo "viewer password 1" | "$server" user add --email viewer@acme.test --name "Victor Viewer" --tenant Acme --role viewer >/dev/null
+fi
+"$server" serve &
+pid=$!
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$data"' EXIT INT TERM
+wait "$pid"

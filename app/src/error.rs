@@ -34,6 +34,9 @@ pub enum AppError {
     Conflict(String),
     #[error("the request body is too large")]
     PayloadTooLarge,
+    /// Refused for a while, e.g. after repeated failed sign-ins.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// A dependency (the database) cannot be reached right now; retrying may help.
     #[error("the service is temporarily unavailable; please retry")]
     Unavailable,
@@ -63,6 +66,7 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",
             AppError::PayloadTooLarge => "payload_too_large",
+            AppError::TooManyRequests(_) => "too_many_requests",
             AppError::Unavailable => "unavailable",
             AppError::Internal => "internal",
             AppError::Transport(_) => "transport",
@@ -77,6 +81,7 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
             AppError::PayloadTooLarge => 413,
+            AppError::TooManyRequests(_) => 429,
             AppError::Unavailable => 503,
             AppError::Internal | AppError::Transport(_) => 500,
         }
@@ -124,6 +129,7 @@ mod tests {
             AppError::NotFound("no such type".into()),
             AppError::Conflict("name taken".into()),
             AppError::PayloadTooLarge,
+            AppError::TooManyRequests("wait".into()),
             AppError::Unavailable,
             AppError::Internal,
             AppError::Transport("offline".into()),

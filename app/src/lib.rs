@@ -14,8 +14,9 @@ use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, StaticSegment};
 
+use crate::components::auth_epoch::AuthEpoch;
 use crate::components::layout::SiteHeader;
-use crate::pages::{CatalogPage, HomePage, NotFoundPage};
+use crate::pages::{CatalogPage, HomePage, LoginPage, NotFoundPage, SettingsPage, SetupPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -41,6 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    AuthEpoch::provide();
     // Effects run only in the browser, after hydration: tests wait for this marker
     // instead of racing the WASM bundle.
     let hydrated = RwSignal::new(false);
@@ -54,10 +56,13 @@ pub fn App() -> impl IntoView {
                 <SiteHeader />
                 <main id="main" tabindex="-1">
                     <Routes fallback=NotFoundPage>
-                        <Route path=StaticSegment("") view=HomePage />
-                        // Pages with data render completely on the server (`Async`), so
-                        // they work before, and without, the WASM bundle.
+                        // Every page renders completely on the server (`Async`): the header
+                        // and page data are in the first HTML, before (or without) the WASM.
+                        <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                         <Route path=StaticSegment("catalog") view=CatalogPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("settings") view=SettingsPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("setup") view=SetupPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
             </Router>

@@ -1,27 +1,88 @@
 //! Ports: the traits server functions call. The `server` crate implements them and hands
 //! them to Leptos as context, so this crate never depends on storage or crypto crates.
 
+use std::fmt;
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use leptos::prelude::use_context;
+use uuid::Uuid;
 
 use crate::error::AppError;
+use crate::model::identity::{
+    ApiTokenInfo, CreatedApiToken, LoginInput, Member, NewMemberInput, Principal, Role, SetupInput,
+    Viewer,
+};
 use crate::model::{CatalogFilter, ConnectorType};
 
-/// Read access to the connector-type catalog.
+/// Read access to the connector-type catalog, for any signed-in user.
 #[async_trait]
 pub trait CatalogPort: Send + Sync {
     /// Types matching `filter`, ordered by name.
-    async fn list(&self, filter: &CatalogFilter) -> Result<Vec<ConnectorType>, AppError>;
+    async fn list(
+        &self,
+        who: &Principal,
+        filter: &CatalogFilter,
+    ) -> Result<Vec<ConnectorType>, AppError>;
     /// One type by key; `NotFound` when there is none.
-    async fn get(&self, key: &str) -> Result<ConnectorType, AppError>;
+    async fn get(&self, who: &Principal, key: &str) -> Result<ConnectorType, AppError>;
+}
+
+/// A session just opened: the `Set-Cookie` header value that carries it to the browser.
+/// Not serialisable and not printable: it holds the session secret.
+pub struct IssuedSession {
+    pub set_cookie: String,
+}
+
+impl fmt::Debug for IssuedSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("IssuedSession([redacted])")
+    }
+}
+
+/// Accounts, sessions, members and API tokens.
+#[async_trait]
+pub trait IdentityPort: Send + Sync {
+    /// True until the first owner exists.
+    async fn setup_required(&self) -> Result<bool, AppError>;
+    /// Creates the first tenant and its owner and signs them in; `NotFound` once done.
+    async fn setup(&self, input: SetupInput) -> Result<IssuedSession, AppError>;
+    /// Signs in; refused for a while after repeated failures for the email or address.
+    async fn login(
+        &self,
+        input: LoginInput,
+        client: Option<IpAddr>,
+    ) -> Result<IssuedSession, AppError>;
+    /// Ends the caller's session (API tokens are revoked instead); returns the
+    /// `Set-Cookie` value that clears the cookie.
+    async fn logout(&self, who: &Principal) -> Result<String, AppError>;
+    async fn viewer(&self, who: &Principal) -> Result<Viewer, AppError>;
+    /// Makes another of the user's tenants the active one for this session.
+    async fn switch_tenant(&self, who: &Principal, tenant_id: Uuid) -> Result<(), AppError>;
+    async fn members(&self, who: &Principal) -> Result<Vec<Member>, AppError>;
+    /// Owners and admins create accounts for new members ("invite by creating a user").
+    async fn add_member(&self, who: &Principal, input: NewMemberInput) -> Result<Member, AppError>;
+    async fn set_member_role(
+        &self,
+        who: &Principal,
+        user_id: Uuid,
+        role: Role,
+    ) -> Result<(), AppError>;
+    async fn api_tokens(&self, who: &Principal) -> Result<Vec<ApiTokenInfo>, AppError>;
+    async fn create_api_token(
+        &self,
+        who: &Principal,
+        name: String,
+    ) -> Result<CreatedApiToken, AppError>;
+    async fn revoke_api_token(&self, who: &Principal, id: Uuid) -> Result<(), AppError>;
 }
 
 /// Every port, bundled so one context value gives a server function all it may call.
 #[derive(Clone)]
 pub struct Ports {
     pub catalog: Arc<dyn CatalogPort>,
+    pub identity: Arc<dyn IdentityPort>,
 }
 
 /// The ports of the current request. Missing ports are a wiring bug, reported as internal.
@@ -30,4 +91,22 @@ pub fn use_ports() -> Result<Ports, AppError> {
         leptos::logging::error!("Ports were not provided as Leptos context");
         AppError::Internal
     })
+}
+
+/// The signed-in principal of the current request, resolved by the server's
+/// authentication middleware; `Unauthorized` when there is none.
+pub fn use_principal() -> Result<Principal, AppError> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Principal>().cloned())
+        .ok_or(AppError::Unauthorized)
+}
+
+/// The peer address of a request, set as a request extension by the server.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAddr(pub IpAddr);
+
+/// The client's address, when the server knows it.
+pub fn use_client_ip() -> Option<IpAddr> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientAddr>().map(|addr| addr.0))
 }

@@ -1,4 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
+import { hydrated } from '../fixtures/accounts';
 import { expect, test } from '../fixtures/catalog';
 
 for (const [name, query] of [
@@ -13,9 +14,10 @@ for (const [name, query] of [
   });
 }
 
-test('axe finds no violations on the installed page', async ({ page }) => {
+test('axe finds no violations on the installed page', async ({ catalog, page }) => {
   await page.goto('/');
-  await expect(page.locator('.app[data-hydrated="true"]')).toBeAttached();
+  await hydrated(page);
+  await expect(catalog.page.getByRole('heading', { name: 'Installed connectors' })).toBeVisible();
   const results = await new AxeBuilder({ page }).analyze();
   expect(results.violations).toEqual([]);
 });

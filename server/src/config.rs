@@ -57,6 +57,14 @@ pub struct Config {
     #[arg(long, env = "CONNECTORS_ALLOW_PRIVATE_TARGETS")]
     pub allow_private_targets: bool,
 
+    /// Minutes without a request after which a session ends.
+    #[arg(long, env = "CONNECTORS_SESSION_IDLE_MINUTES", default_value_t = 12 * 60)]
+    pub session_idle_minutes: u64,
+
+    /// Hours after sign-in after which a session ends, however active.
+    #[arg(long, env = "CONNECTORS_SESSION_MAX_HOURS", default_value_t = 7 * 24)]
+    pub session_max_hours: u64,
+
     /// Largest accepted request body, in bytes.
     #[arg(long, env = "CONNECTORS_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -87,6 +95,13 @@ impl Config {
             .site_addr(self.site_addr)
             .env(Env::PROD)
             .build()
+    }
+
+    pub fn session_policy(&self) -> crate::auth::principal::SessionPolicy {
+        crate::auth::principal::SessionPolicy {
+            idle: std::time::Duration::from_secs(self.session_idle_minutes.saturating_mul(60)),
+            absolute: std::time::Duration::from_secs(self.session_max_hours.saturating_mul(3600)),
+        }
     }
 
     /// Whether cookies must be `Secure`: the public URL is https.
@@ -123,6 +138,12 @@ impl fmt::Display for Config {
             "CONNECTORS_ALLOW_PRIVATE_TARGETS={}",
             self.allow_private_targets
         )?;
+        writeln!(
+            f,
+            "CONNECTORS_SESSION_IDLE_MINUTES={}",
+            self.session_idle_minutes
+        )?;
+        writeln!(f, "CONNECTORS_SESSION_MAX_HOURS={}", self.session_max_hours)?;
         writeln!(f, "CONNECTORS_MAX_BODY_BYTES={}", self.max_body_bytes)?;
         write!(f, "CONNECTORS_LOG_FORMAT={:?}", self.log_format)
     }

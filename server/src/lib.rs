@@ -1,6 +1,7 @@
 //! Connector Hub's server: configuration, storage, the services behind the app's ports,
 //! and the HTTP surface (REST API, server functions, server-rendered pages).
 
+pub mod auth;
 pub mod config;
 pub mod http;
 pub mod seed;
@@ -56,9 +57,31 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, build_router(state))
+    spawn_session_sweeper(state.store.clone(), state.auth.policy());
+    let app = build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// Deletes expired sessions every ten minutes. Expired sessions are refused anyway; this
+/// only keeps the table small.
+fn spawn_session_sweeper(store: Arc<dyn Store>, policy: auth::principal::SessionPolicy) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            let now = auth::principal::now_secs();
+            match store
+                .delete_expired_sessions(now, now - policy.idle_secs())
+                .await
+            {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "expired sessions removed"),
+                Err(error) => tracing::warn!(%error, "could not remove expired sessions"),
+            }
+        }
+    });
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -1,11 +1,16 @@
-//! The `server` binary: `serve` (default), `migrate`, `seed`.
+//! The `server` binary: `serve` (default), `migrate`, `seed`, and administration:
+//! `tenant add`, `user add`, `token create|revoke`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use app::model::identity::{Password, Role};
 use clap::{Parser, Subcommand};
+use secrecy::ExposeSecret;
 use server::config::Config;
+use server::service::admin::AdminService;
 use server::{AppState, StartupError, prepare_store, seed, shutdown_signal, store, telemetry};
+use uuid::Uuid;
 
 #[derive(Parser)]
 #[command(name = "server", version, about = "Connector Hub server")]
@@ -32,6 +37,66 @@ enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Tenants.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Users and their roles.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens for REST clients.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Subcommand)]
+enum TenantCommand {
+    /// Create a tenant.
+    Add {
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user to a tenant with a role, creating the account if it is new. A new
+    /// account's password is read from the first line of standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// The tenant's name.
+        #[arg(long)]
+        tenant: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a member; the token is printed once and stored hashed.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        tenant: String,
+        /// What the token is for, e.g. "CI deploys".
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke an API token by id.
+    Revoke {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        id: Uuid,
+    },
+}
+
+fn parse_role(value: &str) -> Result<Role, String> {
+    Role::parse(value).ok_or_else(|| "expected one of: owner, admin, member, viewer".to_owned())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +110,33 @@ enum CliError {
     },
     #[error("server error: {0}")]
     Serve(std::io::Error),
+    #[error("{}", describe(.0))]
+    Admin(#[from] app::error::AppError),
+    #[error("cannot read the password from standard input: {0}")]
+    Stdin(std::io::Error),
+}
+
+/// An application error with its field messages, for the terminal.
+fn describe(error: &app::error::AppError) -> String {
+    let fields: Vec<String> = error
+        .fields()
+        .into_iter()
+        .map(|(field, messages)| format!("{field}: {}", messages.join(" ")))
+        .collect();
+    if fields.is_empty() {
+        error.to_string()
+    } else {
+        format!("{error} ({})", fields.join("; "))
+    }
+}
+
+/// The first line of standard input, without its line ending.
+fn read_password() -> Result<Password, CliError> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(CliError::Stdin)?;
+    Ok(Password(line.trim_end_matches(['\r', '\n']).to_owned()))
 }
 
 #[tokio::main]
@@ -106,5 +198,51 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             );
             Ok(())
         }
+        Command::Tenant(TenantCommand::Add { name }) => {
+            let tenant = admin(&config).await?.add_tenant(&name).await?;
+            println!("created tenant {:?} ({})", tenant.name, tenant.id);
+            Ok(())
+        }
+        Command::User(UserCommand::Add {
+            email,
+            name,
+            tenant,
+            role,
+        }) => {
+            let admin = admin(&config).await?;
+            let password = read_password()?;
+            let user = admin
+                .add_user(&email, &name, &tenant, role, password)
+                .await?;
+            println!("{} is now {} of {tenant:?}", user.email, role);
+            Ok(())
+        }
+        Command::Token(TokenCommand::Create {
+            email,
+            tenant,
+            name,
+        }) => {
+            let (id, token) = admin(&config)
+                .await?
+                .create_token(&email, &tenant, &name)
+                .await?;
+            eprintln!(
+                "API token {id} created. Copy it now: it is stored hashed and cannot be shown again."
+            );
+            println!("{}", token.expose_secret());
+            Ok(())
+        }
+        Command::Token(TokenCommand::Revoke { tenant, id }) => {
+            admin(&config).await?.revoke_token(&tenant, id).await?;
+            println!("revoked API token {id}");
+            Ok(())
+        }
     }
+}
+
+async fn admin(config: &Config) -> Result<AdminService, CliError> {
+    let store = store::connect(&config.database_url)
+        .await
+        .map_err(StartupError::from)?;
+    Ok(AdminService::new(store))
 }

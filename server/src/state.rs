@@ -1,11 +1,13 @@
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
-use app::ports::{CatalogPort, Ports};
+use app::ports::{CatalogPort, IdentityPort, Ports};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
+use crate::auth::Authenticator;
 use crate::config::Config;
-use crate::service::CatalogService;
+use crate::service::{CatalogService, IdentityService};
 use crate::store::Store;
 
 /// Everything a request handler may need. Server functions reach the same services
@@ -15,18 +17,29 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub ports: Ports,
     pub store: Arc<dyn Store>,
+    pub auth: Arc<Authenticator>,
     pub config: Arc<Config>,
+    /// Set once an owner exists; first-run setup can then never be needed again.
+    pub setup_done: Arc<AtomicBool>,
 }
 
 impl AppState {
     /// Wires the services over `store`.
     pub fn new(config: Config, store: Arc<dyn Store>) -> Self {
+        let auth = Arc::new(Authenticator::new(store.clone(), config.session_policy()));
         let catalog: Arc<dyn CatalogPort> = Arc::new(CatalogService::new(store.clone()));
+        let identity: Arc<dyn IdentityPort> = Arc::new(IdentityService::new(
+            store.clone(),
+            auth.clone(),
+            config.serves_https(),
+        ));
         AppState {
             leptos_options: config.leptos_options(),
-            ports: Ports { catalog },
+            ports: Ports { catalog, identity },
             store,
+            auth,
             config: Arc::new(config),
+            setup_done: Arc::new(AtomicBool::new(false)),
         }
     }
 }

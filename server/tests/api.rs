@@ -1,14 +1,14 @@
-//! The REST API, pages and server functions over a real socket.
+//! The REST API, pages and server functions over a real socket, as a signed-in owner.
 #![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
 mod support;
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::TestServer;
+use support::{Browser, TestServer};
 
-async fn get_json(server: &TestServer, path: &str) -> (StatusCode, Value) {
-    let response = reqwest::get(server.url(path)).await.expect("request");
+async fn get_json(browser: &Browser, path: &str) -> (StatusCode, Value) {
+    let response = browser.get(path).await;
     let status = response.status();
     let content_type = response.headers()["content-type"]
         .to_str()
@@ -32,10 +32,16 @@ fn assert_error_shape(body: &Value, code: &str) {
     assert!(body["error"]["fields"].is_object(), "{body}");
 }
 
+async fn owner_of_fresh_server() -> (TestServer, Browser) {
+    let server = TestServer::start().await;
+    let owner = server.owner().await;
+    (server, owner)
+}
+
 #[tokio::test]
 async fn catalog_lists_every_seeded_type_with_its_schemas() {
-    let server = TestServer::start().await;
-    let (status, body) = get_json(&server, "/api/catalog").await;
+    let (_server, owner) = owner_of_fresh_server().await;
+    let (status, body) = get_json(&owner, "/api/catalog").await;
     assert_eq!(status, StatusCode::OK);
     let types = body.as_array().unwrap();
     assert_eq!(types.len(), support::seed_entries().len());
@@ -52,8 +58,8 @@ async fn catalog_lists_every_seeded_type_with_its_schemas() {
 
 #[tokio::test]
 async fn catalog_filters_by_category_and_text() {
-    let server = TestServer::start().await;
-    let (_, payments) = get_json(&server, "/api/catalog?category=payments").await;
+    let (_server, owner) = owner_of_fresh_server().await;
+    let (_, payments) = get_json(&owner, "/api/catalog?category=payments").await;
     let keys: Vec<&str> = payments
         .as_array()
         .unwrap()
@@ -62,24 +68,24 @@ async fn catalog_filters_by_category_and_text() {
         .collect();
     assert_eq!(keys, vec!["stripe"]);
 
-    let (_, found) = get_json(&server, "/api/catalog?q=WORDPRESS").await;
+    let (_, found) = get_json(&owner, "/api/catalog?q=WORDPRESS").await;
     assert_eq!(found[0]["key"], "wordpress");
     assert_eq!(found.as_array().unwrap().len(), 1);
 
-    let (_, both) = get_json(&server, "/api/catalog?q=&category=").await;
+    let (_, both) = get_json(&owner, "/api/catalog?q=&category=").await;
     assert_eq!(
         both.as_array().unwrap().len(),
         support::seed_entries().len()
     );
 
-    let (_, none) = get_json(&server, "/api/catalog?q=zzzz-no-such-thing").await;
+    let (_, none) = get_json(&owner, "/api/catalog?q=zzzz-no-such-thing").await;
     assert_eq!(none, serde_json::json!([]));
 }
 
 #[tokio::test]
 async fn unknown_category_is_a_400_naming_the_field() {
-    let server = TestServer::start().await;
-    let (status, body) = get_json(&server, "/api/catalog?category=weather").await;
+    let (_server, owner) = owner_of_fresh_server().await;
+    let (status, body) = get_json(&owner, "/api/catalog?category=weather").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_error_shape(&body, "invalid_input");
     assert!(
@@ -92,17 +98,17 @@ async fn unknown_category_is_a_400_naming_the_field() {
 
 #[tokio::test]
 async fn one_type_by_key_or_a_json_404() {
-    let server = TestServer::start().await;
-    let (status, body) = get_json(&server, "/api/catalog/wordpress").await;
+    let (_server, owner) = owner_of_fresh_server().await;
+    let (status, body) = get_json(&owner, "/api/catalog/wordpress").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["name"], "WordPress");
     assert_eq!(body["auth_type"], "basic");
 
-    let (status, body) = get_json(&server, "/api/catalog/no-such-type").await;
+    let (status, body) = get_json(&owner, "/api/catalog/no-such-type").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_error_shape(&body, "not_found");
 
-    let (status, body) = get_json(&server, "/api/no/such/endpoint").await;
+    let (status, body) = get_json(&owner, "/api/no/such/endpoint").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_error_shape(&body, "not_found");
 }
@@ -131,8 +137,8 @@ async fn errors_from_middleware_have_the_json_shape() {
 
 #[tokio::test]
 async fn openapi_document_describes_the_catalog_endpoints() {
-    let server = TestServer::start().await;
-    let (status, doc) = get_json(&server, "/api/openapi.json").await;
+    let (_server, owner) = owner_of_fresh_server().await;
+    let (status, doc) = get_json(&owner, "/api/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     for path in [
@@ -148,23 +154,24 @@ async fn openapi_document_describes_the_catalog_endpoints() {
     }
     assert!(doc["components"]["schemas"]["ConnectorType"].is_object());
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 
 #[tokio::test]
-async fn healthz_reports_ok() {
+async fn healthz_reports_ok_without_signing_in() {
     let server = TestServer::start().await;
-    let (status, body) = get_json(&server, "/healthz").await;
+    let (status, body) = get_json(&server.browser(), "/healthz").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["status"], "ok");
 }
 
 #[tokio::test]
 async fn responses_are_compressed_when_asked() {
-    let server = TestServer::start().await;
-    let client = reqwest::Client::new();
+    let (server, owner) = owner_of_fresh_server().await;
     for encoding in ["gzip", "br"] {
-        let response = client
+        let response = reqwest::Client::new()
             .get(server.url("/api/catalog"))
+            .header("cookie", owner.cookie.as_deref().unwrap())
             .header("accept-encoding", encoding)
             .send()
             .await
@@ -175,8 +182,8 @@ async fn responses_are_compressed_when_asked() {
 
 #[tokio::test]
 async fn catalog_page_is_server_rendered_and_filtered_by_query() {
-    let server = TestServer::start().await;
-    let page = reqwest::get(server.url("/catalog")).await.unwrap();
+    let (_server, owner) = owner_of_fresh_server().await;
+    let page = owner.get("/catalog").await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     // Complete without scripts: no loading placeholder, no streamed <template> chunks
@@ -196,19 +203,18 @@ async fn catalog_page_is_server_rendered_and_filtered_by_query() {
             entry.key
         );
     }
+    assert!(
+        html.contains("Ada Owner"),
+        "the header does not show who is signed in"
+    );
 
-    let html = reqwest::get(server.url("/catalog?q=stripe"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = owner.get("/catalog?q=stripe").await.text().await.unwrap();
     assert!(html.contains("data-key=\"stripe\""));
     assert!(!html.contains("data-key=\"wordpress\""));
 
-    let html = reqwest::get(server.url("/catalog?category=messaging"))
+    let html = owner
+        .get("/catalog?category=messaging")
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -218,30 +224,23 @@ async fn catalog_page_is_server_rendered_and_filtered_by_query() {
 
 #[tokio::test]
 async fn unknown_pages_answer_404() {
-    let server = TestServer::start().await;
-    let response = reqwest::get(server.url("/no-such-page")).await.unwrap();
+    let (_server, owner) = owner_of_fresh_server().await;
+    let response = owner.get("/no-such-page").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(response.text().await.unwrap().contains("Page not found"));
 }
 
 #[tokio::test]
 async fn the_catalog_server_function_returns_cards() {
-    let server = TestServer::start().await;
-    let response = reqwest::Client::new()
-        .post(server.url("/sfn/catalog_cards"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .send()
-        .await
-        .unwrap();
+    let (_server, mut owner) = owner_of_fresh_server().await;
+    let response = owner.call("catalog_cards", &[]).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let cards: Value = response.json().await.unwrap();
-    assert_eq!(
-        cards.as_array().unwrap().len(),
-        support::seed_entries().len()
-    );
+    let catalog: Value = response.json().await.unwrap();
+    let cards = catalog["cards"].as_array().unwrap();
+    assert_eq!(cards.len(), support::seed_entries().len());
     assert!(
         cards[0].get("config_schema").is_none(),
         "cards carry no schemas"
     );
+    assert_eq!(catalog["can_install"], true, "owners may install");
 }

@@ -7,9 +7,13 @@ mod support;
 mod cases {
     use std::sync::Arc;
 
+    use app::model::identity::Role;
     use app::model::{AuthType, Category};
     use serde_json::json;
-    use server::store::Store;
+    use server::store::{
+        ApiTokenRecord, SessionRecord, Store, StoreError, TenantRecord, UserRecord,
+    };
+    use uuid::Uuid;
 
     use super::support::seed_entries;
 
@@ -96,6 +100,302 @@ mod cases {
         assert!(store.catalog_by_key("discord").await.unwrap().is_some());
     }
 
+    fn tenant(name: &str) -> TenantRecord {
+        TenantRecord {
+            id: Uuid::new_v4(),
+            name: name.into(),
+        }
+    }
+
+    fn user(email: &str) -> UserRecord {
+        UserRecord {
+            id: Uuid::new_v4(),
+            email: email.into(),
+            display_name: email.split('@').next().unwrap().into(),
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g".into(),
+            is_platform_admin: false,
+        }
+    }
+
+    pub async fn first_owner_is_set_up_only_once(store: Arc<dyn Store>) {
+        assert_eq!(store.count_users().await.unwrap(), 0);
+        let (acme, ada) = (tenant("Acme"), user("ada@acme.test"));
+        assert!(store.setup_first_owner(&acme, &ada).await.unwrap());
+        assert_eq!(
+            store.role_in(ada.id, acme.id).await.unwrap(),
+            Some(Role::Owner)
+        );
+
+        let (other, eve) = (tenant("Other"), user("eve@other.test"));
+        assert!(!store.setup_first_owner(&other, &eve).await.unwrap());
+        assert_eq!(store.count_users().await.unwrap(), 1);
+        assert!(
+            store.tenant_by_name("Other").await.unwrap().is_none(),
+            "a refused setup wrote a tenant"
+        );
+    }
+
+    pub async fn names_and_emails_are_unique_ignoring_case(store: Arc<dyn Store>) {
+        store.create_tenant(&tenant("Acme")).await.unwrap();
+        assert!(matches!(
+            store.create_tenant(&tenant("ACME")).await,
+            Err(StoreError::Conflict(_))
+        ));
+        store.create_user(&user("ada@acme.test")).await.unwrap();
+        assert!(matches!(
+            store.create_user(&user("Ada@Acme.Test")).await,
+            Err(StoreError::Conflict(_))
+        ));
+
+        let found = store.user_by_email("ADA@acme.test").await.unwrap().unwrap();
+        assert_eq!(found.email, "ada@acme.test");
+        assert!(
+            store
+                .user_by_email("nobody@acme.test")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            store.tenant_by_name("acme").await.unwrap().unwrap().name,
+            "Acme"
+        );
+    }
+
+    pub async fn memberships_are_per_tenant(store: Arc<dyn Store>) {
+        let (acme, beta) = (tenant("Acme"), tenant("Beta"));
+        let (ada, bob) = (user("ada@x.test"), user("bob@x.test"));
+        for t in [&acme, &beta] {
+            store.create_tenant(t).await.unwrap();
+        }
+        for u in [&ada, &bob] {
+            store.create_user(u).await.unwrap();
+        }
+        store
+            .put_membership(ada.id, acme.id, Role::Owner)
+            .await
+            .unwrap();
+        store
+            .put_membership(ada.id, beta.id, Role::Viewer)
+            .await
+            .unwrap();
+        store
+            .put_membership(bob.id, acme.id, Role::Member)
+            .await
+            .unwrap();
+        store
+            .put_membership(bob.id, acme.id, Role::Admin)
+            .await
+            .unwrap();
+
+        let ada_in: Vec<_> = store
+            .memberships_of(ada.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| (m.tenant_name, m.role))
+            .collect();
+        assert_eq!(
+            ada_in,
+            vec![("Acme".into(), Role::Owner), ("Beta".into(), Role::Viewer)]
+        );
+        let acme_members: Vec<_> = store
+            .members_of(acme.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| (m.email, m.role))
+            .collect();
+        assert_eq!(
+            acme_members,
+            vec![
+                ("ada@x.test".into(), Role::Owner),
+                ("bob@x.test".into(), Role::Admin)
+            ]
+        );
+        assert_eq!(store.role_in(bob.id, beta.id).await.unwrap(), None);
+    }
+
+    async fn one_member(store: &Arc<dyn Store>) -> (TenantRecord, UserRecord) {
+        let (acme, ada) = (tenant("Acme"), user("ada@acme.test"));
+        assert!(store.setup_first_owner(&acme, &ada).await.unwrap());
+        (acme, ada)
+    }
+
+    pub async fn sessions_resolve_to_their_owner_and_expire(store: Arc<dyn Store>) {
+        let (acme, ada) = one_member(&store).await;
+        let session = SessionRecord {
+            id: "a".repeat(64),
+            user_id: ada.id,
+            tenant_id: acme.id,
+            created_at: 1_000,
+            last_seen_at: 1_000,
+            expires_at: 9_000,
+        };
+        store.insert_session(&session).await.unwrap();
+        let (found, owner) = store.session(&session.id).await.unwrap().unwrap();
+        assert_eq!(found, session);
+        assert_eq!(
+            (owner.user.id, owner.tenant.id, owner.role),
+            (ada.id, acme.id, Some(Role::Owner))
+        );
+        assert_eq!(owner.tenant.name, "Acme");
+
+        store.touch_session(&session.id, 2_000).await.unwrap();
+        assert_eq!(
+            store
+                .session(&session.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .0
+                .last_seen_at,
+            2_000
+        );
+
+        // An idle cut-off before the last request keeps it; one at it removes it.
+        assert_eq!(
+            store.delete_expired_sessions(5_000, 1_999).await.unwrap(),
+            0
+        );
+        assert_eq!(
+            store.delete_expired_sessions(5_000, 2_000).await.unwrap(),
+            1
+        );
+        assert!(store.session(&session.id).await.unwrap().is_none());
+    }
+
+    pub async fn a_session_can_move_between_tenants(store: Arc<dyn Store>) {
+        let (acme, ada) = one_member(&store).await;
+        let beta = tenant("Beta");
+        store.create_tenant(&beta).await.unwrap();
+        let session = SessionRecord {
+            id: "b".repeat(64),
+            user_id: ada.id,
+            tenant_id: acme.id,
+            created_at: 1,
+            last_seen_at: 1,
+            expires_at: 10,
+        };
+        store.insert_session(&session).await.unwrap();
+        store
+            .set_session_tenant(&session.id, beta.id)
+            .await
+            .unwrap();
+        let (_, owner) = store.session(&session.id).await.unwrap().unwrap();
+        assert_eq!(owner.tenant.id, beta.id);
+        assert_eq!(
+            owner.role, None,
+            "not a member of Beta: the session grants nothing there"
+        );
+        store.delete_session(&session.id).await.unwrap();
+        assert!(store.session(&session.id).await.unwrap().is_none());
+    }
+
+    pub async fn api_tokens_are_found_by_hash_and_revoked_per_tenant(store: Arc<dyn Store>) {
+        let (acme, ada) = one_member(&store).await;
+        let token = ApiTokenRecord {
+            id: Uuid::new_v4(),
+            tenant_id: acme.id,
+            user_id: ada.id,
+            name: "CI".into(),
+            token_hash: "c".repeat(64),
+            prefix: "chub_abcdef".into(),
+            created_at: 100,
+            last_used_at: None,
+            revoked_at: None,
+        };
+        store.insert_api_token(&token).await.unwrap();
+        let (found, owner) = store.api_token(&token.token_hash).await.unwrap().unwrap();
+        assert_eq!(found, token);
+        assert_eq!(owner.role, Some(Role::Owner));
+        store.touch_api_token(token.id, 150).await.unwrap();
+
+        let listed = store.api_tokens_of(acme.id).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(
+            (listed[0].last_used_at, listed[0].owner_email.as_str()),
+            (Some(150), "ada@acme.test")
+        );
+
+        let elsewhere = tenant("Beta");
+        store.create_tenant(&elsewhere).await.unwrap();
+        assert!(
+            !store
+                .revoke_api_token(elsewhere.id, token.id, 200)
+                .await
+                .unwrap(),
+            "revoked across tenants"
+        );
+        assert!(
+            store
+                .revoke_api_token(acme.id, token.id, 200)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .revoke_api_token(acme.id, token.id, 300)
+                .await
+                .unwrap(),
+            "revoked twice"
+        );
+        assert_eq!(
+            store
+                .api_token(&token.token_hash)
+                .await
+                .unwrap()
+                .unwrap()
+                .0
+                .revoked_at,
+            Some(200)
+        );
+        assert!(store.api_tokens_of(acme.id).await.unwrap().is_empty());
+    }
+
+    pub async fn login_failures_count_within_a_window(store: Arc<dyn Store>) {
+        for at in [100, 200, 300] {
+            store
+                .record_login_failure("email:ada@acme.test", at)
+                .await
+                .unwrap();
+        }
+        store
+            .record_login_failure("ip:127.0.0.1", 300)
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .login_failures_since("email:ada@acme.test", 150)
+                .await
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            store
+                .login_failures_since("email:ada@acme.test", 0)
+                .await
+                .unwrap(),
+            2,
+            "old rows are pruned"
+        );
+        store
+            .clear_login_failures("email:ada@acme.test")
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .login_failures_since("email:ada@acme.test", 0)
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            store.login_failures_since("ip:127.0.0.1", 0).await.unwrap(),
+            1
+        );
+    }
+
     pub async fn lookups_are_exact(store: Arc<dyn Store>) {
         store.seed_catalog(&seed_entries()).await.unwrap();
         assert!(store.catalog_by_key("STRIPE").await.unwrap().is_none());
@@ -143,4 +443,11 @@ conformance_suite!(
     a_changed_definition_is_updated_in_place,
     types_missing_from_a_later_seed_are_kept,
     lookups_are_exact,
+    first_owner_is_set_up_only_once,
+    names_and_emails_are_unique_ignoring_case,
+    memberships_are_per_tenant,
+    sessions_resolve_to_their_owner_and_expire,
+    a_session_can_move_between_tenants,
+    api_tokens_are_found_by_hash_and_revoked_per_tenant,
+    login_failures_count_within_a_window,
 );

@@ -3,4 +3,5 @@
 //!
 //! They are served under `/sfn/…` so they never collide with the REST API under `/api/`.
 
+pub mod auth;
 pub mod catalog;

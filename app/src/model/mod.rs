@@ -1,5 +1,6 @@
 //! Data transfer types shared by the server, the REST API and the browser.
 
 pub mod catalog;
+pub mod identity;
 
 pub use catalog::{AuthType, CatalogCard, CatalogFilter, Category, ConnectorType, OAuthSettings};

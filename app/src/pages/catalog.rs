@@ -102,7 +102,11 @@ pub fn CatalogPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p role="status">"Loading the catalog…"</p> }>
             {move || Suspend::new(async move {
                 match cards.await {
-                    Ok(cards) => Either::Left(view! { <CatalogResults cards filter /> }),
+                    Ok(catalog) => {
+                        Either::Left(
+                            view! { <CatalogResults cards=catalog.cards can_install=catalog.can_install filter /> },
+                        )
+                    }
                     Err(error) => Either::Right(view! { <LoadError error /> }),
                 }
             })}
@@ -112,7 +116,11 @@ pub fn CatalogPage() -> impl IntoView {
 
 /// The count, the grid of matching cards, or the empty state.
 #[component]
-fn CatalogResults(cards: Vec<CatalogCard>, filter: Memo<CatalogFilter>) -> impl IntoView {
+fn CatalogResults(
+    cards: Vec<CatalogCard>,
+    can_install: bool,
+    filter: Memo<CatalogFilter>,
+) -> impl IntoView {
     let total = cards.len();
     let visible = Memo::new(move |_| {
         let filter = filter.get();
@@ -136,7 +144,7 @@ fn CatalogResults(cards: Vec<CatalogCard>, filter: Memo<CatalogFilter>) -> impl 
         <Show when=move || !visible.read().is_empty() fallback=|| view! { <EmptyResults /> }>
             <ul class="card-grid">
                 <For each=move || visible.get() key=|card| card.key.clone() let:card>
-                    <CatalogCardView card />
+                    <CatalogCardView card can_install />
                 </For>
             </ul>
         </Show>
@@ -154,7 +162,7 @@ fn EmptyResults() -> impl IntoView {
 }
 
 #[component]
-fn CatalogCardView(card: CatalogCard) -> impl IntoView {
+fn CatalogCardView(card: CatalogCard, can_install: bool) -> impl IntoView {
     let heading_id = format!("type-{}", card.key);
     let labelled_by = heading_id.clone();
     let add_href = format!("/connectors/new?type={}", card.key);
@@ -170,10 +178,15 @@ fn CatalogCardView(card: CatalogCard) -> impl IntoView {
                     <li class="tag">{card.category.label()}</li>
                     <li class="tag">{card.auth_type.label()}</li>
                 </ul>
-                <a class="button" href=add_href>
-                    "Add"
-                    <span class="visually-hidden">" " {card.name}</span>
-                </a>
+                {can_install
+                    .then(|| {
+                        view! {
+                            <a class="button" href=add_href>
+                                "Add"
+                                <span class="visually-hidden">" " {card.name.clone()}</span>
+                            </a>
+                        }
+                    })}
             </article>
         </li>
     }

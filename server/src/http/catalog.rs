@@ -7,6 +7,7 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::auth::SignedIn;
 use super::error::{ApiError, ErrorBody};
 
 #[derive(Deserialize, IntoParams)]
@@ -38,14 +39,17 @@ pub struct ApiPath<T>(pub T);
     responses(
         (status = 200, description = "Matching connector types, ordered by name", body = [ConnectorType]),
         (status = 400, description = "Unknown category", body = ErrorBody),
-    )
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = []))
 )]
 pub async fn list(
     State(ports): State<Ports>,
+    SignedIn(who): SignedIn,
     ApiQuery(query): ApiQuery<CatalogQuery>,
 ) -> Result<Json<Vec<ConnectorType>>, ApiError> {
     let filter = CatalogFilter::from_query(query.q.as_deref(), query.category.as_deref())?;
-    Ok(Json(ports.catalog.list(&filter).await?))
+    Ok(Json(ports.catalog.list(&who, &filter).await?))
 }
 
 /// One connector type by key.
@@ -56,12 +60,15 @@ pub async fn list(
     params(("key" = String, Path, description = "The type's key, e.g. `wordpress`")),
     responses(
         (status = 200, description = "The connector type", body = ConnectorType),
+        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No type has this key", body = ErrorBody),
-    )
+    ),
+    security(("bearer" = []), ("session" = []))
 )]
 pub async fn get(
     State(ports): State<Ports>,
+    SignedIn(who): SignedIn,
     ApiPath(key): ApiPath<String>,
 ) -> Result<Json<ConnectorType>, ApiError> {
-    Ok(Json(ports.catalog.get(&key).await?))
+    Ok(Json(ports.catalog.get(&who, &key).await?))
 }

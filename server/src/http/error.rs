@@ -90,6 +90,30 @@ pub async fn api_errors_as_json(request: Request, next: Next) -> Response {
     }
 }
 
+/// Server functions answer every error with status 500; this gives each the status of
+/// the [`AppError`] it carries (400 for invalid input, 401, 403, 404, 409, 429, 503), so
+/// browsers, clients and logs see what happened. The body is left as it was.
+pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
+    let is_server_fn = request.uri().path().starts_with("/sfn/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_ERROR_BODY).await else {
+        parts.status = StatusCode::INTERNAL_SERVER_ERROR;
+        return Response::from_parts(parts, axum::body::Body::empty());
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// Error bodies are a few hundred bytes; anything larger is not one of ours.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
 fn json_error_bodies(response: Response) -> Response {
     let is_json = response
         .headers()

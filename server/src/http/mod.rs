@@ -1,6 +1,7 @@
 //! The HTTP surface: the REST API under `/api`, `/healthz`, and the Leptos app (pages and
 //! server functions) for everything else.
 
+pub mod auth;
 mod catalog;
 pub mod error;
 mod health;
@@ -43,6 +44,19 @@ pub fn build_router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             app::shell,
+        ))
+        .layer(axum::middleware::from_fn(error::server_fn_error_status))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::guard_pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::check_origin,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
         ))
         .layer(RequestBodyLimitLayer::new(max_body))
         // Outside the body limit, so its 413 gets the JSON error shape too.

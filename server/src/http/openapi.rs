@@ -1,5 +1,6 @@
 use axum::Json;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 
 /// The OpenAPI document, generated from the handlers' annotations so it grows with the API.
 #[derive(OpenApi)]
@@ -7,6 +8,7 @@ use utoipa::OpenApi;
     info(title = "Connector Hub API", description = "Connector types, instances, credentials and tests."),
     paths(super::catalog::list, super::catalog::get, super::health::healthz, document),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail)),
+    modifiers(&SecuritySchemes),
     tags(
         (name = "catalog", description = "The global library of connector types"),
         (name = "health", description = "Liveness"),
@@ -14,6 +16,30 @@ use utoipa::OpenApi;
     )
 )]
 pub struct ApiDoc;
+
+/// Bearer API tokens (`chub_…`, created under Settings) and the browser session cookie.
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("chub_…")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::principal::SESSION_COOKIE,
+            ))),
+        );
+    }
+}
 
 /// This OpenAPI document.
 #[utoipa::path(get, path = "/api/openapi.json", tag = "meta", responses((status = 200, description = "OpenAPI 3.1 document")))]

@@ -1,13 +1,15 @@
 use std::sync::Arc;
 
 use app::error::AppError;
+use app::model::identity::Principal;
 use app::model::{CatalogFilter, ConnectorType};
 use app::ports::CatalogPort;
 use async_trait::async_trait;
 
 use crate::store::Store;
 
-/// Reads the catalog. Filtering uses [`CatalogFilter`], the rule the catalog page applies
+/// Reads the catalog; any signed-in user may (holding a [`Principal`] is the check).
+/// Filtering uses [`CatalogFilter`], the rule the catalog page applies
 /// in the browser, so the API and the page always show the same types.
 pub struct CatalogService {
     store: Arc<dyn Store>,
@@ -21,13 +23,17 @@ impl CatalogService {
 
 #[async_trait]
 impl CatalogPort for CatalogService {
-    async fn list(&self, filter: &CatalogFilter) -> Result<Vec<ConnectorType>, AppError> {
+    async fn list(
+        &self,
+        _who: &Principal,
+        filter: &CatalogFilter,
+    ) -> Result<Vec<ConnectorType>, AppError> {
         let mut types = self.store.list_catalog().await?;
         types.retain(|entry| entry.matches(filter));
         Ok(types)
     }
 
-    async fn get(&self, key: &str) -> Result<ConnectorType, AppError> {
+    async fn get(&self, _who: &Principal, key: &str) -> Result<ConnectorType, AppError> {
         self.store.catalog_by_key(key).await?.ok_or_else(|| {
             AppError::NotFound(format!(
                 "no connector type has the key \u{201c}{key}\u{201d}"

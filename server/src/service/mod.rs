@@ -1,6 +1,10 @@
 //! Services: the business rules, implementing the ports that server functions and REST
 //! handlers both call.
 
+pub mod admin;
 pub mod catalog;
+pub mod identity;
+mod validate;
 
 pub use catalog::CatalogService;
+pub use identity::IdentityService;

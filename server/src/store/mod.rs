@@ -4,16 +4,20 @@
 //! them on connect. The backend is chosen once, from the database URL's scheme. Both are
 //! held to the same behaviour by the conformance suite in `server/tests/`.
 
+mod identity;
 mod postgres;
 mod rows;
 mod sqlite;
 
 use std::sync::Arc;
 
+use app::model::identity::{ApiTokenInfo, Member, Membership, Role};
 use app::model::{AuthType, Category, ConnectorType, OAuthSettings};
 use async_trait::async_trait;
 use serde_json::Value;
+use uuid::Uuid;
 
+pub use identity::{ApiTokenRecord, CredentialOwner, SessionRecord, TenantRecord, UserRecord};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -25,6 +29,9 @@ pub enum StoreError {
     /// A row holds a value the code cannot read (e.g. an unknown category).
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// A unique constraint refused the write (a name or email already taken).
+    #[error("already exists: {0}")]
+    Conflict(String),
     #[error("unsupported database URL (expected sqlite:// or postgres://): {0}")]
     UnsupportedUrl(String),
     #[error("migration failed: {0}")]
@@ -39,6 +46,9 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
                 StoreError::Unavailable(error.to_string())
             }
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(db.constraint().unwrap_or("unique constraint").to_owned())
+            }
             other => StoreError::Database(other),
         }
     }
@@ -50,6 +60,10 @@ impl From<StoreError> for app::error::AppError {
             StoreError::Unavailable(detail) => {
                 tracing::warn!(%detail, "database unavailable");
                 app::error::AppError::Unavailable
+            }
+            StoreError::Conflict(constraint) => {
+                tracing::info!(%constraint, "unique constraint refused a write");
+                app::error::AppError::Conflict("This already exists.".to_owned())
             }
             other => {
                 tracing::error!(error = %other, "store error");
@@ -119,6 +133,100 @@ pub trait Store: Send + Sync + 'static {
     /// unchanged are not written. Types missing from `entries` are kept (instances may
     /// still use them).
     async fn seed_catalog(&self, entries: &[NewCatalogEntry]) -> Result<SeedReport, StoreError>;
+
+    // --- tenants, users, memberships -------------------------------------------------
+
+    async fn count_users(&self) -> Result<i64, StoreError>;
+
+    /// First-run setup: creates the tenant, the user and their owner membership in one
+    /// transaction, but only while no user exists. Returns false (writing nothing) when
+    /// someone has already set up this installation.
+    async fn setup_first_owner(
+        &self,
+        tenant: &TenantRecord,
+        owner: &UserRecord,
+    ) -> Result<bool, StoreError>;
+
+    /// `Conflict` when the name is taken (case-insensitively).
+    async fn create_tenant(&self, tenant: &TenantRecord) -> Result<(), StoreError>;
+
+    async fn tenant_by_name(&self, name: &str) -> Result<Option<TenantRecord>, StoreError>;
+
+    /// `Conflict` when the email is taken (case-insensitively).
+    async fn create_user(&self, user: &UserRecord) -> Result<(), StoreError>;
+
+    /// Case-insensitive.
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError>;
+
+    /// Adds the user to the tenant, or changes their role there.
+    async fn put_membership(
+        &self,
+        user_id: Uuid,
+        tenant_id: Uuid,
+        role: Role,
+    ) -> Result<(), StoreError>;
+
+    /// The tenants a user belongs to, by tenant name.
+    async fn memberships_of(&self, user_id: Uuid) -> Result<Vec<Membership>, StoreError>;
+
+    /// The members of a tenant, by email.
+    async fn members_of(&self, tenant_id: Uuid) -> Result<Vec<Member>, StoreError>;
+
+    /// The user's role in the tenant, if they are a member.
+    async fn role_in(&self, user_id: Uuid, tenant_id: Uuid) -> Result<Option<Role>, StoreError>;
+
+    // --- sessions ---------------------------------------------------------------------
+
+    async fn insert_session(&self, session: &SessionRecord) -> Result<(), StoreError>;
+
+    async fn session(
+        &self,
+        id: &str,
+    ) -> Result<Option<(SessionRecord, CredentialOwner)>, StoreError>;
+
+    async fn touch_session(&self, id: &str, now: i64) -> Result<(), StoreError>;
+
+    /// Moves the session to another tenant. The caller checks membership first.
+    async fn set_session_tenant(&self, id: &str, tenant_id: Uuid) -> Result<(), StoreError>;
+
+    async fn delete_session(&self, id: &str) -> Result<(), StoreError>;
+
+    /// Sessions expired by `now`, idle or absolute; returns how many were removed.
+    async fn delete_expired_sessions(
+        &self,
+        absolute_before: i64,
+        idle_before: i64,
+    ) -> Result<u64, StoreError>;
+
+    // --- API tokens -----------------------------------------------------------------
+
+    async fn insert_api_token(&self, token: &ApiTokenRecord) -> Result<(), StoreError>;
+
+    async fn api_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(ApiTokenRecord, CredentialOwner)>, StoreError>;
+
+    async fn touch_api_token(&self, id: Uuid, now: i64) -> Result<(), StoreError>;
+
+    /// Unrevoked tokens of a tenant, newest first.
+    async fn api_tokens_of(&self, tenant_id: Uuid) -> Result<Vec<ApiTokenInfo>, StoreError>;
+
+    /// Revokes a token of this tenant; false when the tenant has no such unrevoked token.
+    async fn revoke_api_token(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+        now: i64,
+    ) -> Result<bool, StoreError>;
+
+    // --- login throttle -------------------------------------------------------------
+
+    async fn record_login_failure(&self, key: &str, at: i64) -> Result<(), StoreError>;
+
+    async fn login_failures_since(&self, key: &str, since: i64) -> Result<i64, StoreError>;
+
+    async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError>;
 }
 
 /// Connects to the database named by `url`, choosing the backend from its scheme, and

@@ -11,8 +11,16 @@ use sqlx::{Sqlite, Transaction};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::rows::{CatalogRow, oauth_json};
-use super::{NewCatalogEntry, SeedReport, Store, StoreError, plan_seed};
+use app::model::identity::{ApiTokenInfo, Member, Membership, Role};
+
+use super::rows::{
+    CatalogRow, MemberRow, MembershipRow, SessionRow, TenantRow, TokenInfoRow, TokenRow, UserRow,
+    convert_all, oauth_json,
+};
+use super::{
+    ApiTokenRecord, CredentialOwner, NewCatalogEntry, SeedReport, SessionRecord, Store, StoreError,
+    TenantRecord, UserRecord, plan_seed,
+};
 
 macro_rules! catalog_select {
     () => {
@@ -132,4 +140,342 @@ impl Store for SqliteStore {
         tx.commit().await?;
         Ok(report)
     }
+
+    async fn count_users(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    async fn setup_first_owner(
+        &self,
+        tenant: &TenantRecord,
+        owner: &UserRecord,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&mut *tx)
+            .await?;
+        if users > 0 {
+            return Ok(false);
+        }
+        let now = OffsetDateTime::now_utc();
+        insert_tenant(&mut tx, tenant, now).await?;
+        insert_user(&mut tx, owner, now).await?;
+        sqlx::query(
+            "INSERT INTO memberships (user_id, tenant_id, role, created_at, updated_at) VALUES (?1, ?2, 'owner', ?3, ?3)",
+        )
+        .bind(text(owner.id))
+        .bind(text(tenant.id))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn create_tenant(&self, tenant: &TenantRecord) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_tenant(&mut tx, tenant, OffsetDateTime::now_utc()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn tenant_by_name(&self, name: &str) -> Result<Option<TenantRecord>, StoreError> {
+        let row: Option<TenantRow> =
+            sqlx::query_as("SELECT id, name FROM tenants WHERE lower(name) = lower(?1)")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(TenantRecord::try_from).transpose()
+    }
+
+    async fn create_user(&self, user: &UserRecord) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_user(&mut tx, user, OffsetDateTime::now_utc()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError> {
+        let row: Option<UserRow> = sqlx::query_as(
+            "SELECT id, email, display_name, password_hash, is_platform_admin FROM users WHERE lower(email) = lower(?1)",
+        )
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(UserRecord::try_from).transpose()
+    }
+
+    async fn put_membership(
+        &self,
+        user_id: Uuid,
+        tenant_id: Uuid,
+        role: Role,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO memberships (user_id, tenant_id, role, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) \
+             ON CONFLICT (user_id, tenant_id) DO UPDATE SET role = excluded.role, updated_at = excluded.updated_at",
+        )
+        .bind(text(user_id))
+        .bind(text(tenant_id))
+        .bind(role.as_str())
+        .bind(OffsetDateTime::now_utc())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn memberships_of(&self, user_id: Uuid) -> Result<Vec<Membership>, StoreError> {
+        let rows: Vec<MembershipRow> = sqlx::query_as(
+            "SELECT m.tenant_id, t.name AS tenant_name, m.role FROM memberships m \
+             JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = ?1 ORDER BY lower(t.name)",
+        )
+        .bind(text(user_id))
+        .fetch_all(&self.pool)
+        .await?;
+        convert_all(rows)
+    }
+
+    async fn members_of(&self, tenant_id: Uuid) -> Result<Vec<Member>, StoreError> {
+        let rows: Vec<MemberRow> = sqlx::query_as(
+            "SELECT m.user_id, u.email, u.display_name, m.role FROM memberships m \
+             JOIN users u ON u.id = m.user_id WHERE m.tenant_id = ?1 ORDER BY lower(u.email)",
+        )
+        .bind(text(tenant_id))
+        .fetch_all(&self.pool)
+        .await?;
+        convert_all(rows)
+    }
+
+    async fn role_in(&self, user_id: Uuid, tenant_id: Uuid) -> Result<Option<Role>, StoreError> {
+        let role: Option<String> = sqlx::query_scalar(
+            "SELECT role FROM memberships WHERE user_id = ?1 AND tenant_id = ?2",
+        )
+        .bind(text(user_id))
+        .bind(text(tenant_id))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(role.as_deref().and_then(Role::parse))
+    }
+
+    async fn insert_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (id, user_id, tenant_id, created_at, last_seen_at, expires_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .bind(&session.id)
+        .bind(text(session.user_id))
+        .bind(text(session.tenant_id))
+        .bind(session.created_at)
+        .bind(session.last_seen_at)
+        .bind(session.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session(
+        &self,
+        id: &str,
+    ) -> Result<Option<(SessionRecord, CredentialOwner)>, StoreError> {
+        let row: Option<SessionRow> = sqlx::query_as(
+            "SELECT s.id AS session_id, s.created_at, s.last_seen_at, s.expires_at, \
+             s.user_id, s.tenant_id, u.email, u.display_name, u.password_hash, u.is_platform_admin, \
+             t.name AS tenant_name, m.role \
+             FROM sessions s JOIN users u ON u.id = s.user_id JOIN tenants t ON t.id = s.tenant_id \
+             LEFT JOIN memberships m ON m.user_id = s.user_id AND m.tenant_id = s.tenant_id \
+             WHERE s.id = ?1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn touch_session(&self, id: &str, now: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1")
+            .bind(id)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn set_session_tenant(&self, id: &str, tenant_id: Uuid) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET tenant_id = ?2 WHERE id = ?1")
+            .bind(id)
+            .bind(text(tenant_id))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id = ?1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_expired_sessions(
+        &self,
+        absolute_before: i64,
+        idle_before: i64,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?2")
+            .bind(absolute_before)
+            .bind(idle_before)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn insert_api_token(&self, token: &ApiTokenRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO api_tokens (id, tenant_id, user_id, name, token_hash, prefix, created_at, last_used_at, revoked_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )
+        .bind(text(token.id))
+        .bind(text(token.tenant_id))
+        .bind(text(token.user_id))
+        .bind(&token.name)
+        .bind(&token.token_hash)
+        .bind(&token.prefix)
+        .bind(token.created_at)
+        .bind(token.last_used_at)
+        .bind(token.revoked_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn api_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(ApiTokenRecord, CredentialOwner)>, StoreError> {
+        let row: Option<TokenRow> = sqlx::query_as(
+            "SELECT k.id AS token_id, k.name, k.token_hash, k.prefix, k.created_at, k.last_used_at, k.revoked_at, \
+             k.user_id, k.tenant_id, u.email, u.display_name, u.password_hash, u.is_platform_admin, \
+             t.name AS tenant_name, m.role \
+             FROM api_tokens k JOIN users u ON u.id = k.user_id JOIN tenants t ON t.id = k.tenant_id \
+             LEFT JOIN memberships m ON m.user_id = k.user_id AND m.tenant_id = k.tenant_id \
+             WHERE k.token_hash = ?1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn touch_api_token(&self, id: Uuid, now: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1")
+            .bind(text(id))
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn api_tokens_of(&self, tenant_id: Uuid) -> Result<Vec<ApiTokenInfo>, StoreError> {
+        let rows: Vec<TokenInfoRow> = sqlx::query_as(
+            "SELECT k.id, k.name, k.prefix, u.email AS owner_email, k.created_at, k.last_used_at \
+             FROM api_tokens k JOIN users u ON u.id = k.user_id \
+             WHERE k.tenant_id = ?1 AND k.revoked_at IS NULL ORDER BY k.created_at DESC, k.name",
+        )
+        .bind(text(tenant_id))
+        .fetch_all(&self.pool)
+        .await?;
+        convert_all(rows)
+    }
+
+    async fn revoke_api_token(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = ?3 WHERE id = ?1 AND tenant_id = ?2 AND revoked_at IS NULL",
+        )
+        .bind(text(id))
+        .bind(text(tenant_id))
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn record_login_failure(&self, key: &str, at: i64) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO login_failures (key, at) VALUES (?1, ?2)")
+            .bind(key)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn login_failures_since(&self, key: &str, since: i64) -> Result<i64, StoreError> {
+        // Old rows of this key are pruned as a side effect, so the table stays small.
+        sqlx::query("DELETE FROM login_failures WHERE key = ?1 AND at < ?2")
+            .bind(key)
+            .bind(since)
+            .execute(&self.pool)
+            .await?;
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = ?1 AND at >= ?2")
+                .bind(key)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_failures WHERE key = ?1")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+/// UUIDs are stored as hyphenated text in SQLite.
+fn text(id: Uuid) -> String {
+    id.hyphenated().to_string()
+}
+
+async fn insert_tenant(
+    tx: &mut Transaction<'_, Sqlite>,
+    tenant: &TenantRecord,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO tenants (id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)")
+        .bind(text(tenant.id))
+        .bind(&tenant.name)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+async fn insert_user(
+    tx: &mut Transaction<'_, Sqlite>,
+    user: &UserRecord,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO users (id, email, display_name, password_hash, is_platform_admin, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+    )
+    .bind(text(user.id))
+    .bind(&user.email)
+    .bind(&user.display_name)
+    .bind(&user.password_hash)
+    .bind(user.is_platform_admin)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

@@ -79,30 +79,49 @@ pub fn test_config(database_url: &str) -> Config {
     .config
 }
 
+/// Which database a test server runs on.
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
 /// A real server on a loopback port, stopped when dropped.
 pub struct TestServer {
     pub base_url: String,
+    pub store: Arc<dyn Store>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     _dir: Option<TempDir>,
 }
 
 impl TestServer {
-    /// A seeded server on a fresh SQLite database.
+    /// A seeded server on a fresh SQLite database, with no users yet.
     pub async fn start() -> TestServer {
-        let (store, dir) = sqlite_store().await;
-        store.seed_catalog(&seed_entries()).await.expect("seed");
-        let mut server = Self::start_with(store, test_config("sqlite://unused")).await;
-        server._dir = Some(dir);
-        server
+        Self::start_on(Backend::Sqlite, |_| {})
+            .await
+            .expect("SQLite is always available")
     }
 
-    pub async fn start_with(store: Arc<dyn Store>, config: Config) -> TestServer {
+    /// A seeded server on a fresh database of the backend, configured by `tweak`; `None`
+    /// when that backend is not available here (PostgreSQL outside CI).
+    pub async fn start_on(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Option<TestServer> {
+        let (store, dir) = match backend {
+            Backend::Sqlite => {
+                let (store, dir) = sqlite_store().await;
+                (store, Some(dir))
+            }
+            Backend::Postgres => (postgres_store().await?, None),
+        };
+        store.seed_catalog(&seed_entries()).await.expect("seed");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
-        let addr = listener.local_addr().expect("addr");
+        let base_url = format!("http://{}", listener.local_addr().expect("addr"));
+        let mut config = test_config("sqlite://unused");
+        config.public_url = base_url.parse().expect("public URL");
+        tweak(&mut config);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let state = server::AppState::new(config, store);
+        let state = server::AppState::new(config, store.clone());
         tokio::spawn(async move {
             let shutdown = async move {
                 let _ = rx.await;
@@ -111,16 +130,60 @@ impl TestServer {
                 .await
                 .expect("serve");
         });
-        TestServer {
-            base_url: format!("http://{addr}"),
+        Some(TestServer {
+            base_url,
+            store,
             shutdown: Some(tx),
-            _dir: None,
-        }
+            _dir: dir,
+        })
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }
+
+    /// A browser with no session yet.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base_url: self.base_url.clone(),
+            http: no_redirects(),
+            cookie: None,
+        }
+    }
+
+    /// Runs first-run setup and returns the owner's signed-in browser.
+    pub async fn owner(&self) -> Browser {
+        let mut browser = self.browser();
+        let response = browser
+            .call(
+                "setup",
+                &[
+                    ("tenant_name", "Acme"),
+                    ("display_name", "Ada Owner"),
+                    ("email", OWNER_EMAIL),
+                    ("password", OWNER_PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            200,
+            "setup failed: {}",
+            response.text().await.unwrap_or_default()
+        );
+        assert!(browser.cookie.is_some(), "setup set no session cookie");
+        browser
+    }
+}
+
+pub const OWNER_EMAIL: &str = "ada@acme.test";
+pub const OWNER_PASSWORD: &str = "correct horse battery";
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
 }
 
 impl Drop for TestServer {
@@ -128,5 +191,62 @@ impl Drop for TestServer {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+    }
+}
+
+/// One browser: keeps its session cookie, sends this site as `Origin` on every call.
+pub struct Browser {
+    pub base_url: String,
+    pub http: reqwest::Client,
+    /// `chub_session=…`, as sent in the `Cookie` header.
+    pub cookie: Option<String>,
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        let mut request = self.http.get(format!("{}{path}", self.base_url));
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.expect("GET")
+    }
+
+    /// Calls a server function the way the hydrated app does, keeping any session cookie
+    /// it sets (or clears).
+    pub async fn call(&mut self, function: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(format!("{}/sfn/{function}", self.base_url))
+            .header("origin", &self.base_url)
+            .header("accept", "application/json")
+            .form(form);
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await.expect("POST");
+        for set_cookie in response.headers().get_all("set-cookie") {
+            let value = set_cookie.to_str().expect("ascii cookie");
+            let pair = value.split(';').next().unwrap_or_default().trim();
+            if let Some(session) = pair.strip_prefix("chub_session=") {
+                self.cookie = (!session.is_empty()).then(|| pair.to_owned());
+            }
+        }
+        response
+    }
+
+    /// Signs in with email and password; panics unless it works.
+    pub async fn sign_in(&mut self, email: &str, password: &str) {
+        let response = self
+            .call(
+                "login",
+                &[("email", email), ("password", password), ("next", "/")],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            200,
+            "login failed: {}",
+            response.text().await.unwrap_or_default()
+        );
     }
 }

@@ -1,0 +1,281 @@
+//! `/settings`: the tenant's members and API tokens. Everyone sees the members; owners
+//! and admins also get the forms that change things.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::auth::{
+    AddMember, CreateApiToken, RevokeApiToken, SetMemberRole, api_tokens, current_viewer, members,
+};
+use crate::components::forms::{FieldMessage, FormAlert, error_id, field_invalid};
+use crate::components::suspense::LoadError;
+use crate::model::identity::{ApiTokenInfo, Member, Role, Viewer};
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let me = Resource::new(|| (), |_| current_viewer());
+    view! {
+        <Title text="Settings" />
+        <h1>"Settings"</h1>
+        <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(viewer)) => Either::Left(view! { <SettingsSections viewer /> }),
+                    Ok(None) => Either::Right(view! { <LoadError error=crate::error::AppError::Unauthorized /> }),
+                    Err(error) => Either::Right(view! { <LoadError error /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SettingsSections(viewer: Viewer) -> impl IntoView {
+    let admin = viewer.role.can_administer();
+    view! {
+        <p class="lead">
+            "Workspace " <strong>{viewer.tenant_name.clone()}</strong> ". You are "
+            {viewer.role.label().to_lowercase()} "."
+        </p>
+        <MembersSection my_role=viewer.role />
+        <Show
+            when=move || admin
+            fallback=|| {
+                view! {
+                    <section aria-labelledby="tokens-heading">
+                        <h2 id="tokens-heading">"API tokens"</h2>
+                        <p>"Only owners and admins manage API tokens."</p>
+                    </section>
+                }
+            }
+        >
+            <TokensSection />
+        </Show>
+    }
+}
+
+#[component]
+fn MembersSection(my_role: Role) -> impl IntoView {
+    let add = ServerAction::<AddMember>::new();
+    let change = ServerAction::<SetMemberRole>::new();
+    let list = Resource::new(
+        move || (add.version().get(), change.version().get()),
+        |_| members(),
+    );
+    let admin = my_role.can_administer();
+    let change_error = Signal::derive(move || change.value().get().and_then(Result::err));
+
+    view! {
+        <section aria-labelledby="members-heading">
+            <h2 id="members-heading">"Members"</h2>
+            <FormAlert error=change_error />
+            <Suspense fallback=|| view! { <p role="status">"Loading members…"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(members) => Either::Left(view! { <MembersTable members my_role change /> }),
+                        Err(error) => Either::Right(view! { <LoadError error /> }),
+                    }
+                })}
+            </Suspense>
+            <Show when=move || admin>
+                <AddMemberForm my_role add />
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn MembersTable(
+    members: Vec<Member>,
+    my_role: Role,
+    change: ServerAction<SetMemberRole>,
+) -> impl IntoView {
+    view! {
+        <table class="data-table">
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Email"</th>
+                    <th scope="col">"Role"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {members
+                    .into_iter()
+                    .map(|member| {
+                        let editable = my_role.may_grant(member.role);
+                        view! {
+                            <tr>
+                                <td>{member.display_name.clone()}</td>
+                                <td>{member.email.clone()}</td>
+                                <td>
+                                    {if editable {
+                                        Either::Left(view! { <RoleForm member my_role change /> })
+                                    } else {
+                                        Either::Right(member.role.label())
+                                    }}
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn RoleForm(member: Member, my_role: Role, change: ServerAction<SetMemberRole>) -> impl IntoView {
+    let select_id = format!("role-{}", member.user_id);
+    view! {
+        <ActionForm action=change attr:class="inline-form">
+            <input type="hidden" name="user_id" value=member.user_id.to_string() />
+            <label for=select_id.clone() class="visually-hidden">{format!("Role of {}", member.email)}</label>
+            <select id=select_id name="role">
+                <RoleOptions my_role selected=member.role />
+            </select>
+            <button type="submit" class="button secondary">
+                "Change"
+                <span class="visually-hidden">{format!(" role of {}", member.email)}</span>
+            </button>
+        </ActionForm>
+    }
+}
+
+/// The roles `my_role` may hand out.
+#[component]
+fn RoleOptions(my_role: Role, selected: Role) -> impl IntoView {
+    Role::ALL
+        .into_iter()
+        .filter(move |role| my_role.may_grant(*role))
+        .map(|role| view! { <option value=role.as_str() selected=role == selected>{role.label()}</option> })
+        .collect_view()
+}
+
+#[component]
+fn AddMemberForm(my_role: Role, add: ServerAction<AddMember>) -> impl IntoView {
+    let error = Signal::derive(move || add.value().get().and_then(Result::err));
+    let added = move || add.value().get().and_then(Result::ok);
+    view! {
+        <h3>"Add a member"</h3>
+        <p class="hint">"Creates their account with a first password that you hand over. Someone who already has an account joins with the password they have."</p>
+        <FormAlert error />
+        {move || added().map(|member| view! { <p role="status" class="alert alert-success">{format!("{} was added.", member.email)}</p> })}
+        <ActionForm action=add attr:class="stack">
+            <div class="field">
+                <label for="member-email">"Email"</label>
+                <input id="member-email" type="email" name="email" required
+                    aria-describedby=error_id("member", "email") aria-invalid=field_invalid(error, "email") />
+                <FieldMessage error form="member" field="email" />
+            </div>
+            <div class="field">
+                <label for="member-display_name">"Name"</label>
+                <input id="member-display_name" name="display_name" required maxlength="100"
+                    aria-describedby=error_id("member", "display_name") aria-invalid=field_invalid(error, "display_name") />
+                <FieldMessage error form="member" field="display_name" />
+            </div>
+            <div class="field">
+                <label for="member-role">"Role"</label>
+                <select id="member-role" name="role" aria-describedby=error_id("member", "role")>
+                    <RoleOptions my_role selected=Role::Member />
+                </select>
+                <FieldMessage error form="member" field="role" />
+            </div>
+            <div class="field">
+                <label for="member-password">"First password"</label>
+                <input id="member-password" type="password" name="password" required minlength="10" autocomplete="new-password"
+                    aria-describedby=error_id("member", "password") aria-invalid=field_invalid(error, "password") />
+                <FieldMessage error form="member" field="password" />
+            </div>
+            <button type="submit" class="button">"Add member"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn TokensSection() -> impl IntoView {
+    let create = ServerAction::<CreateApiToken>::new();
+    let revoke = ServerAction::<RevokeApiToken>::new();
+    let list = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| api_tokens(),
+    );
+    let error = Signal::derive(move || {
+        create
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| revoke.value().get().and_then(Result::err))
+    });
+    let created = move || create.value().get().and_then(Result::ok);
+
+    view! {
+        <section aria-labelledby="tokens-heading">
+            <h2 id="tokens-heading">"API tokens"</h2>
+            <p class="hint">"REST clients send a token as " <code>"Authorization: Bearer …"</code> ". A token acts with its creator's role in this workspace."</p>
+            <FormAlert error />
+            {move || created().map(|created| view! {
+                <div class="alert alert-success" role="status">
+                    <p><strong>"Copy this token now. It will not be shown again."</strong></p>
+                    <p><code class="secret-once" data-testid="new-token">{created.token}</code></p>
+                </div>
+            })}
+            <ActionForm action=create attr:class="inline-form">
+                <label for="token-name">"Token name"</label>
+                <input id="token-name" name="name" required maxlength="100" placeholder="CI deploys" />
+                <button type="submit" class="button">"Create token"</button>
+            </ActionForm>
+            <Suspense fallback=|| view! { <p role="status">"Loading tokens…"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(tokens) => Either::Left(view! { <TokensTable tokens revoke /> }),
+                        Err(error) => Either::Right(view! { <LoadError error /> }),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn TokensTable(tokens: Vec<ApiTokenInfo>, revoke: ServerAction<RevokeApiToken>) -> impl IntoView {
+    if tokens.is_empty() {
+        return Either::Left(view! { <p>"No API tokens yet."</p> });
+    }
+    Either::Right(view! {
+        <table class="data-table">
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Starts with"</th>
+                    <th scope="col">"Created by"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>
+                {tokens
+                    .into_iter()
+                    .map(|token| {
+                        view! {
+                            <tr>
+                                <td>{token.name.clone()}</td>
+                                <td><code>{format!("{}…", token.prefix)}</code></td>
+                                <td>{token.owner_email.clone()}</td>
+                                <td>
+                                    <ActionForm action=revoke>
+                                        <input type="hidden" name="id" value=token.id.to_string() />
+                                        <button type="submit" class="button danger">
+                                            "Revoke"
+                                            <span class="visually-hidden">{format!(" token {}", token.name)}</span>
+                                        </button>
+                                    </ActionForm>
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    })
+}

@@ -1,0 +1,594 @@
+//! Identity over a real socket, on SQLite and PostgreSQL: first-run setup, sessions and
+//! their expiry, Bearer tokens, the 401/403/404 rules, Origin checks, login throttling.
+#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
+
+mod support;
+
+mod cases {
+    use app::model::identity::{Password, Role};
+    use reqwest::StatusCode;
+    use serde_json::Value;
+    use server::config::Config;
+    use server::service::admin::AdminService;
+
+    use super::support::{Backend, Browser, OWNER_EMAIL, OWNER_PASSWORD, TestServer};
+
+    async fn json(response: reqwest::Response) -> Value {
+        response.json().await.unwrap()
+    }
+
+    /// The error code of a REST error (`{"error": {"code": …}}`) or of a server function's
+    /// error (`{"kind": …}`, the encoding the UI decodes); both use the same names.
+    async fn error_code(response: reqwest::Response) -> (StatusCode, String) {
+        let status = response.status();
+        let body = json(response).await;
+        let code = body["error"]["code"]
+            .as_str()
+            .or(body["kind"].as_str())
+            .unwrap_or_default();
+        (status, code.to_owned())
+    }
+
+    /// Adds a member to the owner's tenant through the UI's server function.
+    async fn add_member(owner: &mut Browser, email: &str, role: &str) -> Browser {
+        let password = "member password 1";
+        let response = owner
+            .call(
+                "add_member",
+                &[
+                    ("email", email),
+                    ("display_name", "Someone"),
+                    ("role", role),
+                    ("password", password),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+        let mut browser = Browser {
+            base_url: owner.base_url.clone(),
+            http: owner.http.clone(),
+            cookie: None,
+        };
+        browser.sign_in(email, password).await;
+        browser
+    }
+
+    pub async fn first_run_setup_appears_once(backend: Backend) {
+        let Some(server) = TestServer::start_on(backend, |_| {}).await else {
+            return;
+        };
+        let visitor = server.browser();
+        for page in ["/", "/catalog", "/login"] {
+            let response = visitor.get(page).await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "{page}");
+            assert_eq!(response.headers()["location"], "/setup", "{page}");
+        }
+        assert_eq!(visitor.get("/setup").await.status(), StatusCode::OK);
+
+        let mut owner = server.owner().await;
+        assert!(
+            owner
+                .get("/settings")
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("Ada Owner")
+        );
+
+        let response = server.browser().get("/setup").await;
+        assert_eq!(
+            response.status(),
+            StatusCode::NOT_FOUND,
+            "/setup must be gone after setup"
+        );
+        let mut intruder = server.browser();
+        let again = intruder
+            .call(
+                "setup",
+                &[
+                    ("tenant_name", "Evil"),
+                    ("display_name", "Eve"),
+                    ("email", "eve@evil.test"),
+                    ("password", "long enough pass"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            error_code(again).await,
+            (StatusCode::NOT_FOUND, "not_found".to_owned())
+        );
+        assert!(intruder.cookie.is_none());
+        assert_eq!(server.store.count_users().await.unwrap(), 1);
+        let _ = owner.call("logout", &[]).await;
+    }
+
+    pub async fn signed_out_requests_get_401_or_the_login_page(backend: Backend) {
+        let Some(server) = TestServer::start_on(backend, |_| {}).await else {
+            return;
+        };
+        let _owner = server.owner().await;
+        let mut visitor = server.browser();
+        // (The OpenAPI document stays public: it describes the API and holds no data.)
+        for path in ["/api/catalog", "/api/catalog/stripe"] {
+            let (status, code) = error_code(visitor.get(path).await).await;
+            assert_eq!(
+                (status, code.as_str()),
+                (StatusCode::UNAUTHORIZED, "unauthorized"),
+                "{path}"
+            );
+        }
+        for function in [
+            "catalog_cards",
+            "members",
+            "api_tokens",
+            "create_api_token",
+            "logout",
+            "switch_tenant",
+        ] {
+            let response = visitor
+                .call(
+                    function,
+                    &[
+                        ("name", "x"),
+                        ("tenant_id", "00000000-0000-0000-0000-000000000000"),
+                    ],
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{function}");
+        }
+        let response = visitor.get("/settings?tab=members").await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            response.headers()["location"],
+            "/login?next=%2Fsettings%3Ftab%3Dmembers"
+        );
+        assert_eq!(visitor.get("/login").await.status(), StatusCode::OK);
+    }
+
+    pub async fn sessions_sign_in_and_out(backend: Backend) {
+        let Some(server) = TestServer::start_on(backend, |_| {}).await else {
+            return;
+        };
+        let _ = server.owner().await;
+        let mut browser = server.browser();
+        let wrong = browser
+            .call(
+                "login",
+                &[("email", OWNER_EMAIL), ("password", "not the password")],
+            )
+            .await;
+        assert_eq!(error_code(wrong).await.0, StatusCode::BAD_REQUEST);
+        assert!(browser.cookie.is_none());
+
+        let response = browser
+            .call(
+                "login",
+                &[
+                    ("email", "ADA@acme.test"),
+                    ("password", OWNER_PASSWORD),
+                    ("next", "/catalog"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["location"], "/catalog");
+        let set_cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        for flag in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+            assert!(set_cookie.contains(flag), "{set_cookie}");
+        }
+        assert!(
+            !set_cookie.contains("Secure"),
+            "the public URL is http here"
+        );
+        assert_eq!(browser.get("/api/catalog").await.status(), StatusCode::OK);
+
+        let stolen = browser.cookie.clone();
+        assert_eq!(browser.call("logout", &[]).await.status(), StatusCode::OK);
+        assert!(browser.cookie.is_none(), "logout did not clear the cookie");
+        let replay = Browser {
+            cookie: stolen,
+            ..server.browser()
+        };
+        assert_eq!(
+            replay.get("/api/catalog").await.status(),
+            StatusCode::UNAUTHORIZED,
+            "the session outlived logout"
+        );
+    }
+
+    pub async fn idle_sessions_expire(backend: Backend) {
+        let idle_zero = |config: &mut Config| config.session_idle_minutes = 0;
+        let Some(server) = TestServer::start_on(backend, idle_zero).await else {
+            return;
+        };
+        let owner = server.owner().await;
+        assert_eq!(
+            owner.get("/api/catalog").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+
+    pub async fn sessions_expire_absolutely(backend: Backend) {
+        let max_zero = |config: &mut Config| config.session_max_hours = 0;
+        let Some(server) = TestServer::start_on(backend, max_zero).await else {
+            return;
+        };
+        let owner = server.owner().await;
+        assert_eq!(
+            owner.get("/api/catalog").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+
+    pub async fn bearer_tokens_work_until_revoked(backend: Backend) {
+        let Some(server) = TestServer::start_on(backend, |_| {}).await else {
+            return;
+        };
+        let mut owner = server.owner().await;
+        let created = json(
+            owner
+                .call("create_api_token", &[("name", "CI deploys")])
+                .await,
+        )
+        .await;
+        let token = created["token"].as_str().unwrap().to_owned();
+        assert!(token.starts_with("chub_"));
+        let id = created["info"]["id"].as_str().unwrap().to_owned();
+
+        let listed = json(owner.call("api_tokens", &[]).await).await;
+        assert_eq!(listed[0]["prefix"], &token[..11]);
+        assert!(
+            !listed.to_string().contains(&token),
+            "a listing showed the whole token"
+        );
+
+        let client = reqwest::Client::new();
+        let with = |token: &str| {
+            client
+                .get(server.url("/api/catalog"))
+                .bearer_auth(token.to_owned())
+                .send()
+        };
+        assert_eq!(with(&token).await.unwrap().status(), StatusCode::OK);
+        assert_eq!(
+            with("chub_not-a-real-token").await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+
+        // API clients send no Origin: a Bearer call that changes state still works.
+        let revoke_other = client
+            .post(server.url("/sfn/revoke_api_token"))
+            .bearer_auth(&token)
+            .header("accept", "application/json")
+            .form(&[("id", "00000000-0000-0000-0000-000000000000")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(revoke_other.status(), StatusCode::NOT_FOUND);
+
+        assert_eq!(
+            owner
+                .call("revoke_api_token", &[("id", &id)])
+                .await
+                .status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            with(&token).await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+
+    pub async fn roles_gate_every_write(backend: Backend) {
+        let Some(server) = TestServer::start_on(backend, |_| {}).await else {
+            return;
+        };
+        let mut owner = server.owner().await;
+        let mut viewer = add_member(&mut owner, "vera@acme.test", "viewer").await;
+        let mut member = add_member(&mut owner, "max@acme.test", "member").await;
+        let vera_id = json(owner.call("members", &[]).await)
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["email"] == "vera@acme.test")
+            .unwrap()["user_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+
+        for who in [&mut viewer, &mut member] {
+            assert_eq!(
+                who.get("/api/catalog").await.status(),
+                StatusCode::OK,
+                "reading is for everyone"
+            );
+            assert_eq!(who.call("members", &[]).await.status(), StatusCode::OK);
+            let writes: [(&str, Vec<(&str, &str)>); 4] = [
+                (
+                    "add_member",
+                    vec![
+                        ("email", "x@acme.test"),
+                        ("display_name", "X"),
+                        ("role", "viewer"),
+                        ("password", "long enough pass"),
+                    ],
+                ),
+                (
+                    "set_member_role",
+                    vec![("user_id", vera_id.as_str()), ("role", "admin")],
+                ),
+                ("create_api_token", vec![("name", "mine")]),
+                ("api_tokens", vec![]),
+            ];
+            for (function, form) in writes {
+                let (status, code) = error_code(who.call(function, &form).await).await;
+                assert_eq!(
+                    (status, code.as_str()),
+                    (StatusCode::FORBIDDEN, "forbidden"),
+                    "{function}"
+                );
+            }
+            let catalog = json(who.call("catalog_cards", &[]).await).await;
+            assert_eq!(catalog["can_install"], false);
+        }
+
+        // Admins manage, but only owners make owners.
+        let mut admin = add_member(&mut owner, "adam@acme.test", "admin").await;
+        let (status, _) = error_code(
+            admin
+                .call(
+                    "set_member_role",
+                    &[("user_id", &vera_id), ("role", "owner")],
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            admin
+                .call(
+                    "set_member_role",
+                    &[("user_id", &vera_id), ("role", "member")]
+                )
+                .await
+                .status(),
+            StatusCode::OK
+        );
+    }
+
+    pub async fn the_last_owner_cannot_step_down(backend: Backend) {
+        let Some(server) = TestServer::start_on(backend, |_| {}).await else {
+            return;
+        };
+        let mut owner = server.owner().await;
+        let me = json(owner.call("members", &[]).await).await[0]["user_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (status, code) = error_code(
+            owner
+                .call("set_member_role", &[("user_id", &me), ("role", "admin")])
+                .await,
+        )
+        .await;
+        assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "conflict"));
+    }
+
+    pub async fn other_tenants_ids_answer_404(backend: Backend) {
+        let Some(server) = TestServer::start_on(backend, |_| {}).await else {
+            return;
+        };
+        let mut owner = server.owner().await;
+        let acme_token =
+            json(owner.call("create_api_token", &[("name", "acme")]).await).await["info"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+        let ada_id = json(owner.call("members", &[]).await).await[0]["user_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+
+        let admin = AdminService::new(server.store.clone());
+        let beta = admin.add_tenant("Beta").await.unwrap();
+        admin
+            .add_user(
+                "bob@beta.test",
+                "Bob",
+                "Beta",
+                Role::Owner,
+                Password("bob's password".into()),
+            )
+            .await
+            .unwrap();
+        let mut bob = server.browser();
+        bob.sign_in("bob@beta.test", "bob's password").await;
+
+        for (function, form) in [
+            ("revoke_api_token", vec![("id", acme_token.as_str())]),
+            (
+                "set_member_role",
+                vec![("user_id", ada_id.as_str()), ("role", "viewer")],
+            ),
+            (
+                "switch_tenant",
+                vec![("tenant_id", "00000000-0000-0000-0000-000000000001")],
+            ),
+        ] {
+            let (status, code) = error_code(bob.call(function, &form).await).await;
+            assert_eq!(
+                (status, code.as_str()),
+                (StatusCode::NOT_FOUND, "not_found"),
+                "{function}"
+            );
+        }
+        let acme_id = server
+            .store
+            .tenant_by_name("Acme")
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+            .to_string();
+        let (status, _) =
+            error_code(bob.call("switch_tenant", &[("tenant_id", &acme_id)]).await).await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "switched into a tenant he is not a member of"
+        );
+        let members: Vec<String> = json(bob.call("members", &[]).await)
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["email"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(members, vec!["bob@beta.test".to_owned()]);
+
+        // A user in both tenants can switch between them.
+        admin
+            .add_user(
+                "bob@beta.test",
+                "Bob",
+                "Acme",
+                Role::Viewer,
+                Password(String::new()),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            bob.call("switch_tenant", &[("tenant_id", &acme_id)])
+                .await
+                .status(),
+            StatusCode::OK
+        );
+        let viewer = json(bob.call("current_viewer", &[]).await).await;
+        assert_eq!(
+            (viewer["tenant_name"].as_str(), viewer["role"].as_str()),
+            (Some("Acme"), Some("viewer"))
+        );
+        assert_eq!(viewer["memberships"].as_array().unwrap().len(), 2);
+        let _ = beta;
+    }
+
+    pub async fn cross_origin_writes_are_refused(backend: Backend) {
+        let Some(server) = TestServer::start_on(backend, |_| {}).await else {
+            return;
+        };
+        let owner = server.owner().await;
+        let cookie = owner.cookie.clone().unwrap();
+        let client = reqwest::Client::new();
+        let logout_from = |origin: Option<&'static str>| {
+            let mut request = client
+                .post(server.url("/sfn/logout"))
+                .header("cookie", &cookie)
+                .header("accept", "application/json");
+            if let Some(origin) = origin {
+                request = request.header("origin", origin);
+            }
+            request.send()
+        };
+        assert_eq!(
+            logout_from(Some("https://evil.example"))
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            logout_from(None).await.unwrap().status(),
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            owner.get("/api/catalog").await.status(),
+            StatusCode::OK,
+            "a refused request still signed out"
+        );
+        let same_site = client
+            .post(server.url("/sfn/logout"))
+            .header("cookie", &cookie)
+            .header("referer", server.url("/settings"))
+            .header("accept", "application/json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(same_site.status(), StatusCode::OK);
+    }
+
+    pub async fn repeated_failed_logins_are_refused_for_a_while(backend: Backend) {
+        let Some(server) = TestServer::start_on(backend, |_| {}).await else {
+            return;
+        };
+        let _ = server.owner().await;
+        let mut attacker = server.browser();
+        for attempt in 0..5 {
+            let response = attacker
+                .call(
+                    "login",
+                    &[("email", OWNER_EMAIL), ("password", "guess number x")],
+                )
+                .await;
+            assert_eq!(
+                response.status(),
+                StatusCode::BAD_REQUEST,
+                "attempt {attempt}"
+            );
+        }
+        let (status, code) = error_code(
+            attacker
+                .call(
+                    "login",
+                    &[("email", OWNER_EMAIL), ("password", OWNER_PASSWORD)],
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::TOO_MANY_REQUESTS, "too_many_requests")
+        );
+        assert!(attacker.cookie.is_none(), "signed in while throttled");
+    }
+}
+
+macro_rules! on_both_backends {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    super::cases::$case(super::support::Backend::Sqlite).await;
+                }
+            )*
+        }
+
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    super::cases::$case(super::support::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    first_run_setup_appears_once,
+    signed_out_requests_get_401_or_the_login_page,
+    sessions_sign_in_and_out,
+    idle_sessions_expire,
+    sessions_expire_absolutely,
+    bearer_tokens_work_until_revoked,
+    roles_gate_every_write,
+    the_last_owner_cannot_step_down,
+    other_tenants_ids_answer_404,
+    cross_origin_writes_are_refused,
+    repeated_failed_logins_are_refused_for_a_while,
+);

@@ -1,0 +1,135 @@
+//! No password, session cookie or API token reaches a log line, even at debug level.
+#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
+
+mod support;
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use support::Browser;
+
+const PASSWORD: &str = "pa55-never-logged-Q7";
+
+#[tokio::test]
+async fn secrets_never_appear_in_the_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let base_url = format!("http://127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("serve")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("logs.db").display()),
+        )
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("CONNECTORS_PUBLIC_URL", &base_url)
+        .env("CONNECTORS_SEEDS_DIR", support::seeds_dir())
+        .env("RUST_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut ready = false;
+    for _ in 0..100 {
+        if http
+            .get(format!("{base_url}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(ready, "the server did not start");
+
+    let mut owner = Browser {
+        base_url: base_url.clone(),
+        http: http.clone(),
+        cookie: None,
+    };
+    let setup = owner
+        .call(
+            "setup",
+            &[
+                ("tenant_name", "Acme"),
+                ("display_name", "Ada"),
+                ("email", "ada@acme.test"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(setup.status(), 200);
+    let mut again = Browser {
+        base_url: base_url.clone(),
+        http: http.clone(),
+        cookie: None,
+    };
+    again
+        .call(
+            "login",
+            &[
+                ("email", "ada@acme.test"),
+                ("password", "wrong-but-also-secret"),
+            ],
+        )
+        .await;
+    again.sign_in("ada@acme.test", PASSWORD).await;
+    let session_cookie = again.cookie.clone().unwrap();
+    let created: serde_json::Value = owner
+        .call("create_api_token", &[("name", "CI")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = created["token"].as_str().unwrap().to_owned();
+    let used = http
+        .get(format!("{base_url}/api/catalog?q=x"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(used.status(), 200);
+    again.call("logout", &[]).await;
+
+    child.kill().unwrap();
+    let mut logs = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .unwrap();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .unwrap();
+    child.wait().unwrap();
+
+    assert!(
+        logs.contains("signed in"),
+        "the logs were not captured:\n{logs}"
+    );
+    let session_value = session_cookie.trim_start_matches("chub_session=");
+    for (what, secret) in [
+        ("password", PASSWORD),
+        ("failed password", "wrong-but-also-secret"),
+        ("session cookie", session_value),
+        ("API token", token.as_str()),
+        ("API token body", &token["chub_".len()..]),
+    ] {
+        assert!(!logs.contains(secret), "the {what} appears in the logs");
+    }
+}
