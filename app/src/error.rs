@@ -99,8 +99,18 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// Arguments the server cannot decode are the caller's input error (400), never a
+    /// fault of ours; everything else is the call itself failing.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::InvalidInput {
+                message: format!("The request could not be read: {value}"),
+                fields: FieldErrors::new(),
+            },
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 

@@ -118,24 +118,33 @@ mod cases {
                 "{path}"
             );
         }
-        for function in [
-            "catalog_cards",
-            "members",
-            "api_tokens",
-            "create_api_token",
-            "logout",
-            "switch_tenant",
-        ] {
-            let response = visitor
-                .call(
-                    function,
-                    &[
-                        ("name", "x"),
-                        ("tenant_id", "00000000-0000-0000-0000-000000000000"),
-                    ],
-                )
-                .await;
-            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{function}");
+        let nil = "00000000-0000-0000-0000-000000000000";
+        let every_signed_in_function: [(&str, Vec<(&str, &str)>); 9] = [
+            ("catalog_cards", vec![]),
+            ("logout", vec![]),
+            ("switch_tenant", vec![("tenant_id", nil)]),
+            ("members", vec![]),
+            (
+                "add_member",
+                vec![
+                    ("email", "x@acme.test"),
+                    ("display_name", "X"),
+                    ("role", "viewer"),
+                    ("password", "long enough pass"),
+                ],
+            ),
+            ("set_member_role", vec![("user_id", nil), ("role", "admin")]),
+            ("api_tokens", vec![]),
+            ("create_api_token", vec![("name", "x")]),
+            ("revoke_api_token", vec![("id", nil)]),
+        ];
+        for (function, form) in every_signed_in_function {
+            let (status, code) = error_code(visitor.call(function, &form).await).await;
+            assert_eq!(
+                (status, code.as_str()),
+                (StatusCode::UNAUTHORIZED, "unauthorized"),
+                "{function}"
+            );
         }
         let response = visitor.get("/settings?tab=members").await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -521,6 +530,35 @@ mod cases {
         assert_eq!(same_site.status(), StatusCode::OK);
     }
 
+    pub async fn malformed_arguments_are_a_400(backend: Backend) {
+        let Some(server) = TestServer::start_on(backend, |_| {}).await else {
+            return;
+        };
+        let mut owner = server.owner().await;
+        for (function, form) in [
+            ("add_member", vec![("email", "x@acme.test")]),
+            (
+                "set_member_role",
+                vec![("user_id", "not-a-uuid"), ("role", "admin")],
+            ),
+            (
+                "set_member_role",
+                vec![
+                    ("user_id", "00000000-0000-0000-0000-000000000000"),
+                    ("role", "emperor"),
+                ],
+            ),
+            ("revoke_api_token", vec![]),
+        ] {
+            let (status, code) = error_code(owner.call(function, &form).await).await;
+            assert_eq!(
+                (status, code.as_str()),
+                (StatusCode::BAD_REQUEST, "invalid_input"),
+                "{function} {form:?}"
+            );
+        }
+    }
+
     pub async fn repeated_failed_logins_are_refused_for_a_while(backend: Backend) {
         let Some(server) = TestServer::start_on(backend, |_| {}).await else {
             return;
@@ -590,5 +628,6 @@ on_both_backends!(
     the_last_owner_cannot_step_down,
     other_tenants_ids_answer_404,
     cross_origin_writes_are_refused,
+    malformed_arguments_are_a_400,
     repeated_failed_logins_are_refused_for_a_while,
 );
