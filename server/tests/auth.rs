@@ -593,6 +593,35 @@ mod cases {
         );
         assert!(attacker.cookie.is_none(), "signed in while throttled");
     }
+
+    pub async fn password_spraying_from_one_address_is_refused(backend: Backend) {
+        let Some(server) = TestServer::start_on(backend, |_| {}).await else {
+            return;
+        };
+        let _ = server.owner().await;
+        let mut sprayer = server.browser();
+        for n in 0..30 {
+            let email = format!("guess{n}@acme.test");
+            let response = sprayer
+                .call(
+                    "login",
+                    &[("email", email.as_str()), ("password", "Summer2026!!")],
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::BAD_REQUEST, "attempt {n}");
+        }
+        // The owner's account has no failures, but this address is now refused.
+        let (status, _) = error_code(
+            sprayer
+                .call(
+                    "login",
+                    &[("email", OWNER_EMAIL), ("password", OWNER_PASSWORD)],
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    }
 }
 
 macro_rules! on_both_backends {
@@ -630,4 +659,5 @@ on_both_backends!(
     cross_origin_writes_are_refused,
     malformed_arguments_are_a_400,
     repeated_failed_logins_are_refused_for_a_while,
+    password_spraying_from_one_address_is_refused,
 );
