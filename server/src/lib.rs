@@ -9,6 +9,7 @@ pub mod service;
 pub mod state;
 pub mod store;
 pub mod telemetry;
+pub mod vault;
 
 use std::future::Future;
 use std::sync::Arc;
