@@ -14,6 +14,7 @@ export DATABASE_URL="sqlite://$data/e2e.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:${1:-3100}"
 export LEPTOS_SITE_ROOT="$root/target/site"
 export CONNECTORS_SEEDS_DIR="$root/seeds/connectors"
+export CONNECTORS_DATA_DIR="$data"
 export CONNECTORS_PUBLIC_URL="http://$LEPTOS_SITE_ADDR"
 export RUST_LOG="${RUST_LOG:-warn}"
 if [ "${2:-provisioned}" = provisioned ]; then

@@ -41,6 +41,11 @@ pub struct Config {
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
 
+    /// Where the embedded defaults keep files: the generated master key file
+    /// (`master.key`) when CONNECTORS_MASTER_KEY is not set.
+    #[arg(long, env = "CONNECTORS_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
     /// Connector type definitions seeded into the catalog at startup.
     #[arg(long, env = "CONNECTORS_SEEDS_DIR", default_value = "seeds/connectors")]
     pub seeds_dir: PathBuf,
@@ -104,6 +109,11 @@ impl Config {
         }
     }
 
+    /// The generated key file used when no master key is configured.
+    pub fn key_file(&self) -> PathBuf {
+        self.data_dir.join("master.key")
+    }
+
     /// Whether cookies must be `Secure`: the public URL is https.
     pub fn serves_https(&self) -> bool {
         self.public_url.scheme() == "https"
@@ -127,6 +137,7 @@ impl fmt::Display for Config {
         writeln!(f, "CONNECTORS_PUBLIC_URL={}", self.public_url)?;
         writeln!(f, "LEPTOS_SITE_ADDR={}", self.site_addr)?;
         writeln!(f, "LEPTOS_SITE_ROOT={}", self.site_root)?;
+        writeln!(f, "CONNECTORS_DATA_DIR={}", self.data_dir.display())?;
         writeln!(f, "CONNECTORS_SEEDS_DIR={}", self.seeds_dir.display())?;
         writeln!(
             f,

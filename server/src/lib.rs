@@ -28,6 +28,19 @@ pub enum StartupError {
     Store(#[from] store::StoreError),
     #[error("cannot seed the catalog: {0}")]
     Seed(#[from] seed::SeedError),
+    #[error("cannot open the credential vault: {0}")]
+    Vault(#[from] vault::UnlockError),
+}
+
+/// Opens the credential vault: the key ring from configuration (or the generated key
+/// file), checked against this database's canaries. A wrong key is an error here, before
+/// the server accepts a request.
+pub async fn open_vault(config: &Config, store: &dyn Store) -> Result<vault::Vault, StartupError> {
+    let ring = vault::key_ring(config.master_key.as_ref(), &config.key_file())
+        .map_err(vault::UnlockError::from)?;
+    let vault = vault::unlock(ring, store).await?;
+    tracing::info!(key_ids = ?vault.ring().ids(), "credential vault open");
+    Ok(vault)
 }
 
 /// Opens the database (applying migrations) and, when `seed` is set, seeds the catalog

@@ -160,6 +160,9 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Serve { no_seed } => {
             tracing::info!("configuration:\n{config}");
             let store = prepare_store(&config, !no_seed).await?;
+            // Not used by a service yet (connector credentials come next), but a wrong key
+            // must already stop the server here.
+            let _vault = server::open_vault(&config, store.as_ref()).await?;
             let addr = config.site_addr;
             let listener = tokio::net::TcpListener::bind(addr)
                 .await

@@ -28,6 +28,7 @@ async fn secrets_never_appear_in_the_logs() {
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("CONNECTORS_PUBLIC_URL", &base_url)
         .env("CONNECTORS_SEEDS_DIR", support::seeds_dir())
+        .env("CONNECTORS_DATA_DIR", dir.path())
         .env("RUST_LOG", "debug")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

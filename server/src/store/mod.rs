@@ -17,6 +17,8 @@ use async_trait::async_trait;
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::vault::Sealed;
+
 pub use identity::{ApiTokenRecord, CredentialOwner, SessionRecord, TenantRecord, UserRecord};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -227,6 +229,14 @@ pub trait Store: Send + Sync + 'static {
     async fn login_failures_since(&self, key: &str, since: i64) -> Result<i64, StoreError>;
 
     async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError>;
+
+    // --- vault ----------------------------------------------------------------------
+
+    /// The canaries of every master key that has sealed data here.
+    async fn vault_canaries(&self) -> Result<Vec<Sealed>, StoreError>;
+
+    /// Stores the canary of a key (once per key id; a second one is ignored).
+    async fn insert_vault_canary(&self, canary: &Sealed) -> Result<(), StoreError>;
 }
 
 /// Connects to the database named by `url`, choosing the backend from its scheme, and

@@ -17,6 +17,8 @@ use super::rows::{
     CatalogRow, MemberRow, MembershipRow, SessionRow, TenantRow, TokenInfoRow, TokenRow, UserRow,
     convert_all, oauth_json,
 };
+use crate::vault::Sealed;
+
 use super::{
     ApiTokenRecord, CredentialOwner, NewCatalogEntry, SeedReport, SessionRecord, Store, StoreError,
     TenantRecord, UserRecord, plan_seed,
@@ -437,6 +439,35 @@ impl Store for SqliteStore {
             .bind(key)
             .execute(&self.pool)
             .await?;
+        Ok(())
+    }
+
+    async fn vault_canaries(&self) -> Result<Vec<Sealed>, StoreError> {
+        let rows: Vec<(String, Vec<u8>, Vec<u8>)> =
+            sqlx::query_as("SELECT key_id, nonce, ciphertext FROM vault_canary ORDER BY key_id")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(key_id, nonce, ciphertext)| Sealed {
+                key_id,
+                nonce,
+                ciphertext,
+            })
+            .collect())
+    }
+
+    async fn insert_vault_canary(&self, canary: &Sealed) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO vault_canary (key_id, nonce, ciphertext, created_at) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (key_id) DO NOTHING",
+        )
+        .bind(&canary.key_id)
+        .bind(&canary.nonce)
+        .bind(&canary.ciphertext)
+        .bind(OffsetDateTime::now_utc())
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }

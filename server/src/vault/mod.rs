@@ -7,6 +7,8 @@
 //! `CONNECTORS_MASTER_KEY` (`base64key` or `id:base64key,id:base64key`) or, by default,
 //! from a key file generated in the data directory with mode 0600.
 
+mod canary;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -17,6 +19,8 @@ use base64::engine::general_purpose::STANDARD;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
+
+pub use canary::{UnlockError, key_ring, unlock};
 
 const KEY_LEN: usize = 32;
 const NONCE_LEN: usize = 12;
@@ -140,8 +144,14 @@ impl KeyRing {
                 let spec =
                     SecretString::from(format!("{}:{}", fingerprint(&key), STANDARD.encode(key)));
                 key.fill(0);
-                write_private(path, spec.expose_secret()).map_err(file_error)?;
-                Ok((Self::parse(&spec)?, true))
+                match write_private(path, spec.expose_secret()) {
+                    Ok(()) => Ok((Self::parse(&spec)?, true)),
+                    // Another process created it first: use theirs.
+                    Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                        Self::load_or_create_file(path)
+                    }
+                    Err(error) => Err(file_error(error.to_string())),
+                }
             }
             Err(error) => Err(file_error(error.to_string())),
         }
@@ -165,22 +175,31 @@ impl KeyRing {
     }
 }
 
+/// Writes a new file readable by its owner only, atomically: it appears complete or not
+/// at all, and fails with `AlreadyExists` if another process got there first.
 #[cfg(unix)]
-fn write_private(path: &Path, contents: &str) -> Result<(), String> {
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(dir)?;
     }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| e.to_string())?;
-    file.write_all(contents.as_bytes())
-        .and_then(|()| file.sync_all())
-        .map_err(|e| e.to_string())
+    let mut suffix = [0u8; 8];
+    getrandom::fill(&mut suffix).map_err(std::io::Error::other)?;
+    let draft = path.with_extension(format!("draft-{}", u64::from_le_bytes(suffix)));
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&draft)?;
+        file.write_all(contents.as_bytes())?;
+        file.sync_all()?;
+        // A hard link never replaces an existing file: the no-clobber "rename".
+        std::fs::hard_link(&draft, path)
+    })();
+    let _ = std::fs::remove_file(&draft);
+    written
 }
 
 #[cfg(unix)]
@@ -201,8 +220,13 @@ fn check_private(path: &Path) -> Result<(), String> {
 }
 
 #[cfg(not(unix))]
-fn write_private(path: &Path, contents: &str) -> Result<(), String> {
-    std::fs::write(path, contents).map_err(|e| e.to_string())
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?
+        .write_all(contents.as_bytes())
 }
 
 #[cfg(not(unix))]
@@ -240,6 +264,8 @@ impl fmt::Debug for Sealed {
     }
 }
 
+/// Seals and opens secrets. `Debug` shows the key ids only.
+#[derive(Debug)]
 pub struct Vault {
     ring: KeyRing,
 }
@@ -463,6 +489,29 @@ mod tests {
                 .unwrap()
                 .expose_secret(),
             b"kept"
+        );
+
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let racing_dir = tempfile::tempdir().unwrap();
+        let racing = racing_dir.path().join("master.key");
+        let ids: Vec<String> = (0..8)
+            .map(|_| {
+                let path = racing.clone();
+                std::thread::spawn(move || {
+                    KeyRing::load_or_create_file(&path)
+                        .unwrap()
+                        .0
+                        .current_id()
+                        .to_owned()
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|thread| thread.join().unwrap())
+            .collect();
+        assert!(
+            ids.iter().all(|id| id == &ids[0]),
+            "servers starting together made different keys: {ids:?}"
         );
 
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();

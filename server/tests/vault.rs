@@ -1,0 +1,149 @@
+//! Opening the credential vault at startup, on SQLite and PostgreSQL: the right key opens,
+//! a wrong key is refused with a clear message and changes nothing.
+#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
+
+mod support;
+
+mod cases {
+    use std::sync::Arc;
+
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    use secrecy::SecretString;
+    use server::store::Store;
+    use server::vault::{KeyRing, UnlockError, unlock};
+
+    fn ring(spec: &[(&str, u8)]) -> KeyRing {
+        let spec: Vec<String> = spec
+            .iter()
+            .map(|(id, byte)| format!("{id}:{}", STANDARD.encode([*byte; 32])))
+            .collect();
+        KeyRing::parse(&SecretString::from(spec.join(","))).unwrap()
+    }
+
+    async fn canary_ids(store: &Arc<dyn Store>) -> Vec<String> {
+        store
+            .vault_canaries()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.key_id)
+            .collect()
+    }
+
+    pub async fn the_first_key_leaves_a_canary_and_opens_again(store: Arc<dyn Store>) {
+        unlock(ring(&[("a", 1)]), store.as_ref()).await.unwrap();
+        assert_eq!(canary_ids(&store).await, vec!["a".to_owned()]);
+        unlock(ring(&[("a", 1)]), store.as_ref()).await.unwrap();
+        assert_eq!(
+            canary_ids(&store).await,
+            vec!["a".to_owned()],
+            "a second canary for the same key"
+        );
+    }
+
+    pub async fn a_wrong_key_is_refused_and_writes_nothing(store: Arc<dyn Store>) {
+        unlock(ring(&[("a", 1)]), store.as_ref()).await.unwrap();
+        let before = store.vault_canaries().await.unwrap();
+
+        let other_id = unlock(ring(&[("b", 2)]), store.as_ref()).await.unwrap_err();
+        let message = other_id.to_string();
+        assert!(
+            matches!(other_id, UnlockError::WrongKey { .. }),
+            "{message}"
+        );
+        assert!(
+            message.contains("master key does not match") && message.contains("\"a\""),
+            "{message}"
+        );
+
+        let same_id_other_bytes = unlock(ring(&[("a", 9)]), store.as_ref()).await.unwrap_err();
+        assert!(matches!(same_id_other_bytes, UnlockError::WrongKey { .. }));
+
+        assert_eq!(
+            store.vault_canaries().await.unwrap(),
+            before,
+            "a refused key changed the canaries"
+        );
+    }
+
+    pub async fn a_new_key_listed_before_the_old_one_is_accepted(store: Arc<dyn Store>) {
+        unlock(ring(&[("a", 1)]), store.as_ref()).await.unwrap();
+        let vault = unlock(ring(&[("b", 2), ("a", 1)]), store.as_ref())
+            .await
+            .unwrap();
+        assert_eq!(vault.ring().current_id(), "b");
+        assert_eq!(
+            canary_ids(&store).await,
+            vec!["a".to_owned(), "b".to_owned()]
+        );
+    }
+}
+
+macro_rules! on_both_backends {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let (store, _dir) = super::support::sqlite_store().await;
+                    super::cases::$case(store).await;
+                }
+            )*
+        }
+
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    if let Some(store) = super::support::postgres_store().await {
+                        super::cases::$case(store).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    the_first_key_leaves_a_canary_and_opens_again,
+    a_wrong_key_is_refused_and_writes_nothing,
+    a_new_key_listed_before_the_old_one_is_accepted,
+);
+
+/// The real binary refuses to serve with the wrong key, saying why, before it listens.
+#[tokio::test]
+async fn the_server_refuses_to_start_with_the_wrong_key() {
+    use base64::Engine;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("hub.db").display());
+    let key = |byte: u8| base64::engine::general_purpose::STANDARD.encode([byte; 32]);
+    let serve = |master_key: String| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .arg("serve")
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env("DATABASE_URL", &url)
+            .env("CONNECTORS_MASTER_KEY", master_key)
+            .env("CONNECTORS_SEEDS_DIR", support::seeds_dir())
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let store = server::store::connect(&url).await.unwrap();
+    let ring =
+        server::vault::KeyRing::parse(&secrecy::SecretString::from(format!("k1:{}", key(1))))
+            .unwrap();
+    server::vault::unlock(ring, store.as_ref()).await.unwrap();
+
+    let refused = serve(format!("k2:{}", key(2)));
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("master key does not match this database"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains(&key(2)) && !stderr.contains(&key(1)),
+        "a key was printed"
+    );
+}
