@@ -7,6 +7,10 @@ SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/connector-hub/target
 # wasm-opt (npm binaryen) and cargo-installed tools.
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# Fresh clones cannot reuse incremental caches (they are per path), so CI skips writing them.
+ifdef CI
+export CARGO_INCREMENTAL := 0
+endif
 export TEST_DATABASE_URL ?= postgres://$(shell id -un)@localhost/connector_hub_test?host=/var/run/postgresql
 
 SERVER := $(CARGO_TARGET_DIR)/release/server

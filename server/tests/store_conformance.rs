@@ -7,12 +7,16 @@ mod support;
 mod cases {
     use std::sync::Arc;
 
+    use app::model::connector::{ConnectorStatus, Scope};
     use app::model::identity::Role;
     use app::model::{AuthType, Category};
     use serde_json::json;
     use server::store::{
-        ApiTokenRecord, SessionRecord, Store, StoreError, TenantRecord, UserRecord,
+        ApiTokenRecord, AuditRecord, ConnectorRecord, CredentialChange, CredentialRecord,
+        SessionRecord, Store, StoreError, TenantRecord, UserRecord,
     };
+    use server::vault::Sealed;
+    use time::OffsetDateTime;
     use uuid::Uuid;
 
     use super::support::seed_entries;
@@ -396,6 +400,412 @@ mod cases {
         );
     }
 
+    /// A tenant with one user, and the seeded catalog; returns (tenant, user, stripe's catalog id).
+    async fn tenant_with_catalog(
+        store: &Arc<dyn Store>,
+        name: &str,
+    ) -> (TenantRecord, UserRecord, Uuid) {
+        store.seed_catalog(&seed_entries()).await.unwrap();
+        let (tenant, user) = (
+            tenant(name),
+            user(&format!("admin@{}.test", name.to_lowercase())),
+        );
+        store.create_tenant(&tenant).await.unwrap();
+        store.create_user(&user).await.unwrap();
+        store
+            .put_membership(user.id, tenant.id, Role::Admin)
+            .await
+            .unwrap();
+        let stripe = store.catalog_by_key("stripe").await.unwrap().unwrap().id;
+        (tenant, user, stripe)
+    }
+
+    fn at(second: i64) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(1_800_000_000 + second).unwrap()
+    }
+
+    fn connector(
+        tenant: &TenantRecord,
+        by: &UserRecord,
+        catalog_id: Uuid,
+        name: &str,
+    ) -> ConnectorRecord {
+        ConnectorRecord {
+            id: Uuid::new_v4(),
+            tenant_id: tenant.id,
+            catalog_id,
+            name: name.into(),
+            description: "Payments of the EU shop".into(),
+            status: ConnectorStatus::Inactive,
+            scope: Scope::Tenant,
+            owner_user_id: Some(by.id),
+            allowed_roles: vec![Role::Owner, Role::Admin],
+            config: json!({"mode": "test", "api_version": "2024-06-20"}),
+            tags: vec!["eu".into(), "billing".into()],
+            last_tested_at: None,
+            last_test_ok: None,
+            last_error: None,
+            created_at: at(0),
+            updated_at: at(0),
+            created_by: Some(by.id),
+            updated_by: Some(by.id),
+        }
+    }
+
+    fn credentials(of: &ConnectorRecord, key_id: &str, byte: u8) -> CredentialRecord {
+        CredentialRecord {
+            id: Uuid::new_v4(),
+            tenant_id: of.tenant_id,
+            connector_id: of.id,
+            sealed: Sealed {
+                key_id: key_id.into(),
+                nonce: vec![byte; 12],
+                ciphertext: vec![byte; 40],
+            },
+            masked: json!({"secret_key": {"set": true, "hint": "…3456", "set_at": 1_800_000_000}}),
+            expires_at: Some(at(3600)),
+            refreshed_at: None,
+            created_at: at(0),
+            updated_at: at(0),
+            created_by: of.created_by,
+            updated_by: of.created_by,
+        }
+    }
+
+    fn audit(of: &ConnectorRecord, action: &str, second: i64) -> AuditRecord {
+        AuditRecord {
+            id: Uuid::new_v4(),
+            tenant_id: of.tenant_id,
+            actor: of.created_by,
+            action: action.into(),
+            target_type: "connector".into(),
+            target_id: of.id,
+            at: at(second),
+            details: json!({"fields": ["name"]}),
+        }
+    }
+
+    pub async fn a_connector_round_trips_with_its_credentials_and_audit(store: Arc<dyn Store>) {
+        let (acme, ada, stripe) = tenant_with_catalog(&store, "Acme").await;
+        let record = connector(&acme, &ada, stripe, "Stripe EU");
+        let secret = credentials(&record, "k1", 7);
+        store
+            .create_connector(
+                &record,
+                Some(&secret),
+                &audit(&record, "connector.create", 0),
+            )
+            .await
+            .unwrap();
+
+        assert_eq!(
+            store.connector(acme.id, record.id).await.unwrap(),
+            Some(record.clone())
+        );
+        assert_eq!(
+            store.connectors(acme.id).await.unwrap(),
+            vec![record.clone()]
+        );
+        assert_eq!(
+            store.credentials_of(acme.id, record.id).await.unwrap(),
+            Some(secret)
+        );
+        let trail = store.audit_entries(acme.id, record.id, 10).await.unwrap();
+        assert_eq!(
+            trail,
+            vec![audit(&record, "connector.create", 0)]
+                .into_iter()
+                .map(|a| AuditRecord {
+                    id: trail[0].id,
+                    ..a
+                })
+                .collect::<Vec<_>>()
+        );
+    }
+
+    pub async fn connector_names_are_unique_per_tenant_ignoring_case(store: Arc<dyn Store>) {
+        let (acme, ada, stripe) = tenant_with_catalog(&store, "Acme").await;
+        let first = connector(&acme, &ada, stripe, "Stripe EU");
+        store
+            .create_connector(&first, None, &audit(&first, "connector.create", 0))
+            .await
+            .unwrap();
+        let twin = connector(&acme, &ada, stripe, "STRIPE eu");
+        let refused = store
+            .create_connector(
+                &twin,
+                Some(&credentials(&twin, "k1", 1)),
+                &audit(&twin, "connector.create", 1),
+            )
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::Conflict(_))),
+            "{refused:?}"
+        );
+        assert!(
+            store
+                .audit_entries(acme.id, twin.id, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "a refused create was audited"
+        );
+        assert!(
+            store
+                .credentials_of(acme.id, twin.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        let beta = tenant("Beta");
+        store.create_tenant(&beta).await.unwrap();
+        let elsewhere = connector(&beta, &ada, stripe, "Stripe EU");
+        store
+            .create_connector(&elsewhere, None, &audit(&elsewhere, "connector.create", 0))
+            .await
+            .unwrap();
+    }
+
+    pub async fn another_tenants_connector_is_invisible_and_untouchable(store: Arc<dyn Store>) {
+        let (acme, ada, stripe) = tenant_with_catalog(&store, "Acme").await;
+        let beta = tenant("Beta");
+        store.create_tenant(&beta).await.unwrap();
+        let private = connector(&acme, &ada, stripe, "Stripe EU");
+        store
+            .create_connector(
+                &private,
+                Some(&credentials(&private, "k1", 2)),
+                &audit(&private, "connector.create", 0),
+            )
+            .await
+            .unwrap();
+
+        assert_eq!(store.connector(beta.id, private.id).await.unwrap(), None);
+        assert!(store.connectors(beta.id).await.unwrap().is_empty());
+        assert!(
+            store
+                .credentials_of(beta.id, private.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            store
+                .audit_entries(beta.id, private.id, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let hijack = ConnectorRecord {
+            tenant_id: beta.id,
+            name: "Mine now".into(),
+            ..private.clone()
+        };
+        assert!(
+            !store
+                .update_connector(&hijack, CredentialChange::Remove, &[])
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .delete_connector(beta.id, private.id, &audit(&hijack, "connector.delete", 1))
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            store
+                .connector(acme.id, private.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .name,
+            "Stripe EU"
+        );
+        assert!(
+            store
+                .credentials_of(acme.id, private.id)
+                .await
+                .unwrap()
+                .is_some()
+        );
+
+        // A global instance is seen by every tenant, and still changed only by its own.
+        let shared = ConnectorRecord {
+            scope: Scope::Global,
+            ..connector(&acme, &ada, stripe, "Shared Stripe")
+        };
+        store
+            .create_connector(&shared, None, &audit(&shared, "connector.create", 0))
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .connector(beta.id, shared.id)
+                .await
+                .unwrap()
+                .map(|c| c.name),
+            Some("Shared Stripe".into())
+        );
+        assert_eq!(store.connectors(beta.id).await.unwrap().len(), 1);
+        let foreign_edit = ConnectorRecord {
+            tenant_id: beta.id,
+            ..shared.clone()
+        };
+        assert!(
+            !store
+                .update_connector(&foreign_edit, CredentialChange::Keep, &[])
+                .await
+                .unwrap()
+        );
+    }
+
+    pub async fn updates_change_credentials_and_audit_together(store: Arc<dyn Store>) {
+        let (acme, ada, stripe) = tenant_with_catalog(&store, "Acme").await;
+        let record = connector(&acme, &ada, stripe, "Stripe EU");
+        store
+            .create_connector(
+                &record,
+                Some(&credentials(&record, "k1", 3)),
+                &audit(&record, "connector.create", 0),
+            )
+            .await
+            .unwrap();
+
+        let renamed = ConnectorRecord {
+            name: "Stripe Europe".into(),
+            status: ConnectorStatus::Active,
+            last_tested_at: Some(at(60)),
+            last_test_ok: Some(true),
+            updated_at: at(60),
+            ..record.clone()
+        };
+        let replaced = CredentialRecord {
+            updated_at: at(60),
+            ..credentials(&record, "k2", 4)
+        };
+        let entries = [
+            audit(&record, "connector.update", 60),
+            audit(&record, "credentials.replace", 61),
+        ];
+        assert!(
+            store
+                .update_connector(&renamed, CredentialChange::Put(&replaced), &entries)
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            store.connector(acme.id, record.id).await.unwrap(),
+            Some(renamed.clone())
+        );
+        let stored = store
+            .credentials_of(acme.id, record.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (stored.sealed.key_id.as_str(), stored.updated_at),
+            ("k2", at(60))
+        );
+
+        assert!(
+            store
+                .update_connector(&renamed, CredentialChange::Keep, &[])
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            store
+                .credentials_of(acme.id, record.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .sealed
+                .key_id,
+            "k2"
+        );
+        assert!(
+            store
+                .update_connector(
+                    &renamed,
+                    CredentialChange::Remove,
+                    &[audit(&record, "credentials.clear", 62)]
+                )
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .credentials_of(acme.id, record.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        let actions: Vec<String> = store
+            .audit_entries(acme.id, record.id, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.action)
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "credentials.clear",
+                "credentials.replace",
+                "connector.update",
+                "connector.create"
+            ]
+        );
+        assert_eq!(
+            store
+                .audit_entries(acme.id, record.id, 2)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+    }
+
+    pub async fn deleting_removes_credentials_and_is_audited(store: Arc<dyn Store>) {
+        let (acme, ada, stripe) = tenant_with_catalog(&store, "Acme").await;
+        let record = connector(&acme, &ada, stripe, "Stripe EU");
+        store
+            .create_connector(
+                &record,
+                Some(&credentials(&record, "k1", 5)),
+                &audit(&record, "connector.create", 0),
+            )
+            .await
+            .unwrap();
+        assert!(
+            store
+                .delete_connector(acme.id, record.id, &audit(&record, "connector.delete", 90))
+                .await
+                .unwrap()
+        );
+        assert_eq!(store.connector(acme.id, record.id).await.unwrap(), None);
+        assert!(
+            store
+                .credentials_of(acme.id, record.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            store.audit_entries(acme.id, record.id, 10).await.unwrap()[0].action,
+            "connector.delete"
+        );
+        assert!(
+            !store
+                .delete_connector(acme.id, record.id, &audit(&record, "connector.delete", 91))
+                .await
+                .unwrap()
+        );
+    }
+
     pub async fn lookups_are_exact(store: Arc<dyn Store>) {
         store.seed_catalog(&seed_entries()).await.unwrap();
         assert!(store.catalog_by_key("STRIPE").await.unwrap().is_none());
@@ -450,4 +860,9 @@ conformance_suite!(
     a_session_can_move_between_tenants,
     api_tokens_are_found_by_hash_and_revoked_per_tenant,
     login_failures_count_within_a_window,
+    a_connector_round_trips_with_its_credentials_and_audit,
+    connector_names_are_unique_per_tenant_ignoring_case,
+    another_tenants_connector_is_invisible_and_untouchable,
+    updates_change_credentials_and_audit_together,
+    deleting_removes_credentials_and_is_audited,
 );

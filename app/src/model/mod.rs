@@ -1,6 +1,7 @@
 //! Data transfer types shared by the server, the REST API and the browser.
 
 pub mod catalog;
+pub mod connector;
 pub mod identity;
 
 pub use catalog::{AuthType, CatalogCard, CatalogFilter, Category, ConnectorType, OAuthSettings};

@@ -4,6 +4,7 @@
 //! them on connect. The backend is chosen once, from the database URL's scheme. Both are
 //! held to the same behaviour by the conformance suite in `server/tests/`.
 
+mod connectors;
 mod identity;
 mod postgres;
 mod rows;
@@ -19,6 +20,7 @@ use uuid::Uuid;
 
 use crate::vault::Sealed;
 
+pub use connectors::{AuditRecord, ConnectorRecord, CredentialChange, CredentialRecord};
 pub use identity::{ApiTokenRecord, CredentialOwner, SessionRecord, TenantRecord, UserRecord};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -237,6 +239,60 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores the canary of a key (once per key id; a second one is ignored).
     async fn insert_vault_canary(&self, canary: &Sealed) -> Result<(), StoreError>;
+
+    // --- connector instances ---------------------------------------------------------
+    // Every change writes its audit entries in the same transaction.
+
+    /// Creates the instance (and its credentials); `Conflict` when the tenant already has
+    /// an instance of that name, ignoring case.
+    async fn create_connector(
+        &self,
+        connector: &ConnectorRecord,
+        credentials: Option<&CredentialRecord>,
+        audit: &AuditRecord,
+    ) -> Result<(), StoreError>;
+
+    /// One instance the tenant can see: its own, or a global one. Another tenant's
+    /// instance is `None`, exactly like one that does not exist.
+    async fn connector(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> Result<Option<ConnectorRecord>, StoreError>;
+
+    /// The tenant's instances and the global ones, by name.
+    async fn connectors(&self, tenant_id: Uuid) -> Result<Vec<ConnectorRecord>, StoreError>;
+
+    /// Saves the instance (matched by id and tenant) and applies the credential change;
+    /// false, writing nothing, when the tenant has no such instance.
+    async fn update_connector(
+        &self,
+        connector: &ConnectorRecord,
+        credentials: CredentialChange<'_>,
+        audit: &[AuditRecord],
+    ) -> Result<bool, StoreError>;
+
+    /// Deletes the tenant's instance and its credentials; false when there is none.
+    async fn delete_connector(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+        audit: &AuditRecord,
+    ) -> Result<bool, StoreError>;
+
+    async fn credentials_of(
+        &self,
+        tenant_id: Uuid,
+        connector_id: Uuid,
+    ) -> Result<Option<CredentialRecord>, StoreError>;
+
+    /// Audit entries about one target in the tenant, newest first.
+    async fn audit_entries(
+        &self,
+        tenant_id: Uuid,
+        target_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>, StoreError>;
 }
 
 /// Connects to the database named by `url`, choosing the backend from its scheme, and

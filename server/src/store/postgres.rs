@@ -13,14 +13,15 @@ use uuid::Uuid;
 use app::model::identity::{ApiTokenInfo, Member, Membership, Role};
 
 use super::rows::{
-    CatalogRow, MemberRow, MembershipRow, SessionRow, TenantRow, TokenInfoRow, TokenRow, UserRow,
-    convert_all, oauth_json,
+    AuditRow, CatalogRow, ConnectorRow, CredentialRow, MemberRow, MembershipRow, SessionRow,
+    TenantRow, TokenInfoRow, TokenRow, UserRow, convert_all, oauth_json, roles_json,
 };
 use crate::vault::Sealed;
 
 use super::{
-    ApiTokenRecord, CredentialOwner, NewCatalogEntry, SeedReport, SessionRecord, Store, StoreError,
-    TenantRecord, UserRecord, plan_seed,
+    ApiTokenRecord, AuditRecord, ConnectorRecord, CredentialChange, CredentialOwner,
+    CredentialRecord, NewCatalogEntry, SeedReport, SessionRecord, Store, StoreError, TenantRecord,
+    UserRecord, plan_seed,
 };
 
 macro_rules! catalog_select {
@@ -35,6 +36,15 @@ macro_rules! catalog_select {
 const SEED_LOCK_ID: i64 = 0x636f_6e6e_6563_7473;
 /// Serialises concurrent first-run setups.
 const SETUP_LOCK_ID: i64 = 0x636f_6e6e_7365_7475;
+
+macro_rules! connector_select {
+    () => {
+        "SELECT id::text AS id, tenant_id::text AS tenant_id, catalog_id::text AS catalog_id, name, description, \
+         status, scope, owner_user_id::text AS owner_user_id, allowed_roles, config, tags, last_tested_at, \
+         last_test_ok, last_error, created_at, updated_at, created_by::text AS created_by, \
+         updated_by::text AS updated_by FROM connectors"
+    };
+}
 
 pub struct PostgresStore {
     pool: PgPool,
@@ -472,6 +482,179 @@ impl Store for PostgresStore {
         .await?;
         Ok(())
     }
+    async fn create_connector(
+        &self,
+        connector: &ConnectorRecord,
+        credentials: Option<&CredentialRecord>,
+        audit: &AuditRecord,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO connectors (id, tenant_id, catalog_id, name, description, status, scope, owner_user_id, \
+             allowed_roles, config, tags, last_tested_at, last_test_ok, last_error, created_at, updated_at, \
+             created_by, updated_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+        )
+        .bind(connector.id)
+        .bind(connector.tenant_id)
+        .bind(connector.catalog_id)
+        .bind(&connector.name)
+        .bind(&connector.description)
+        .bind(connector.status.as_str())
+        .bind(connector.scope.as_str())
+        .bind(connector.owner_user_id)
+        .bind(roles_json(&connector.allowed_roles))
+        .bind(Json(&connector.config))
+        .bind(Json(&connector.tags))
+        .bind(connector.last_tested_at)
+        .bind(connector.last_test_ok)
+        .bind(&connector.last_error)
+        .bind(connector.created_at)
+        .bind(connector.updated_at)
+        .bind(connector.created_by)
+        .bind(connector.updated_by)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(credentials) = credentials {
+            put_credentials(&mut tx, credentials).await?;
+        }
+        insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn connector(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> Result<Option<ConnectorRecord>, StoreError> {
+        let row: Option<ConnectorRow> = sqlx::query_as(concat!(
+            connector_select!(),
+            " WHERE id = $1 AND (tenant_id = $2 OR scope = 'global')"
+        ))
+        .bind(id)
+        .bind(tenant_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(ConnectorRecord::try_from).transpose()
+    }
+
+    async fn connectors(&self, tenant_id: Uuid) -> Result<Vec<ConnectorRecord>, StoreError> {
+        let rows: Vec<ConnectorRow> = sqlx::query_as(concat!(
+            connector_select!(),
+            " WHERE tenant_id = $1 OR scope = 'global' ORDER BY lower(name), id"
+        ))
+        .bind(tenant_id)
+        .fetch_all(&self.pool)
+        .await?;
+        convert_all(rows)
+    }
+
+    async fn update_connector(
+        &self,
+        connector: &ConnectorRecord,
+        credentials: CredentialChange<'_>,
+        audit: &[AuditRecord],
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE connectors SET name = $3, description = $4, status = $5, scope = $6, owner_user_id = $7, \
+             allowed_roles = $8, config = $9, tags = $10, last_tested_at = $11, last_test_ok = $12, \
+             last_error = $13, updated_at = $14, updated_by = $15 \
+             WHERE id = $1 AND tenant_id = $2",
+        )
+        .bind(connector.id)
+        .bind(connector.tenant_id)
+        .bind(&connector.name)
+        .bind(&connector.description)
+        .bind(connector.status.as_str())
+        .bind(connector.scope.as_str())
+        .bind(connector.owner_user_id)
+        .bind(roles_json(&connector.allowed_roles))
+        .bind(Json(&connector.config))
+        .bind(Json(&connector.tags))
+        .bind(connector.last_tested_at)
+        .bind(connector.last_test_ok)
+        .bind(&connector.last_error)
+        .bind(connector.updated_at)
+        .bind(connector.updated_by)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        match credentials {
+            CredentialChange::Keep => {}
+            CredentialChange::Put(credentials) => put_credentials(&mut tx, credentials).await?,
+            CredentialChange::Remove => {
+                sqlx::query("DELETE FROM credentials WHERE connector_id = $1")
+                    .bind(connector.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        for entry in audit {
+            insert_audit(&mut tx, entry).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn delete_connector(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+        audit: &AuditRecord,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query("DELETE FROM connectors WHERE id = $1 AND tenant_id = $2")
+            .bind(id)
+            .bind(tenant_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn credentials_of(
+        &self,
+        tenant_id: Uuid,
+        connector_id: Uuid,
+    ) -> Result<Option<CredentialRecord>, StoreError> {
+        let row: Option<CredentialRow> = sqlx::query_as(
+            "SELECT id::text AS id, tenant_id::text AS tenant_id, connector_id::text AS connector_id, key_id, nonce, \
+             ciphertext, masked, expires_at, refreshed_at, created_at, updated_at, created_by::text AS created_by, \
+             updated_by::text AS updated_by FROM credentials WHERE tenant_id = $1 AND connector_id = $2",
+        )
+        .bind(tenant_id)
+        .bind(connector_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(CredentialRecord::try_from).transpose()
+    }
+
+    async fn audit_entries(
+        &self,
+        tenant_id: Uuid,
+        target_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        let rows: Vec<AuditRow> = sqlx::query_as(
+            "SELECT id::text AS id, tenant_id::text AS tenant_id, actor::text AS actor, action, target_type, \
+             target_id::text AS target_id, at, details FROM audit_log \
+             WHERE tenant_id = $1 AND target_id = $2 ORDER BY at DESC, id LIMIT $3",
+        )
+        .bind(tenant_id)
+        .bind(target_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        convert_all(rows)
+    }
 }
 
 async fn insert_tenant(
@@ -503,6 +686,57 @@ async fn insert_user(
     .bind(&user.password_hash)
     .bind(user.is_platform_admin)
     .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn put_credentials(
+    tx: &mut Transaction<'_, Postgres>,
+    credentials: &CredentialRecord,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO credentials (id, tenant_id, connector_id, key_id, nonce, ciphertext, masked, expires_at, \
+         refreshed_at, created_at, updated_at, created_by, updated_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+         ON CONFLICT (connector_id) DO UPDATE SET key_id = excluded.key_id, nonce = excluded.nonce, \
+         ciphertext = excluded.ciphertext, masked = excluded.masked, expires_at = excluded.expires_at, \
+         refreshed_at = excluded.refreshed_at, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+    )
+    .bind(credentials.id)
+    .bind(credentials.tenant_id)
+    .bind(credentials.connector_id)
+    .bind(&credentials.sealed.key_id)
+    .bind(&credentials.sealed.nonce)
+    .bind(&credentials.sealed.ciphertext)
+    .bind(Json(&credentials.masked))
+    .bind(credentials.expires_at)
+    .bind(credentials.refreshed_at)
+    .bind(credentials.created_at)
+    .bind(credentials.updated_at)
+    .bind(credentials.created_by)
+    .bind(credentials.updated_by)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_audit(
+    tx: &mut Transaction<'_, Postgres>,
+    entry: &AuditRecord,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO audit_log (id, tenant_id, actor, action, target_type, target_id, at, details) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(entry.id)
+    .bind(entry.tenant_id)
+    .bind(entry.actor)
+    .bind(&entry.action)
+    .bind(&entry.target_type)
+    .bind(entry.target_id)
+    .bind(entry.at)
+    .bind(Json(&entry.details))
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -1,0 +1,73 @@
+//! Connector instances, their sealed credentials and audit entries, as stored.
+
+use app::model::connector::{ConnectorStatus, Scope};
+use app::model::identity::Role;
+use serde_json::Value;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::vault::Sealed;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConnectorRecord {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub catalog_id: Uuid,
+    pub name: String,
+    pub description: String,
+    pub status: ConnectorStatus,
+    pub scope: Scope,
+    pub owner_user_id: Option<Uuid>,
+    /// Roles that may use the instance; empty means every role.
+    pub allowed_roles: Vec<Role>,
+    /// Validated against the type's config schema; never holds credential values.
+    pub config: Value,
+    pub tags: Vec<String>,
+    pub last_tested_at: Option<OffsetDateTime>,
+    pub last_test_ok: Option<bool>,
+    pub last_error: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub created_by: Option<Uuid>,
+    pub updated_by: Option<Uuid>,
+}
+
+/// An instance's credentials: every secret field sealed together by the vault, plus the
+/// masked view (per field: set, hint, set_at, set_by) that responses may show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CredentialRecord {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub connector_id: Uuid,
+    pub sealed: Sealed,
+    pub masked: Value,
+    pub expires_at: Option<OffsetDateTime>,
+    pub refreshed_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub created_by: Option<Uuid>,
+    pub updated_by: Option<Uuid>,
+}
+
+/// One entry of the audit trail. `details` never holds secret values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditRecord {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    /// The user who acted; `None` for the system (health checks, token refresh).
+    pub actor: Option<Uuid>,
+    /// e.g. `connector.create`, `connector.status`, `credentials.replace`.
+    pub action: String,
+    pub target_type: String,
+    pub target_id: Uuid,
+    pub at: OffsetDateTime,
+    pub details: Value,
+}
+
+/// What an update does to the instance's credentials.
+#[derive(Clone, Copy, Debug)]
+pub enum CredentialChange<'a> {
+    Keep,
+    Put(&'a CredentialRecord),
+    Remove,
+}
