@@ -170,6 +170,9 @@ impl Store for PostgresStore {
             .fetch_one(&mut *tx)
             .await?;
         if users > 0 {
+            // Explicitly: a dropped transaction only queues its ROLLBACK, and until then
+            // keeps its locks (PostgreSQL's advisory lock, SQLite's write lock).
+            tx.rollback().await?;
             return Ok(false);
         }
         let now = OffsetDateTime::now_utc();
@@ -581,6 +584,9 @@ impl Store for PostgresStore {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
+            // Explicitly: a dropped transaction only queues its ROLLBACK, and until then
+            // keeps its locks (PostgreSQL's advisory lock, SQLite's write lock).
+            tx.rollback().await?;
             return Ok(false);
         }
         match credentials {
@@ -613,6 +619,9 @@ impl Store for PostgresStore {
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
+            // Explicitly: a dropped transaction only queues its ROLLBACK, and until then
+            // keeps its locks (PostgreSQL's advisory lock, SQLite's write lock).
+            tx.rollback().await?;
             return Ok(false);
         }
         insert_audit(&mut tx, audit).await?;

@@ -168,6 +168,9 @@ impl Store for SqliteStore {
             .fetch_one(&mut *tx)
             .await?;
         if users > 0 {
+            // Explicitly: a dropped transaction only queues its ROLLBACK, and until then
+            // keeps its locks (PostgreSQL's advisory lock, SQLite's write lock).
+            tx.rollback().await?;
             return Ok(false);
         }
         let now = OffsetDateTime::now_utc();
@@ -578,6 +581,9 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
+            // Explicitly: a dropped transaction only queues its ROLLBACK, and until then
+            // keeps its locks (PostgreSQL's advisory lock, SQLite's write lock).
+            tx.rollback().await?;
             return Ok(false);
         }
         match credentials {
@@ -610,6 +616,9 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
+            // Explicitly: a dropped transaction only queues its ROLLBACK, and until then
+            // keeps its locks (PostgreSQL's advisory lock, SQLite's write lock).
+            tx.rollback().await?;
             return Ok(false);
         }
         insert_audit(&mut tx, audit).await?;

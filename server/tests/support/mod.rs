@@ -92,7 +92,14 @@ pub struct TestServer {
     pub store: Arc<dyn Store>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     _dir: Option<TempDir>,
+    _postgres_turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
+
+/// PostgreSQL-backed test servers run one at a time. Known issue: two of them running
+/// concurrently in one test process occasionally stall a request (no database session
+/// is waiting when it happens); until that is understood, they take turns.
+static POSTGRES_TURN: std::sync::LazyLock<Arc<tokio::sync::Mutex<()>>> =
+    std::sync::LazyLock::new(|| Arc::new(tokio::sync::Mutex::new(())));
 
 impl TestServer {
     /// A seeded server on a fresh SQLite database, with no users yet.
@@ -105,12 +112,16 @@ impl TestServer {
     /// A seeded server on a fresh database of the backend, configured by `tweak`; `None`
     /// when that backend is not available here (PostgreSQL outside CI).
     pub async fn start_on(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Option<TestServer> {
+        let mut turn = None;
         let (store, dir) = match backend {
             Backend::Sqlite => {
                 let (store, dir) = sqlite_store().await;
                 (store, Some(dir))
             }
-            Backend::Postgres => (postgres_store().await?, None),
+            Backend::Postgres => {
+                turn = Some(POSTGRES_TURN.clone().lock_owned().await);
+                (postgres_store().await?, None)
+            }
         };
         store.seed_catalog(&seed_entries()).await.expect("seed");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -135,6 +146,7 @@ impl TestServer {
             store,
             shutdown: Some(tx),
             _dir: dir,
+            _postgres_turn: turn,
         })
     }
 
@@ -179,9 +191,11 @@ impl TestServer {
 pub const OWNER_EMAIL: &str = "ada@acme.test";
 pub const OWNER_PASSWORD: &str = "correct horse battery";
 
+/// A client that does not follow redirects, and fails a request rather than wait forever.
 fn no_redirects() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(20))
         .build()
         .expect("client")
 }
