@@ -2,6 +2,7 @@
 //! PostgreSQL whenever `TEST_DATABASE_URL` is set (always under `make test`).
 #![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
+#[macro_use]
 mod support;
 
 mod cases {
@@ -820,32 +821,7 @@ mod cases {
     }
 }
 
-macro_rules! conformance_suite {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    let (store, _dir) = super::support::sqlite_store().await;
-                    super::cases::$case(store).await;
-                }
-            )*
-        }
-
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    if let Some(store) = super::support::postgres_store().await {
-                        super::cases::$case(store).await;
-                    }
-                }
-            )*
-        }
-    };
-}
-
-conformance_suite!(
+store_suite!(
     empty_catalog_lists_nothing,
     seeding_inserts_every_type_sorted_by_name,
     every_field_round_trips,

@@ -2,6 +2,7 @@
 //! a wrong key is refused with a clear message and changes nothing.
 #![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
+#[macro_use]
 mod support;
 
 mod cases {
@@ -80,32 +81,7 @@ mod cases {
     }
 }
 
-macro_rules! on_both_backends {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    let (store, _dir) = super::support::sqlite_store().await;
-                    super::cases::$case(store).await;
-                }
-            )*
-        }
-
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    if let Some(store) = super::support::postgres_store().await {
-                        super::cases::$case(store).await;
-                    }
-                }
-            )*
-        }
-    };
-}
-
-on_both_backends!(
+store_suite!(
     the_first_key_leaves_a_canary_and_opens_again,
     a_wrong_key_is_refused_and_writes_nothing,
     a_new_key_listed_before_the_old_one_is_accepted,

@@ -264,3 +264,31 @@ impl Browser {
         );
     }
 }
+
+/// Runs each named case of a `cases` module, `async fn(Arc<dyn Store>)`, on a fresh
+/// SQLite store and, when available, on a fresh PostgreSQL schema.
+#[allow(unused_macros)] // each test crate uses a different part of this module
+macro_rules! store_suite {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let (store, _dir) = super::support::sqlite_store().await;
+                    super::cases::$case(store).await;
+                }
+            )*
+        }
+
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    if let Some(store) = super::support::postgres_store().await {
+                        super::cases::$case(store).await;
+                    }
+                }
+            )*
+        }
+    };
+}
