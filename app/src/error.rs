@@ -32,6 +32,10 @@ pub enum AppError {
     /// A name already taken or a transition that is not allowed.
     #[error("{0}")]
     Conflict(String),
+    /// Allowed, but only when asked again with explicit confirmation (e.g. activating a
+    /// connector whose last test failed). 409 with its own code, so a UI can ask.
+    #[error("{0}")]
+    ConfirmationRequired(String),
     #[error("the request body is too large")]
     PayloadTooLarge,
     /// Refused for a while, e.g. after repeated failed sign-ins.
@@ -65,6 +69,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",
+            AppError::ConfirmationRequired(_) => "confirmation_required",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::TooManyRequests(_) => "too_many_requests",
             AppError::Unavailable => "unavailable",
@@ -79,7 +84,7 @@ impl AppError {
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
             AppError::NotFound(_) => 404,
-            AppError::Conflict(_) => 409,
+            AppError::Conflict(_) | AppError::ConfirmationRequired(_) => 409,
             AppError::PayloadTooLarge => 413,
             AppError::TooManyRequests(_) => 429,
             AppError::Unavailable => 503,
@@ -106,12 +111,34 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(_)
             | ServerFnErrorErr::MissingArg(_)
             | ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::InvalidInput {
-                message: format!("The request could not be read: {value}"),
+                message: format!(
+                    "The request could not be read: {}",
+                    without_quoted_values(&value.to_string())
+                ),
                 fields: FieldErrors::new(),
             },
             other => AppError::Transport(other.to_string()),
         }
     }
+}
+
+/// A decoder's message with every double-quoted part replaced by `"…"`. Decoders quote
+/// the offending input (`invalid type: string "sk_live_…"`), and input may be a secret;
+/// field names, which they quote with backticks, stay.
+pub fn without_quoted_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut inside = false;
+    for c in message.chars() {
+        if c == '"' {
+            if !inside {
+                out.push_str("\"\u{2026}\"");
+            }
+            inside = !inside;
+        } else if !inside {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -138,6 +165,7 @@ mod tests {
             AppError::Forbidden,
             AppError::NotFound("no such type".into()),
             AppError::Conflict("name taken".into()),
+            AppError::ConfirmationRequired("last test failed".into()),
             AppError::PayloadTooLarge,
             AppError::TooManyRequests("wait".into()),
             AppError::Unavailable,
@@ -148,6 +176,14 @@ mod tests {
             let json = serde_json::to_string(&error).unwrap_or_else(|e| panic!("{error:?}: {e}"));
             assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), error);
         }
+    }
+
+    #[test]
+    fn decoder_messages_lose_quoted_input_but_keep_field_names() {
+        let message = "invalid type: string \"sk_live_SECRET\", expected a boolean at `confirm`";
+        let cleaned = without_quoted_values(message);
+        assert!(!cleaned.contains("SECRET"), "{cleaned}");
+        assert!(cleaned.contains("`confirm`") && cleaned.contains("expected a boolean"));
     }
 
     #[test]

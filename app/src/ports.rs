@@ -10,6 +10,10 @@ use leptos::prelude::use_context;
 use uuid::Uuid;
 
 use crate::error::AppError;
+use crate::model::connector::{
+    AuditEntry, Connector, ConnectorStatus, ConnectorUpdate, NewConnector, PublishTarget,
+    ValidateConfigInput, ValidationReport,
+};
 use crate::model::identity::{
     ApiTokenInfo, CreatedApiToken, LoginInput, Member, NewMemberInput, Principal, Role, SetupInput,
     Viewer,
@@ -78,11 +82,50 @@ pub trait IdentityPort: Send + Sync {
     async fn revoke_api_token(&self, who: &Principal, id: Uuid) -> Result<(), AppError>;
 }
 
+/// Installed connector instances. Reads honour scope and allowed roles: an instance the
+/// caller may not see is `NotFound`, exactly like one that does not exist.
+#[async_trait]
+pub trait ConnectorPort: Send + Sync {
+    /// Installs an instance; owners and admins only. `Conflict` when the name is taken.
+    async fn install(&self, who: &Principal, input: NewConnector) -> Result<Connector, AppError>;
+    /// The instances the caller may see, by name.
+    async fn list(&self, who: &Principal) -> Result<Vec<Connector>, AppError>;
+    async fn get(&self, who: &Principal, id: Uuid) -> Result<Connector, AppError>;
+    /// Partial update; `Conflict` on a taken name or an illegal status change.
+    async fn update(
+        &self,
+        who: &Principal,
+        id: Uuid,
+        input: ConnectorUpdate,
+    ) -> Result<Connector, AppError>;
+    /// Sets the status by hand (`confirm` to activate despite a failed last test).
+    async fn set_status(
+        &self,
+        who: &Principal,
+        id: Uuid,
+        status: ConnectorStatus,
+        confirm: bool,
+    ) -> Result<Connector, AppError>;
+    async fn delete(&self, who: &Principal, id: Uuid) -> Result<(), AppError>;
+    /// Checks a configuration against a type's schema without saving anything.
+    async fn validate_config(
+        &self,
+        who: &Principal,
+        input: ValidateConfigInput,
+    ) -> Result<ValidationReport, AppError>;
+    /// Active instances the caller may use.
+    async fn publish_targets(&self, who: &Principal) -> Result<Vec<PublishTarget>, AppError>;
+    /// The audit trail of one instance, newest first.
+    async fn audit(&self, who: &Principal, connector_id: Uuid)
+    -> Result<Vec<AuditEntry>, AppError>;
+}
+
 /// Every port, bundled so one context value gives a server function all it may call.
 #[derive(Clone)]
 pub struct Ports {
     pub catalog: Arc<dyn CatalogPort>,
     pub identity: Arc<dyn IdentityPort>,
+    pub connectors: Arc<dyn ConnectorPort>,
 }
 
 /// The ports of the current request. Missing ports are a wiring bug, reported as internal.

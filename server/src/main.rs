@@ -162,15 +162,19 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             let store = prepare_store(&config, !no_seed).await?;
             // Not used by a service yet (connector credentials come next), but a wrong key
             // must already stop the server here.
-            let _vault = server::open_vault(&config, store.as_ref()).await?;
+            let vault = std::sync::Arc::new(server::open_vault(&config, store.as_ref()).await?);
             let addr = config.site_addr;
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .map_err(|source| CliError::Bind { addr, source })?;
             tracing::info!("listening on http://{addr}");
-            server::serve(listener, AppState::new(config, store), shutdown_signal())
-                .await
-                .map_err(CliError::Serve)
+            server::serve(
+                listener,
+                AppState::new(config, store, vault),
+                shutdown_signal(),
+            )
+            .await
+            .map_err(CliError::Serve)
         }
         Command::Migrate => {
             store::connect(&config.database_url)

@@ -7,8 +7,9 @@ use leptos::config::LeptosOptions;
 
 use crate::auth::Authenticator;
 use crate::config::Config;
-use crate::service::{CatalogService, IdentityService};
+use crate::service::{CatalogService, ConnectorService, IdentityService};
 use crate::store::Store;
+use crate::vault::Vault;
 
 /// Everything a request handler may need. Server functions reach the same services
 /// through [`Ports`], provided as Leptos context.
@@ -16,6 +17,9 @@ use crate::store::Store;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub ports: Ports,
+    /// The connector service itself, for what other slices need beyond the port
+    /// (decrypting credentials for use).
+    pub connectors: Arc<ConnectorService>,
     pub store: Arc<dyn Store>,
     pub auth: Arc<Authenticator>,
     pub config: Arc<Config>,
@@ -24,8 +28,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Wires the services over `store`.
-    pub fn new(config: Config, store: Arc<dyn Store>) -> Self {
+    /// Wires the services over `store`, sealing credentials with `vault`.
+    pub fn new(config: Config, store: Arc<dyn Store>, vault: Arc<Vault>) -> Self {
         let auth = Arc::new(Authenticator::new(store.clone(), config.session_policy()));
         let catalog: Arc<dyn CatalogPort> = Arc::new(CatalogService::new(store.clone()));
         let identity: Arc<dyn IdentityPort> = Arc::new(IdentityService::new(
@@ -33,9 +37,15 @@ impl AppState {
             auth.clone(),
             config.serves_https(),
         ));
+        let connectors = Arc::new(ConnectorService::new(store.clone(), vault));
         AppState {
             leptos_options: config.leptos_options(),
-            ports: Ports { catalog, identity },
+            ports: Ports {
+                catalog,
+                identity,
+                connectors: connectors.clone(),
+            },
+            connectors,
             store,
             auth,
             config: Arc::new(config),

@@ -2,11 +2,12 @@
 //! their expiry, Bearer tokens, the 401/403/404 rules, Origin checks, login throttling.
 #![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
+#[macro_use]
 mod support;
 
 mod cases {
     use app::model::identity::{Password, Role};
-    use reqwest::StatusCode;
+    use reqwest::{Method, StatusCode};
     use serde_json::Value;
     use server::config::Config;
     use server::service::admin::AdminService;
@@ -110,17 +111,43 @@ mod cases {
         let _owner = server.owner().await;
         let mut visitor = server.browser();
         // (The OpenAPI document stays public: it describes the API and holds no data.)
-        for path in ["/api/catalog", "/api/catalog/stripe"] {
-            let (status, code) = error_code(visitor.get(path).await).await;
+        let nil = "00000000-0000-0000-0000-000000000000";
+        let one = format!("/api/connectors/{nil}");
+        let every_endpoint = [
+            (Method::GET, "/api/catalog".to_owned()),
+            (Method::GET, "/api/catalog/stripe".to_owned()),
+            (Method::GET, "/api/installed".to_owned()),
+            (Method::POST, "/api/connectors".to_owned()),
+            (Method::GET, one.clone()),
+            (Method::PUT, one.clone()),
+            (Method::DELETE, one),
+            (Method::POST, "/api/validate-config".to_owned()),
+            (Method::GET, "/api/publish-targets".to_owned()),
+            (Method::GET, format!("/api/audit?connector_id={nil}")),
+        ];
+        for (method, path) in every_endpoint {
+            let response = visitor
+                .http
+                .request(method.clone(), server.url(&path))
+                .json(&serde_json::json!({}))
+                .send()
+                .await
+                .unwrap();
+            let (status, code) = error_code(response).await;
             assert_eq!(
                 (status, code.as_str()),
                 (StatusCode::UNAUTHORIZED, "unauthorized"),
-                "{path}"
+                "{method} {path}"
             );
         }
-        let nil = "00000000-0000-0000-0000-000000000000";
-        let every_signed_in_function: [(&str, Vec<(&str, &str)>); 9] = [
+        let every_signed_in_function: [(&str, Vec<(&str, &str)>); 12] = [
             ("catalog_cards", vec![]),
+            ("installed_connectors", vec![]),
+            (
+                "set_connector_status",
+                vec![("id", nil), ("status", "active")],
+            ),
+            ("delete_connector", vec![("id", nil)]),
             ("logout", vec![]),
             ("switch_tenant", vec![("tenant_id", nil)]),
             ("members", vec![]),
@@ -624,29 +651,7 @@ mod cases {
     }
 }
 
-macro_rules! on_both_backends {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    super::cases::$case(super::support::Backend::Sqlite).await;
-                }
-            )*
-        }
-
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    super::cases::$case(super::support::Backend::Postgres).await;
-                }
-            )*
-        }
-    };
-}
-
-on_both_backends!(
+server_suite!(
     first_run_setup_appears_once,
     signed_out_requests_get_401_or_the_login_page,
     sessions_sign_in_and_out,

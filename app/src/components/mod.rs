@@ -1,7 +1,10 @@
 //! Reusable view pieces.
 
 pub mod auth_epoch;
+pub mod confirm;
 pub mod connector_icon;
 pub mod forms;
 pub mod layout;
+pub mod status_badge;
 pub mod suspense;
+pub mod toasts;

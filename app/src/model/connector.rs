@@ -87,6 +87,273 @@ impl Scope {
     }
 }
 
+/// Why a manual status change is refused (DESIGN.md §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransitionRefusal {
+    /// `pending` instances must finish setup (authenticate) first.
+    SetupIncomplete,
+    /// `error` and `pending` are set by the system (tests, OAuth), never by hand.
+    SystemOnly,
+}
+
+impl TransitionRefusal {
+    pub fn message(self) -> &'static str {
+        match self {
+            TransitionRefusal::SetupIncomplete => {
+                "This connector has not finished setup; authenticate it first."
+            }
+            TransitionRefusal::SystemOnly => {
+                "This status is set by connection tests and authentication, not by hand."
+            }
+        }
+    }
+}
+
+impl ConnectorStatus {
+    /// Whether a person may move an instance from `self` to `to`. Staying put is allowed
+    /// (and changes nothing). `inactive` ↔ `active`; `error` → either, after a fix.
+    pub fn manual_transition(self, to: ConnectorStatus) -> Result<(), TransitionRefusal> {
+        use ConnectorStatus::{Active, Error, Inactive, Pending};
+        match (self, to) {
+            (from, to) if from == to => Ok(()),
+            (_, Pending | Error) => Err(TransitionRefusal::SystemOnly),
+            (Pending, _) => Err(TransitionRefusal::SetupIncomplete),
+            (Inactive | Active | Error, Inactive | Active) => Ok(()),
+        }
+    }
+}
+
+/// The masked view of one credential field. Secret fields never carry their value: at
+/// most a hint of the last four characters, and none for short secrets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MaskedField {
+    pub set: bool,
+    /// Whether the schema marks the field secret (`writeOnly` or `x-secret`).
+    pub secret: bool,
+    /// e.g. `…a1b2`; only for secrets of at least [`MaskedField::HINT_MIN_LEN`] characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// The value of a non-secret field (a username, a client id, a method).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// RFC 3339.
+    pub set_at: String,
+    /// Email of the user who set it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_by: Option<String>,
+}
+
+impl MaskedField {
+    /// Secrets shorter than this get no hint at all.
+    pub const HINT_MIN_LEN: usize = 12;
+    /// How many trailing characters a hint shows.
+    pub const HINT_CHARS: usize = 4;
+}
+
+/// An instance's credentials as responses show them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CredentialsView {
+    /// Per credential field, by name.
+    pub fields: std::collections::BTreeMap<String, MaskedField>,
+    /// The stored credentials cannot be decrypted (a lost or wrong key): re-enter them.
+    pub needs_reentry: bool,
+}
+
+/// A connector instance as responses show it: credentials masked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Connector {
+    pub id: uuid::Uuid,
+    /// The owning tenant (for `global` instances, possibly not the caller's).
+    pub tenant_id: uuid::Uuid,
+    pub catalog_id: uuid::Uuid,
+    pub catalog_key: String,
+    pub catalog_name: String,
+    /// The type's SVG icon, rendered as an image.
+    pub icon: String,
+    pub name: String,
+    pub description: String,
+    pub status: ConnectorStatus,
+    pub scope: Scope,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_user_id: Option<uuid::Uuid>,
+    /// Roles that may use it; empty means every role.
+    pub allowed_roles: Vec<crate::model::identity::Role>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub config: serde_json::Value,
+    pub tags: Vec<String>,
+    /// Absent when the instance has no stored credentials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<CredentialsView>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_tested_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_test_ok: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// What the caller may do with it, so a UI shows only the actions that will work.
+    pub can_write: bool,
+    pub can_use: bool,
+}
+
+impl Connector {
+    /// Credentials that cannot be decrypted and must be entered again.
+    pub fn needs_reentry(&self) -> bool {
+        self.credentials
+            .as_ref()
+            .is_some_and(|credentials| credentials.needs_reentry)
+    }
+}
+
+/// Credential field values on their way in. `Debug` prints only the field names; it is
+/// serialisable only because a browser or client must send it.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = Object))]
+#[serde(transparent)]
+pub struct SecretFields(pub serde_json::Map<String, serde_json::Value>);
+
+impl fmt::Debug for SecretFields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.0.keys()).finish()
+    }
+}
+
+/// What an update does to one credential field. Fields not named are kept.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum FieldEdit {
+    Keep,
+    Replace {
+        #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+        value: serde_json::Value,
+    },
+    Clear,
+}
+
+impl fmt::Debug for FieldEdit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FieldEdit::Keep => "Keep",
+            FieldEdit::Replace { .. } => "Replace([redacted])",
+            FieldEdit::Clear => "Clear",
+        })
+    }
+}
+
+/// `POST /api/connectors`: install an instance of a catalog type.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewConnector {
+    /// The type, by id or by key (one of the two).
+    #[serde(default)]
+    pub catalog_id: Option<uuid::Uuid>,
+    #[serde(default)]
+    pub catalog_key: Option<String>,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Checked against the type's config schema; defaults are not filled in for you.
+    #[serde(default = "empty_object")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub config: serde_json::Value,
+    /// Credential fields, checked against the type's auth schema. Without them the
+    /// instance starts `pending`.
+    #[serde(default)]
+    pub auth: Option<SecretFields>,
+    /// `tenant` by default.
+    #[serde(default)]
+    pub scope: Option<Scope>,
+    #[serde(default)]
+    pub allowed_roles: Option<Vec<crate::model::identity::Role>>,
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+}
+
+fn empty_object() -> serde_json::Value {
+    serde_json::Value::Object(serde_json::Map::new())
+}
+
+/// `PUT /api/connectors/{id}`: every field optional; what is absent stays as it is.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConnectorUpdate {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Replaces the whole configuration (checked against the schema).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub config: Option<serde_json::Value>,
+    /// Per credential field: keep (the default), replace or clear.
+    #[serde(default)]
+    pub auth: Option<std::collections::BTreeMap<String, FieldEdit>>,
+    #[serde(default)]
+    pub status: Option<ConnectorStatus>,
+    /// Activate even though the last connection test failed.
+    #[serde(default)]
+    pub confirm: bool,
+    #[serde(default)]
+    pub scope: Option<Scope>,
+    #[serde(default)]
+    pub allowed_roles: Option<Vec<crate::model::identity::Role>>,
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+}
+
+/// `POST /api/validate-config`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ValidateConfigInput {
+    pub catalog_key: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub config: serde_json::Value,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ValidationReport {
+    pub valid: bool,
+    /// Messages keyed by field path, e.g. `config.base_url`.
+    pub errors: crate::error::FieldErrors,
+}
+
+/// An active instance other parts of the platform may use.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublishTarget {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub catalog_key: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub capabilities: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One audit trail entry. `details` never holds secret values.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub id: uuid::Uuid,
+    /// RFC 3339.
+    pub at: String,
+    /// Email of the user who acted; absent for the system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: uuid::Uuid,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub details: serde_json::Value,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +367,40 @@ mod tests {
             assert_eq!(Scope::parse(scope.as_str()), Some(scope));
         }
         assert_eq!(ConnectorStatus::parse("paused"), None);
+    }
+
+    #[test]
+    fn people_toggle_active_but_never_set_system_states() {
+        use ConnectorStatus::{Active, Error, Inactive, Pending};
+        assert_eq!(Inactive.manual_transition(Active), Ok(()));
+        assert_eq!(Active.manual_transition(Inactive), Ok(()));
+        assert_eq!(Error.manual_transition(Active), Ok(()));
+        assert_eq!(Active.manual_transition(Active), Ok(()));
+        assert_eq!(
+            Pending.manual_transition(Active),
+            Err(TransitionRefusal::SetupIncomplete)
+        );
+        for from in ConnectorStatus::ALL {
+            for to in [Pending, Error] {
+                if from != to {
+                    assert_eq!(
+                        from.manual_transition(to),
+                        Err(TransitionRefusal::SystemOnly)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn secret_inputs_never_print_their_values() {
+        let mut fields = serde_json::Map::new();
+        fields.insert("api_key".into(), "sk_test_SECRETVALUE".into());
+        let printed = format!("{:?}", SecretFields(fields));
+        assert!(printed.contains("api_key") && !printed.contains("SECRETVALUE"));
+        let edit = FieldEdit::Replace {
+            value: "sk_test_SECRETVALUE".into(),
+        };
+        assert!(!format!("{edit:?}").contains("SECRETVALUE"));
     }
 }

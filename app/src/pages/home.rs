@@ -1,16 +1,240 @@
+//! `/`: the connectors installed in this tenant, as cards with their status and the
+//! actions the viewer may take: configure, activate or deactivate, delete.
+
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use uuid::Uuid;
 
-/// `/`: the tenant's installed connectors. Installing arrives with the connector
-/// instances; until then the page says there are none and leads to the catalog.
+use crate::api::connectors::{delete_connector, installed_connectors, set_connector_status};
+use crate::components::confirm::{ConfirmDialog, Question};
+use crate::components::connector_icon::ConnectorIcon;
+use crate::components::status_badge::StatusBadge;
+use crate::components::suspense::LoadError;
+use crate::components::toasts::{ToastRegion, Toasts};
+use crate::error::AppError;
+use crate::model::connector::{Connector, ConnectorStatus};
+
+/// Something the viewer asked of one instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Request {
+    SetStatus {
+        id: Uuid,
+        name: String,
+        to: ConnectorStatus,
+        confirm: bool,
+    },
+    Delete {
+        id: Uuid,
+        name: String,
+    },
+}
+
+impl Request {
+    fn done_message(&self) -> String {
+        match self {
+            Request::SetStatus { name, to, .. } if *to == ConnectorStatus::Active => {
+                format!("{name} is active.")
+            }
+            Request::SetStatus { name, .. } => format!("{name} is inactive."),
+            Request::Delete { name, .. } => format!("{name} was deleted."),
+        }
+    }
+
+    async fn send(self) -> (Request, Result<(), AppError>) {
+        let result = match &self {
+            Request::SetStatus {
+                id, to, confirm, ..
+            } => set_connector_status(*id, *to, *confirm).await.map(drop),
+            Request::Delete { id, .. } => delete_connector(*id).await,
+        };
+        (self, result)
+    }
+}
+
+/// A request waiting for the viewer's confirmation, and the question shown for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Pending {
+    request: Request,
+    question: Question,
+}
+
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let toasts = Toasts::new();
+    let pending = RwSignal::new(None::<Pending>);
+    let act = Action::new(|request: &Request| request.clone().send());
+    let list = Resource::new(move || act.version().get(), |_| installed_connectors());
+
+    // Outcomes: a toast, or (activating after a failed test) a question first.
+    Effect::new(move |_| {
+        let Some((request, result)) = act.value().get() else {
+            return;
+        };
+        match (result, request) {
+            (Ok(()), request) => toasts.success(request.done_message()),
+            (
+                Err(AppError::ConfirmationRequired(detail)),
+                Request::SetStatus { id, name, to, .. },
+            ) => pending.set(Some(Pending {
+                question: Question {
+                    title: format!("Activate {name}?"),
+                    detail,
+                    proceed_label: "Activate anyway".into(),
+                },
+                request: Request::SetStatus {
+                    id,
+                    name,
+                    to,
+                    confirm: true,
+                },
+            })),
+            (Err(error), _) => toasts.failure(error.to_string()),
+        }
+    });
+
+    let ask = Callback::new(move |request: Request| match &request {
+        Request::Delete { name, .. } => pending.set(Some(Pending {
+            question: Question {
+                title: format!("Delete {name}?"),
+                detail: "Its configuration and stored credentials are removed. This cannot be \
+                         undone."
+                    .into(),
+                proceed_label: "Delete".into(),
+            },
+            request,
+        })),
+        Request::SetStatus { .. } => {
+            act.dispatch(request);
+        }
+    });
+    let answer = Callback::new(move |proceed: bool| {
+        if let Some(waiting) = pending.get_untracked() {
+            pending.set(None);
+            if proceed {
+                act.dispatch(waiting.request);
+            }
+        }
+    });
+    let question = Signal::derive(move || pending.get().map(|waiting| waiting.question));
+
     view! {
         <Title text="Installed connectors" />
-        <h1>"Installed connectors"</h1>
+        <div class="page-heading">
+            <h1>"Installed connectors"</h1>
+        </div>
+        <Suspense fallback=|| view! { <p role="status">"Loading connectors…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(view) if view.connectors.is_empty() => {
+                        Either::Left(view! { <EmptyState can_install=view.can_install /> })
+                    }
+                    Ok(view) => Either::Right(Either::Left(view! {
+                        <ul class="card-grid installed" aria-label="Installed connectors">
+                            {view
+                                .connectors
+                                .into_iter()
+                                .map(|connector| view! { <InstalledCard connector ask /> })
+                                .collect_view()}
+                        </ul>
+                    })),
+                    Err(error) => Either::Right(Either::Right(view! { <LoadError error /> })),
+                }
+            })}
+        </Suspense>
+        <ConfirmDialog question on_answer=answer />
+        <ToastRegion toasts />
+    }
+}
+
+#[component]
+fn EmptyState(can_install: bool) -> impl IntoView {
+    view! {
         <section class="empty-state">
             <p>"No connectors are installed yet."</p>
-            <a class="button" href="/catalog">"Browse the catalog"</a>
+            <p>
+                <a class="button" href="/catalog">
+                    {if can_install { "Browse the catalog to add one" } else { "Browse the catalog" }}
+                </a>
+            </p>
         </section>
+    }
+}
+
+#[component]
+fn InstalledCard(connector: Connector, ask: Callback<Request>) -> impl IntoView {
+    let Connector {
+        id,
+        name,
+        catalog_name,
+        icon,
+        status,
+        ..
+    } = connector.clone();
+    let heading_id = format!("connector-{id}");
+    let labelled_by = heading_id.clone();
+    let last_test = match (&connector.last_tested_at, connector.last_test_ok) {
+        (Some(at), Some(true)) => format!("Last test passed ({at})"),
+        (Some(at), _) => format!("Last test failed ({at})"),
+        _ => "Not tested yet".to_owned(),
+    };
+    let toggle = match status {
+        ConnectorStatus::Active => Some((ConnectorStatus::Inactive, "Deactivate")),
+        ConnectorStatus::Inactive | ConnectorStatus::Error => {
+            Some((ConnectorStatus::Active, "Activate"))
+        }
+        ConnectorStatus::Pending => None,
+    }
+    .filter(|_| connector.can_write);
+    let toggle_view = toggle.map(|(to, label)| {
+        let name = name.clone();
+        view! {
+            <button
+                type="button"
+                class="button secondary"
+                on:click=move |_| {
+                    ask.run(Request::SetStatus { id, name: name.clone(), to, confirm: false })
+                }
+            >
+                {label}
+                <span class="visually-hidden">{format!(" {}", connector.name)}</span>
+            </button>
+        }
+    });
+    let delete_view = connector.can_write.then(|| {
+        let name = name.clone();
+        view! {
+            <button
+                type="button"
+                class="button danger"
+                on:click=move |_| ask.run(Request::Delete { id, name: name.clone() })
+            >
+                "Delete"
+                <span class="visually-hidden">{format!(" {}", connector.name)}</span>
+            </button>
+        }
+    });
+    view! {
+        <li class="card" aria-labelledby=labelled_by data-connector-id=id.to_string()>
+            <div class="card-head">
+                <ConnectorIcon svg=icon />
+                <div>
+                    <h2 id=heading_id>{name.clone()}</h2>
+                    <p class="card-meta">{catalog_name}</p>
+                </div>
+            </div>
+            <p>
+                <StatusBadge status needs_reentry=connector.needs_reentry() />
+            </p>
+            <p class="card-meta">{last_test}</p>
+            <div class="card-actions">
+                <a class="button secondary" href=format!("/connectors/{id}")>
+                    "Configure"
+                    <span class="visually-hidden">{format!(" {name}")}</span>
+                </a>
+                {toggle_view}
+                {delete_view}
+            </div>
+        </li>
     }
 }

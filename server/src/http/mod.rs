@@ -3,12 +3,13 @@
 
 pub mod auth;
 mod catalog;
+mod connectors;
 pub mod error;
 mod health;
 mod openapi;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
@@ -25,6 +26,17 @@ pub fn build_router(state: AppState) -> Router {
     let api = Router::new()
         .route("/catalog", get(catalog::list))
         .route("/catalog/{key}", get(catalog::get))
+        .route("/installed", get(connectors::installed))
+        .route("/connectors", post(connectors::create))
+        .route(
+            "/connectors/{id}",
+            get(connectors::get)
+                .put(connectors::update)
+                .delete(connectors::delete),
+        )
+        .route("/validate-config", post(connectors::validate_config))
+        .route("/publish-targets", get(connectors::publish_targets))
+        .route("/audit", get(connectors::audit))
         .route("/openapi.json", get(openapi::document))
         .fallback(error::api_not_found);
 

@@ -6,11 +6,25 @@ use utoipa::{Modify, OpenApi};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Connector Hub API", description = "Connector types, instances, credentials and tests."),
-    paths(super::catalog::list, super::catalog::get, super::health::healthz, document),
+    paths(
+        super::catalog::list,
+        super::catalog::get,
+        super::connectors::installed,
+        super::connectors::get,
+        super::connectors::create,
+        super::connectors::update,
+        super::connectors::delete,
+        super::connectors::validate_config,
+        super::connectors::publish_targets,
+        super::connectors::audit,
+        super::health::healthz,
+        document
+    ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail)),
     modifiers(&SecuritySchemes),
     tags(
         (name = "catalog", description = "The global library of connector types"),
+        (name = "connectors", description = "Installed instances, their masked credentials, publish targets and audit trail"),
         (name = "health", description = "Liveness"),
         (name = "meta", description = "This document"),
     )

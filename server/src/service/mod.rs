@@ -3,8 +3,10 @@
 
 pub mod admin;
 pub mod catalog;
+pub mod connectors;
 pub mod identity;
 mod validate;
 
 pub use catalog::CatalogService;
+pub use connectors::ConnectorService;
 pub use identity::IdentityService;

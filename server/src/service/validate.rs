@@ -67,6 +67,40 @@ impl FieldErrorsBuilder {
         }
     }
 
+    /// A free-text description of at most 1000 characters, trimmed.
+    pub(crate) fn description(&mut self, field: &str, value: &str) -> String {
+        let trimmed = value.trim();
+        if trimmed.chars().count() > 1000 {
+            self.add(field, "At most 1000 characters.");
+        }
+        trimmed.to_owned()
+    }
+
+    /// Up to 20 tags of 1–40 characters each, trimmed, duplicates (ignoring case) dropped.
+    pub(crate) fn tags(&mut self, field: &str, values: Vec<String>) -> Vec<String> {
+        let mut tags: Vec<String> = Vec::new();
+        for value in values {
+            let tag = value.trim();
+            match tag.chars().count() {
+                0 => self.add(field, "Tags cannot be empty."),
+                41.. => self.add(field, "Each tag has at most 40 characters."),
+                _ if tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) => {}
+                _ => tags.push(tag.to_owned()),
+            }
+        }
+        if tags.len() > 20 {
+            self.add(field, "At most 20 tags.");
+        }
+        tags
+    }
+
+    /// Adds errors found elsewhere (e.g. by a JSON Schema).
+    pub(crate) fn merge(&mut self, errors: FieldErrors) {
+        for (field, messages) in errors {
+            self.0.entry(field).or_default().extend(messages);
+        }
+    }
+
     pub(crate) fn finish(self, message: &str) -> Result<(), AppError> {
         if self.0.is_empty() {
             Ok(())

@@ -23,6 +23,7 @@ use crate::vault::Sealed;
 pub use connectors::{AuditRecord, ConnectorRecord, CredentialChange, CredentialRecord};
 pub use identity::{ApiTokenRecord, CredentialOwner, SessionRecord, TenantRecord, UserRecord};
 pub use postgres::PostgresStore;
+pub(crate) use rows::rfc3339;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -240,6 +241,30 @@ pub trait Store: Send + Sync + 'static {
     /// Stores the canary of a key (once per key id; a second one is ignored).
     async fn insert_vault_canary(&self, canary: &Sealed) -> Result<(), StoreError>;
 
+    /// Forgets a key's canary (once nothing is sealed under that key any more).
+    async fn delete_vault_canary(&self, key_id: &str) -> Result<bool, StoreError>;
+
+    /// Up to `limit` credentials sealed under a key other than `current_key_id`, with
+    /// ids above `after`, in id order: the batches of `rotate-key`.
+    async fn credentials_to_reseal(
+        &self,
+        current_key_id: &str,
+        after: Uuid,
+        limit: i64,
+    ) -> Result<Vec<CredentialRecord>, StoreError>;
+
+    /// Replaces a credential's ciphertext, but only while it is still sealed under
+    /// `expected_key_id` (a concurrent edit wins); returns whether it did.
+    async fn reseal_credentials(
+        &self,
+        id: Uuid,
+        expected_key_id: &str,
+        sealed: &Sealed,
+    ) -> Result<bool, StoreError>;
+
+    /// How many credentials each key id seals, by key id.
+    async fn credential_key_usage(&self) -> Result<Vec<(String, i64)>, StoreError>;
+
     // --- connector instances ---------------------------------------------------------
     // Every change writes its audit entries in the same transaction.
 
@@ -285,6 +310,15 @@ pub trait Store: Send + Sync + 'static {
         tenant_id: Uuid,
         connector_id: Uuid,
     ) -> Result<Option<CredentialRecord>, StoreError>;
+
+    /// Credentials of every instance the tenant can see: its own and the global ones.
+    async fn credentials_visible_to(
+        &self,
+        tenant_id: Uuid,
+    ) -> Result<Vec<CredentialRecord>, StoreError>;
+
+    /// Appends one audit entry on its own (e.g. a decryption for use).
+    async fn append_audit(&self, entry: &AuditRecord) -> Result<(), StoreError>;
 
     /// Audit entries about one target in the tenant, newest first.
     async fn audit_entries(

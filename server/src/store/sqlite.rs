@@ -33,6 +33,13 @@ macro_rules! catalog_select {
     };
 }
 
+macro_rules! credential_select {
+    () => {
+        "SELECT id, tenant_id, connector_id, key_id, nonce, ciphertext, masked, expires_at, refreshed_at, \
+         created_at, updated_at, created_by, updated_by FROM credentials"
+    };
+}
+
 macro_rules! connector_select {
     () => {
         "SELECT id, tenant_id, catalog_id, name, description, status, scope, owner_user_id, allowed_roles, config, \
@@ -631,15 +638,90 @@ impl Store for SqliteStore {
         tenant_id: Uuid,
         connector_id: Uuid,
     ) -> Result<Option<CredentialRecord>, StoreError> {
-        let row: Option<CredentialRow> = sqlx::query_as(
-            "SELECT id, tenant_id, connector_id, key_id, nonce, ciphertext, masked, expires_at, refreshed_at, \
-             created_at, updated_at, created_by, updated_by FROM credentials WHERE tenant_id = ?1 AND connector_id = ?2",
-        )
+        let row: Option<CredentialRow> = sqlx::query_as(concat!(
+            credential_select!(),
+            " WHERE tenant_id = ?1 AND connector_id = ?2"
+        ))
         .bind(text(tenant_id))
         .bind(text(connector_id))
         .fetch_optional(&self.pool)
         .await?;
         row.map(CredentialRecord::try_from).transpose()
+    }
+
+    async fn credentials_visible_to(
+        &self,
+        tenant_id: Uuid,
+    ) -> Result<Vec<CredentialRecord>, StoreError> {
+        let rows: Vec<CredentialRow> = sqlx::query_as(concat!(
+            credential_select!(),
+            " WHERE connector_id IN (SELECT id FROM connectors WHERE tenant_id = ?1 OR scope = 'global')"
+        ))
+        .bind(text(tenant_id))
+        .fetch_all(&self.pool)
+        .await?;
+        convert_all(rows)
+    }
+
+    async fn append_audit(&self, entry: &AuditRecord) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_audit(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_vault_canary(&self, key_id: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM vault_canary WHERE key_id = ?1")
+            .bind(key_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn credentials_to_reseal(
+        &self,
+        current_key_id: &str,
+        after: Uuid,
+        limit: i64,
+    ) -> Result<Vec<CredentialRecord>, StoreError> {
+        let rows: Vec<CredentialRow> = sqlx::query_as(concat!(
+            credential_select!(),
+            " WHERE key_id <> ?1 AND id > ?2 ORDER BY id LIMIT ?3"
+        ))
+        .bind(current_key_id)
+        .bind(text(after))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        convert_all(rows)
+    }
+
+    async fn reseal_credentials(
+        &self,
+        id: Uuid,
+        expected_key_id: &str,
+        sealed: &Sealed,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE credentials SET key_id = ?3, nonce = ?4, ciphertext = ?5 \
+             WHERE id = ?1 AND key_id = ?2",
+        )
+        .bind(text(id))
+        .bind(expected_key_id)
+        .bind(&sealed.key_id)
+        .bind(&sealed.nonce)
+        .bind(&sealed.ciphertext)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn credential_key_usage(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT key_id, COUNT(*) FROM credentials GROUP BY key_id ORDER BY key_id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     async fn audit_entries(

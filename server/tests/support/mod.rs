@@ -79,6 +79,22 @@ pub fn test_config(database_url: &str) -> Config {
     .config
 }
 
+/// The master key ring of test servers (`CONNECTORS_MASTER_KEY` syntax).
+pub fn test_master_key() -> String {
+    use base64::Engine;
+    format!(
+        "test-key:{}",
+        base64::engine::general_purpose::STANDARD.encode([7u8; 32])
+    )
+}
+
+/// The vault of a test server, unlocked against `store` with [`test_master_key`].
+pub async fn test_vault(store: &dyn Store) -> Arc<server::vault::Vault> {
+    let ring = server::vault::KeyRing::parse(&secrecy::SecretString::from(test_master_key()))
+        .expect("test key");
+    Arc::new(server::vault::unlock(ring, store).await.expect("unlock"))
+}
+
 /// Which database a test server runs on.
 #[derive(Clone, Copy, Debug)]
 pub enum Backend {
@@ -90,6 +106,8 @@ pub enum Backend {
 pub struct TestServer {
     pub base_url: String,
     pub store: Arc<dyn Store>,
+    /// The server's connector service, for what no HTTP endpoint offers yet.
+    pub connectors: Arc<server::service::ConnectorService>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     _dir: Option<TempDir>,
     _postgres_turn: Option<tokio::sync::OwnedMutexGuard<()>>,
@@ -132,7 +150,8 @@ impl TestServer {
         config.public_url = base_url.parse().expect("public URL");
         tweak(&mut config);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let state = server::AppState::new(config, store.clone());
+        let state = server::AppState::new(config, store.clone(), test_vault(store.as_ref()).await);
+        let connectors = state.connectors.clone();
         tokio::spawn(async move {
             let shutdown = async move {
                 let _ = rx.await;
@@ -144,6 +163,7 @@ impl TestServer {
         Some(TestServer {
             base_url,
             store,
+            connectors,
             shutdown: Some(tx),
             _dir: dir,
             _postgres_turn: turn,
@@ -287,6 +307,31 @@ macro_rules! store_suite {
                     if let Some(store) = super::support::postgres_store().await {
                         super::cases::$case(store).await;
                     }
+                }
+            )*
+        }
+    };
+}
+
+/// Runs each named case of a `cases` module, `async fn(Backend)`, on a server over
+/// SQLite and, when available, one over PostgreSQL.
+#[allow(unused_macros)] // each test crate uses a different part of this module
+macro_rules! server_suite {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    super::cases::$case(super::support::Backend::Sqlite).await;
+                }
+            )*
+        }
+
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    super::cases::$case(super::support::Backend::Postgres).await;
                 }
             )*
         }

@@ -1,0 +1,803 @@
+//! Installed connector instances: install, read, update, status, delete, validation,
+//! publish targets and the audit trail. Credentials go through the vault on the way in
+//! and only their masked view comes out.
+
+mod access;
+mod schemas;
+mod secrets;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use app::error::AppError;
+use app::model::connector::{
+    AuditEntry, Connector, ConnectorStatus, ConnectorUpdate, CredentialsView, FieldEdit,
+    NewConnector, PublishTarget, Scope, ValidateConfigInput, ValidationReport,
+};
+use app::model::identity::Principal;
+use app::model::{AuthType, ConnectorType};
+use app::ports::ConnectorPort;
+use async_trait::async_trait;
+use secrecy::ExposeSecret;
+use serde_json::{Map, Value, json};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub use schemas::{SchemaCache, TypeSchemas, secret_fields};
+pub use secrets::Secrets;
+
+use self::secrets::{Changes, looks_masked, masked_view, parse_masked};
+use super::validate::FieldErrorsBuilder;
+use crate::store::{
+    AuditRecord, ConnectorRecord, CredentialChange, CredentialRecord, Store, StoreError, rfc3339,
+};
+use crate::vault::{Binding, Vault};
+
+/// How many audit entries one read returns at most.
+const AUDIT_PAGE: i64 = 200;
+
+pub struct ConnectorService {
+    store: Arc<dyn Store>,
+    vault: Arc<Vault>,
+    schemas: SchemaCache,
+}
+
+/// The catalog by type id, read once per request.
+type Catalog = HashMap<Uuid, ConnectorType>;
+
+impl ConnectorService {
+    pub fn new(store: Arc<dyn Store>, vault: Arc<Vault>) -> Self {
+        ConnectorService {
+            store,
+            vault,
+            schemas: SchemaCache::default(),
+        }
+    }
+
+    /// Decrypts an instance's credentials so another part of the platform can use them
+    /// (a connection test, a token refresh), and records that in the audit trail first.
+    pub async fn credentials_for_use(
+        &self,
+        who: &Principal,
+        id: Uuid,
+        purpose: &str,
+    ) -> Result<Secrets, AppError> {
+        let record = self.visible(who, id).await?;
+        if !access::may_use(who, &record) {
+            return Err(AppError::Forbidden);
+        }
+        let stored = self
+            .store
+            .credentials_of(record.tenant_id, id)
+            .await?
+            .ok_or_else(|| AppError::Conflict("This connector has no credentials yet.".into()))?;
+        let secrets = self.open(&stored).ok_or_else(|| {
+            tracing::warn!(connector_id = %id, "stored credentials cannot be decrypted");
+            AppError::Conflict(NEEDS_REENTRY.into())
+        })?;
+        let entry = audit_entry(
+            who,
+            &record,
+            "credentials.decrypt",
+            json!({ "purpose": purpose }),
+            OffsetDateTime::now_utc(),
+        );
+        self.store.append_audit(&entry).await?;
+        Ok(secrets)
+    }
+
+    async fn catalog(&self) -> Result<Catalog, AppError> {
+        Ok(self
+            .store
+            .list_catalog()
+            .await?
+            .into_iter()
+            .map(|entry| (entry.id, entry))
+            .collect())
+    }
+
+    async fn resolve_type(
+        &self,
+        id: Option<Uuid>,
+        key: Option<&str>,
+    ) -> Result<ConnectorType, AppError> {
+        let found = match (id, key) {
+            (Some(id), _) => self.catalog().await?.remove(&id),
+            (None, Some(key)) => self.store.catalog_by_key(key).await?,
+            (None, None) => {
+                return Err(AppError::invalid_field(
+                    "catalog_key",
+                    "Choose a connector type (catalog_key or catalog_id).",
+                ));
+            }
+        };
+        found.ok_or_else(|| {
+            let field = if id.is_some() {
+                "catalog_id"
+            } else {
+                "catalog_key"
+            };
+            AppError::invalid_field(field, "No connector type has this key or id.")
+        })
+    }
+
+    fn schemas_for(&self, entry: &ConnectorType) -> Result<Arc<TypeSchemas>, AppError> {
+        self.schemas.get(entry).map_err(|error| {
+            tracing::error!(%error, "a stored connector type's schema does not compile");
+            AppError::Internal
+        })
+    }
+
+    /// The instance, if the caller may see it; otherwise `NotFound`, as if it did not exist.
+    async fn visible(&self, who: &Principal, id: Uuid) -> Result<ConnectorRecord, AppError> {
+        self.store
+            .connector(who.tenant_id, id)
+            .await?
+            .filter(|record| access::may_see(who, record))
+            .ok_or_else(not_found)
+    }
+
+    fn open(&self, stored: &CredentialRecord) -> Option<Secrets> {
+        let binding = Binding {
+            tenant_id: stored.tenant_id,
+            connector_id: stored.connector_id,
+        };
+        let plaintext = self.vault.open(&stored.sealed, binding).ok()?;
+        Secrets::from_plaintext(&plaintext)
+    }
+
+    fn view(
+        &self,
+        who: &Principal,
+        record: &ConnectorRecord,
+        catalog: &Catalog,
+        stored: Option<&CredentialRecord>,
+    ) -> Result<Connector, AppError> {
+        let entry = catalog.get(&record.catalog_id).ok_or_else(|| {
+            tracing::error!(connector_id = %record.id, "an instance's type is missing from the catalog");
+            AppError::Internal
+        })?;
+        Ok(Connector {
+            id: record.id,
+            tenant_id: record.tenant_id,
+            catalog_id: record.catalog_id,
+            catalog_key: entry.key.clone(),
+            catalog_name: entry.name.clone(),
+            icon: entry.icon.clone(),
+            name: record.name.clone(),
+            description: record.description.clone(),
+            status: record.status,
+            scope: record.scope,
+            owner_user_id: record.owner_user_id,
+            allowed_roles: record.allowed_roles.clone(),
+            config: record.config.clone(),
+            tags: record.tags.clone(),
+            credentials: stored.map(|stored| CredentialsView {
+                fields: parse_masked(&stored.masked),
+                needs_reentry: self.open(stored).is_none(),
+            }),
+            last_tested_at: record.last_tested_at.map(rfc3339),
+            last_test_ok: record.last_test_ok,
+            last_error: record.last_error.clone(),
+            created_at: rfc3339(record.created_at),
+            updated_at: rfc3339(record.updated_at),
+            can_write: access::may_write(who, record),
+            can_use: access::may_use(who, record),
+        })
+    }
+
+    /// Seals `secrets` for the instance, keeping the row id and creation facts of the
+    /// credentials it replaces.
+    #[allow(clippy::too_many_arguments)]
+    fn seal(
+        &self,
+        who: &Principal,
+        record: &ConnectorRecord,
+        schemas: &TypeSchemas,
+        secrets: &Secrets,
+        previous: Option<&CredentialRecord>,
+        changed: &[String],
+        now: OffsetDateTime,
+    ) -> Result<CredentialRecord, AppError> {
+        let binding = Binding {
+            tenant_id: record.tenant_id,
+            connector_id: record.id,
+        };
+        let plaintext = secrets.to_plaintext();
+        let sealed = self
+            .vault
+            .seal(plaintext.expose_secret(), binding)
+            .map_err(|error| {
+                tracing::error!(%error, "cannot seal credentials");
+                AppError::Internal
+            })?;
+        let previous_masked = previous
+            .filter(|stored| self.open(stored).is_some())
+            .map(|stored| parse_masked(&stored.masked))
+            .unwrap_or_default();
+        let masked = masked_view(
+            secrets,
+            |name| schemas.is_secret(name),
+            &previous_masked,
+            changed,
+            &rfc3339(now),
+            Some(&who.email),
+        );
+        Ok(CredentialRecord {
+            id: previous.map_or_else(Uuid::new_v4, |stored| stored.id),
+            tenant_id: record.tenant_id,
+            connector_id: record.id,
+            sealed,
+            masked: serde_json::to_value(masked).unwrap_or_else(|_| json!({})),
+            expires_at: None,
+            refreshed_at: None,
+            created_at: previous.map_or(now, |stored| stored.created_at),
+            updated_at: now,
+            created_by: previous.map_or(Some(who.user_id), |stored| stored.created_by),
+            updated_by: Some(who.user_id),
+        })
+    }
+}
+
+const NEEDS_REENTRY: &str =
+    "This connector's stored credentials cannot be decrypted; enter them again.";
+
+fn not_found() -> AppError {
+    AppError::NotFound("No connector with this id.".into())
+}
+
+fn name_taken(name: &str) -> impl FnOnce(StoreError) -> AppError + '_ {
+    move |error| match error {
+        StoreError::Conflict(_) => AppError::Conflict(format!(
+            "A connector named \u{201c}{name}\u{201d} already exists in this tenant; choose another name."
+        )),
+        other => other.into(),
+    }
+}
+
+fn audit_entry(
+    who: &Principal,
+    record: &ConnectorRecord,
+    action: &str,
+    details: Value,
+    at: OffsetDateTime,
+) -> AuditRecord {
+    AuditRecord {
+        id: Uuid::new_v4(),
+        tenant_id: record.tenant_id,
+        actor: Some(who.user_id),
+        action: action.to_owned(),
+        target_type: "connector".to_owned(),
+        target_id: record.id,
+        at,
+        details,
+    }
+}
+
+/// Whether the instance still waits for an OAuth authorization to complete (issue: OAuth).
+fn awaits_oauth(entry: &ConnectorType, secrets: &Secrets) -> bool {
+    entry.auth_type == AuthType::Oauth2
+        && secrets.get("access_token").is_none()
+        && secrets
+            .get("method")
+            .and_then(Value::as_str)
+            .is_none_or(|method| method == "oauth2")
+}
+
+/// `inactive` once the instance can authenticate, `pending` until then.
+fn authenticated_status(entry: &ConnectorType, secrets: Option<&Secrets>) -> ConnectorStatus {
+    let authenticated = match secrets {
+        None => entry.auth_type == AuthType::None,
+        Some(secrets) => !awaits_oauth(entry, secrets),
+    };
+    if authenticated {
+        ConnectorStatus::Inactive
+    } else {
+        ConnectorStatus::Pending
+    }
+}
+
+/// Empty strings and nulls mean "not set": a form's blank optional field.
+fn drop_blank(fields: &mut Map<String, Value>) {
+    fields.retain(|_, value| !(value.is_null() || value.as_str() == Some("")));
+}
+
+/// Field checks of submitted credential values: known fields only, no masked values.
+fn check_submitted<'a>(
+    errors: &mut FieldErrorsBuilder,
+    schemas: &TypeSchemas,
+    submitted: impl Iterator<Item = (&'a String, &'a Value)>,
+) {
+    for (field, value) in submitted {
+        let path = format!("auth.{field}");
+        if !schemas.is_auth_field(field) {
+            errors.add(&path, "Unknown field.");
+        } else if looks_masked(value) {
+            errors.add(
+                &path,
+                "This is the masked value of a saved secret; enter the secret itself, or keep it.",
+            );
+        }
+    }
+}
+
+/// Top-level configuration keys whose values differ.
+fn changed_config_keys(before: &Value, after: &Value) -> Vec<String> {
+    let empty = Map::new();
+    let before = before.as_object().unwrap_or(&empty);
+    let after = after.as_object().unwrap_or(&empty);
+    let mut keys: Vec<String> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|key| before.get(*key) != after.get(*key))
+        .map(|key| format!("config.{key}"))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// A manual status change: allowed by DESIGN.md §5, and confirmed when the last test
+/// failed.
+fn check_transition(
+    current: &ConnectorRecord,
+    to: ConnectorStatus,
+    confirm: bool,
+    needs_reentry: bool,
+) -> Result<(), AppError> {
+    current
+        .status
+        .manual_transition(to)
+        .map_err(|refusal| AppError::Conflict(refusal.message().to_owned()))?;
+    if to == ConnectorStatus::Active && current.status != ConnectorStatus::Active {
+        if needs_reentry {
+            return Err(AppError::Conflict(NEEDS_REENTRY.to_owned()));
+        }
+        let last_test_failed =
+            current.last_test_ok == Some(false) || current.status == ConnectorStatus::Error;
+        if last_test_failed && !confirm {
+            return Err(AppError::ConfirmationRequired(
+                "The last connection test of this connector failed. Activate it anyway?".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl ConnectorPort for ConnectorService {
+    async fn install(&self, who: &Principal, input: NewConnector) -> Result<Connector, AppError> {
+        if !who.role.can_administer() {
+            return Err(AppError::Forbidden);
+        }
+        let scope = input.scope.unwrap_or(Scope::Tenant);
+        if !access::may_assign_scope(who, scope) {
+            return Err(AppError::Forbidden);
+        }
+        let entry = self
+            .resolve_type(input.catalog_id, input.catalog_key.as_deref())
+            .await?;
+        let schemas = self.schemas_for(&entry)?;
+        let mut errors = FieldErrorsBuilder::default();
+        let name = errors.name("name", &input.name).unwrap_or_default();
+        let description =
+            errors.description("description", input.description.as_deref().unwrap_or(""));
+        let tags = errors.tags("tags", input.tags.unwrap_or_default());
+        errors.merge(schemas.check_config(&input.config));
+        let secrets = input.auth.map(|fields| {
+            let mut fields = fields.0;
+            drop_blank(&mut fields);
+            Secrets::new(fields)
+        });
+        if let Some(secrets) = &secrets {
+            check_submitted(&mut errors, &schemas, secrets.fields());
+            errors.merge(schemas.check_auth(&secrets.as_value()));
+        }
+        errors.finish("Some fields need attention.")?;
+
+        let now = OffsetDateTime::now_utc();
+        let mut allowed_roles = input.allowed_roles.unwrap_or_default();
+        allowed_roles.dedup();
+        let record = ConnectorRecord {
+            id: Uuid::new_v4(),
+            tenant_id: who.tenant_id,
+            catalog_id: entry.id,
+            name,
+            description,
+            status: authenticated_status(&entry, secrets.as_ref()),
+            scope,
+            owner_user_id: Some(who.user_id),
+            allowed_roles,
+            config: input.config,
+            tags,
+            last_tested_at: None,
+            last_test_ok: None,
+            last_error: None,
+            created_at: now,
+            updated_at: now,
+            created_by: Some(who.user_id),
+            updated_by: Some(who.user_id),
+        };
+        let credentials = match secrets.as_ref().filter(|s| !s.is_empty()) {
+            Some(secrets) => {
+                let fields: Vec<String> = secrets.names().map(str::to_owned).collect();
+                Some(self.seal(who, &record, &schemas, secrets, None, &fields, now)?)
+            }
+            None => None,
+        };
+        let audit = audit_entry(
+            who,
+            &record,
+            "connector.create",
+            json!({
+                "name": record.name,
+                "catalog_key": entry.key,
+                "scope": record.scope,
+                "status": record.status,
+                "credential_fields": secrets.as_ref().map(|s| s.names().collect::<Vec<_>>()),
+            }),
+            now,
+        );
+        self.store
+            .create_connector(&record, credentials.as_ref(), &audit)
+            .await
+            .map_err(name_taken(&record.name))?;
+        let catalog = HashMap::from([(entry.id, entry)]);
+        self.view(who, &record, &catalog, credentials.as_ref())
+    }
+
+    async fn list(&self, who: &Principal) -> Result<Vec<Connector>, AppError> {
+        let catalog = self.catalog().await?;
+        let credentials: HashMap<Uuid, CredentialRecord> = self
+            .store
+            .credentials_visible_to(who.tenant_id)
+            .await?
+            .into_iter()
+            .map(|stored| (stored.connector_id, stored))
+            .collect();
+        self.store
+            .connectors(who.tenant_id)
+            .await?
+            .iter()
+            .filter(|record| access::may_see(who, record))
+            .map(|record| self.view(who, record, &catalog, credentials.get(&record.id)))
+            .collect()
+    }
+
+    async fn get(&self, who: &Principal, id: Uuid) -> Result<Connector, AppError> {
+        let record = self.visible(who, id).await?;
+        let stored = self.store.credentials_of(record.tenant_id, id).await?;
+        self.view(who, &record, &self.catalog().await?, stored.as_ref())
+    }
+
+    async fn update(
+        &self,
+        who: &Principal,
+        id: Uuid,
+        input: ConnectorUpdate,
+    ) -> Result<Connector, AppError> {
+        let current = self.visible(who, id).await?;
+        if !access::may_write(who, &current) {
+            return Err(AppError::Forbidden);
+        }
+        if let Some(scope) = input.scope
+            && !access::may_assign_scope(who, scope)
+        {
+            return Err(AppError::Forbidden);
+        }
+        let catalog = self.catalog().await?;
+        let entry = catalog.get(&current.catalog_id).ok_or(AppError::Internal)?;
+        let schemas = self.schemas_for(entry)?;
+        let stored = self.store.credentials_of(current.tenant_id, id).await?;
+        let opened = stored.as_ref().and_then(|stored| self.open(stored));
+        let undecryptable = stored.is_some() && opened.is_none();
+        let now = OffsetDateTime::now_utc();
+
+        let mut errors = FieldErrorsBuilder::default();
+        let mut next = current.clone();
+        let mut changed: Vec<String> = Vec::new();
+        if let Some(name) = &input.name
+            && let Some(name) = errors.name("name", name)
+            && name != next.name
+        {
+            next.name = name;
+            changed.push("name".into());
+        }
+        if let Some(description) = &input.description {
+            let description = errors.description("description", description);
+            if description != next.description {
+                next.description = description;
+                changed.push("description".into());
+            }
+        }
+        if let Some(config) = input.config {
+            errors.merge(schemas.check_config(&config));
+            changed.extend(changed_config_keys(&next.config, &config));
+            next.config = config;
+        }
+        if let Some(tags) = input.tags {
+            let tags = errors.tags("tags", tags);
+            if tags != next.tags {
+                next.tags = tags;
+                changed.push("tags".into());
+            }
+        }
+        if let Some(scope) = input.scope
+            && scope != next.scope
+        {
+            next.scope = scope;
+            next.owner_user_id = next.owner_user_id.or(Some(who.user_id));
+            changed.push("scope".into());
+        }
+        if let Some(mut roles) = input.allowed_roles {
+            roles.dedup();
+            if roles != next.allowed_roles {
+                next.allowed_roles = roles;
+                changed.push("allowed_roles".into());
+            }
+        }
+
+        // Credentials: start from what is stored (nothing, if it cannot be decrypted),
+        // apply the per-field edits, and check the result as a whole.
+        let mut credential_changes = Changes::default();
+        let mut secrets = None;
+        if let Some(edits) = input.auth {
+            let edits: BTreeMap<String, FieldEdit> = edits
+                .into_iter()
+                .map(|(field, edit)| match edit {
+                    FieldEdit::Replace { value }
+                        if value.is_null() || value.as_str() == Some("") =>
+                    {
+                        (field, FieldEdit::Clear)
+                    }
+                    other => (field, other),
+                })
+                .collect();
+            let replacements = edits.iter().filter_map(|(field, edit)| match edit {
+                FieldEdit::Replace { value } => Some((field, value)),
+                _ => None,
+            });
+            check_submitted(&mut errors, &schemas, replacements);
+            let mut edited = opened.unwrap_or_else(|| Secrets::new(Map::new()));
+            credential_changes = edited.apply(edits);
+            if !credential_changes.is_empty() {
+                if !edited.is_empty() {
+                    errors.merge(schemas.check_auth(&edited.as_value()));
+                }
+                secrets = Some(edited);
+            }
+        }
+        errors.finish("Some fields need attention.")?;
+
+        let mut audit = Vec::new();
+        if !changed.is_empty() {
+            audit.push(audit_entry(
+                who,
+                &next,
+                "connector.update",
+                json!({ "changed": changed }),
+                now,
+            ));
+        }
+        let mut put = None;
+        let mut remove = false;
+        if let Some(secrets) = &secrets {
+            if secrets.is_empty() {
+                remove = stored.is_some();
+            } else {
+                put = Some(self.seal(
+                    who,
+                    &next,
+                    &schemas,
+                    secrets,
+                    stored.as_ref(),
+                    &credential_changes.replaced,
+                    now,
+                )?);
+            }
+            for (action, fields) in [
+                ("credentials.replace", &credential_changes.replaced),
+                ("credentials.clear", &credential_changes.cleared),
+            ] {
+                if !fields.is_empty() {
+                    audit.push(audit_entry(
+                        who,
+                        &next,
+                        action,
+                        json!({ "fields": fields }),
+                        now,
+                    ));
+                }
+            }
+            // New credentials finish setup; no credentials at all send it back to setup.
+            let status = if secrets.is_empty() {
+                authenticated_status(entry, None)
+            } else {
+                authenticated_status(entry, Some(secrets))
+            };
+            let becomes = match (next.status, status) {
+                (ConnectorStatus::Pending, ConnectorStatus::Inactive) => Some(status),
+                (_, ConnectorStatus::Pending) if next.status != ConnectorStatus::Pending => {
+                    Some(status)
+                }
+                _ => None,
+            };
+            if let Some(status) = becomes {
+                audit.push(audit_entry(
+                    who,
+                    &next,
+                    "connector.status",
+                    json!({ "from": next.status, "to": status, "reason": "credentials changed" }),
+                    now,
+                ));
+                next.status = status;
+            }
+        }
+        if let Some(to) = input.status {
+            let needs_reentry = undecryptable && secrets.is_none();
+            check_transition(&next, to, input.confirm, needs_reentry)?;
+            if to != next.status {
+                audit.push(audit_entry(
+                    who,
+                    &next,
+                    "connector.status",
+                    json!({ "from": next.status, "to": to, "confirmed": input.confirm }),
+                    now,
+                ));
+                next.status = to;
+            }
+        }
+        if audit.is_empty() {
+            return self.view(who, &current, &catalog, stored.as_ref());
+        }
+        next.updated_at = now;
+        next.updated_by = Some(who.user_id);
+        let change = match (&put, remove) {
+            (Some(record), _) => CredentialChange::Put(record),
+            (None, true) => CredentialChange::Remove,
+            (None, false) => CredentialChange::Keep,
+        };
+        let saved = self
+            .store
+            .update_connector(&next, change, &audit)
+            .await
+            .map_err(name_taken(&next.name))?;
+        if !saved {
+            return Err(not_found());
+        }
+        let shown = if remove {
+            None
+        } else {
+            put.as_ref().or(stored.as_ref())
+        };
+        self.view(who, &next, &catalog, shown)
+    }
+
+    async fn set_status(
+        &self,
+        who: &Principal,
+        id: Uuid,
+        status: ConnectorStatus,
+        confirm: bool,
+    ) -> Result<Connector, AppError> {
+        let update = ConnectorUpdate {
+            status: Some(status),
+            confirm,
+            ..ConnectorUpdate::default()
+        };
+        self.update(who, id, update).await
+    }
+
+    async fn delete(&self, who: &Principal, id: Uuid) -> Result<(), AppError> {
+        let record = self.visible(who, id).await?;
+        if !access::may_write(who, &record) {
+            return Err(AppError::Forbidden);
+        }
+        let audit = audit_entry(
+            who,
+            &record,
+            "connector.delete",
+            json!({ "name": record.name }),
+            OffsetDateTime::now_utc(),
+        );
+        if self
+            .store
+            .delete_connector(record.tenant_id, id, &audit)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(not_found())
+        }
+    }
+
+    async fn validate_config(
+        &self,
+        _who: &Principal,
+        input: ValidateConfigInput,
+    ) -> Result<ValidationReport, AppError> {
+        let entry = self.resolve_type(None, Some(&input.catalog_key)).await?;
+        let errors = self.schemas_for(&entry)?.check_config(&input.config);
+        Ok(ValidationReport {
+            valid: errors.is_empty(),
+            errors,
+        })
+    }
+
+    async fn publish_targets(&self, who: &Principal) -> Result<Vec<PublishTarget>, AppError> {
+        let catalog = self.catalog().await?;
+        let credentials: HashMap<Uuid, CredentialRecord> = self
+            .store
+            .credentials_visible_to(who.tenant_id)
+            .await?
+            .into_iter()
+            .map(|stored| (stored.connector_id, stored))
+            .collect();
+        Ok(self
+            .store
+            .connectors(who.tenant_id)
+            .await?
+            .into_iter()
+            .filter(|record| {
+                record.status == ConnectorStatus::Active
+                    && access::may_use(who, record)
+                    && credentials
+                        .get(&record.id)
+                        .is_none_or(|stored| self.open(stored).is_some())
+            })
+            .filter_map(|record| {
+                let entry = catalog.get(&record.catalog_id)?;
+                Some(PublishTarget {
+                    id: record.id,
+                    name: record.name,
+                    catalog_key: entry.key.clone(),
+                    capabilities: entry.capabilities.clone(),
+                })
+            })
+            .collect())
+    }
+
+    async fn audit(
+        &self,
+        who: &Principal,
+        connector_id: Uuid,
+    ) -> Result<Vec<AuditEntry>, AppError> {
+        // A deleted instance's trail stays readable to the tenant's owners and admins.
+        let tenant_id = match self.store.connector(who.tenant_id, connector_id).await? {
+            Some(record) if access::may_see(who, &record) => record.tenant_id,
+            None if who.role.can_administer() => who.tenant_id,
+            _ => return Err(not_found()),
+        };
+        let entries = self
+            .store
+            .audit_entries(tenant_id, connector_id, AUDIT_PAGE)
+            .await?;
+        if entries.is_empty() {
+            return Err(not_found());
+        }
+        let emails: HashMap<Uuid, String> = self
+            .store
+            .members_of(tenant_id)
+            .await?
+            .into_iter()
+            .map(|member| (member.user_id, member.email))
+            .collect();
+        Ok(entries
+            .into_iter()
+            .map(|entry| AuditEntry {
+                id: entry.id,
+                at: rfc3339(entry.at),
+                actor: entry.actor.map(|actor| {
+                    emails
+                        .get(&actor)
+                        .cloned()
+                        .unwrap_or_else(|| actor.to_string())
+                }),
+                action: entry.action,
+                target_type: entry.target_type,
+                target_id: entry.target_id,
+                details: entry.details,
+            })
+            .collect())
+    }
+}

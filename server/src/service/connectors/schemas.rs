@@ -1,0 +1,262 @@
+//! A connector type's JSON Schemas, compiled once per type and reused, and their errors
+//! turned into messages keyed by field path (`config.base_url`, `auth.api_key`).
+//!
+//! Messages are written here rather than taken from `jsonschema`'s `Display`, because
+//! those quote the offending value, and for credential fields that value is a secret.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, RwLock};
+
+use app::error::FieldErrors;
+use app::model::ConnectorType;
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::paths::LocationSegment;
+use jsonschema::{ValidationError, Validator};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// The compiled schemas of one connector type.
+pub struct TypeSchemas {
+    config: Validator,
+    auth: Validator,
+    /// Every auth field the schema names, in any branch.
+    auth_fields: BTreeSet<String>,
+    /// Auth fields the schema marks `writeOnly` or `x-secret`, in any branch.
+    secret_fields: BTreeSet<String>,
+}
+
+impl TypeSchemas {
+    /// Compiles both schemas, with `format` checked (off by default in draft 2020-12).
+    /// The seeder already refused schemas that do not compile, so failing here means a
+    /// database edited by hand; the caller reports it as internal.
+    pub fn compile(entry: &ConnectorType) -> Result<Self, String> {
+        let build = |schema: &Value| {
+            jsonschema::options()
+                .should_validate_formats(true)
+                .build(schema)
+                .map_err(|error| format!("{}: {}", entry.key, error.masked()))
+        };
+        Ok(TypeSchemas {
+            config: build(&entry.config_schema)?,
+            auth: build(&entry.auth_schema)?,
+            auth_fields: property_names(&entry.auth_schema),
+            secret_fields: secret_fields(&entry.auth_schema),
+        })
+    }
+
+    /// Errors of `config`, keyed `config.<path>`; empty when valid.
+    pub fn check_config(&self, config: &Value) -> FieldErrors {
+        collect(&self.config, config, "config")
+    }
+
+    /// Errors of the credential fields, keyed `auth.<field>`; empty when valid.
+    pub fn check_auth(&self, auth: &Value) -> FieldErrors {
+        collect(&self.auth, auth, "auth")
+    }
+
+    pub fn is_auth_field(&self, field: &str) -> bool {
+        self.auth_fields.contains(field)
+    }
+
+    pub fn is_secret(&self, field: &str) -> bool {
+        self.secret_fields.contains(field)
+    }
+}
+
+/// Compiled schemas by type id, rebuilt when the seeder changes a type (`updated_at`).
+#[derive(Default)]
+pub struct SchemaCache {
+    compiled: RwLock<HashMap<Uuid, (String, Arc<TypeSchemas>)>>,
+}
+
+impl SchemaCache {
+    pub fn get(&self, entry: &ConnectorType) -> Result<Arc<TypeSchemas>, String> {
+        let cached = self
+            .compiled
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&entry.id)
+            .filter(|(version, _)| *version == entry.updated_at)
+            .map(|(_, schemas)| schemas.clone());
+        if let Some(schemas) = cached {
+            return Ok(schemas);
+        }
+        let schemas = Arc::new(TypeSchemas::compile(entry)?);
+        self.compiled
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(entry.id, (entry.updated_at.clone(), schemas.clone()));
+        Ok(schemas)
+    }
+}
+
+/// Names of properties marked secret anywhere in the schema (top level and in
+/// `oneOf`/`anyOf`/`allOf`/`if`/`then`/`else` branches).
+pub fn secret_fields(schema: &Value) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    walk_properties(schema, &mut |name, property| {
+        let marked = |key| property.get(key).and_then(Value::as_bool) == Some(true);
+        if marked("writeOnly") || marked("x-secret") {
+            found.insert(name.to_owned());
+        }
+    });
+    found
+}
+
+fn property_names(schema: &Value) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    walk_properties(schema, &mut |name, _| {
+        found.insert(name.to_owned());
+    });
+    found
+}
+
+fn walk_properties(schema: &Value, visit: &mut impl FnMut(&str, &Value)) {
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        for (name, property) in properties {
+            visit(name, property);
+        }
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        for branch in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            walk_properties(branch, visit);
+        }
+    }
+    for key in ["if", "then", "else"] {
+        if let Some(branch) = schema.get(key) {
+            walk_properties(branch, visit);
+        }
+    }
+}
+
+fn collect(validator: &Validator, instance: &Value, prefix: &str) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    for error in validator.iter_errors(instance) {
+        add(&mut errors, prefix, &error);
+    }
+    errors
+}
+
+/// Adds one error under its field path. A failed `oneOf` reports the errors of the
+/// branch the input meant (the one whose `const` discriminator matched, else the closest),
+/// instead of "not valid under any of the schemas".
+fn add(errors: &mut FieldErrors, prefix: &str, error: &ValidationError<'_>) {
+    if let ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } =
+        error.kind()
+    {
+        let meant = context
+            .iter()
+            .filter(|branch| !branch.is_empty())
+            .min_by_key(|branch| {
+                let discriminator_mismatch = branch
+                    .iter()
+                    .any(|e| matches!(e.kind(), ValidationErrorKind::Constant { .. }));
+                (discriminator_mismatch, branch.len())
+            });
+        if let Some(branch) = meant {
+            for inner in branch {
+                add(errors, prefix, inner);
+            }
+            return;
+        }
+    }
+    let mut path = field_path(prefix, error);
+    let message = match error.kind() {
+        ValidationErrorKind::Required { property } => {
+            if let Some(name) = property.as_str() {
+                path = format!("{path}.{name}");
+            }
+            "Required.".to_owned()
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected }
+        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            for name in unexpected {
+                errors
+                    .entry(format!("{path}.{name}"))
+                    .or_default()
+                    .push("Unknown field.".to_owned());
+            }
+            return;
+        }
+        kind => describe(kind),
+    };
+    let messages = errors.entry(path).or_default();
+    if !messages.contains(&message) {
+        messages.push(message);
+    }
+}
+
+fn field_path(prefix: &str, error: &ValidationError<'_>) -> String {
+    let mut path = prefix.to_owned();
+    for segment in error.instance_path().segments() {
+        path.push('.');
+        match segment {
+            LocationSegment::Property(name) => path.push_str(&name),
+            LocationSegment::Index(index) => path.push_str(&index.to_string()),
+        }
+    }
+    path
+}
+
+/// A message that never quotes the offending value.
+fn describe(kind: &ValidationErrorKind) -> String {
+    match kind {
+        ValidationErrorKind::Type { kind } => format!("Must be of type {}.", type_name(kind)),
+        ValidationErrorKind::Enum { options } => match options.as_array() {
+            Some(options) => format!("Must be one of: {}.", list(options)),
+            None => "Not one of the allowed values.".to_owned(),
+        },
+        ValidationErrorKind::Constant { expected_value } => {
+            format!("Must be {expected_value}.")
+        }
+        ValidationErrorKind::Pattern { .. } => "Does not have the expected format.".to_owned(),
+        ValidationErrorKind::Format { format } => format!("Must be a valid {format}."),
+        ValidationErrorKind::MinLength { limit: 1 } => "Required.".to_owned(),
+        ValidationErrorKind::MinLength { limit } => format!("At least {limit} characters."),
+        ValidationErrorKind::MaxLength { limit } => format!("At most {limit} characters."),
+        ValidationErrorKind::Minimum { limit } => format!("Must be at least {limit}."),
+        ValidationErrorKind::Maximum { limit } => format!("Must be at most {limit}."),
+        ValidationErrorKind::ExclusiveMinimum { limit } => format!("Must be more than {limit}."),
+        ValidationErrorKind::ExclusiveMaximum { limit } => format!("Must be less than {limit}."),
+        ValidationErrorKind::MinItems { limit } => format!("At least {limit} items."),
+        ValidationErrorKind::MaxItems { limit } => format!("At most {limit} items."),
+        ValidationErrorKind::UniqueItems => "Items must be unique.".to_owned(),
+        ValidationErrorKind::MultipleOf { multiple_of } => {
+            format!("Must be a multiple of {multiple_of}.")
+        }
+        ValidationErrorKind::OneOfMultipleValid { .. } => {
+            "Matches more than one of the allowed shapes.".to_owned()
+        }
+        ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::AnyOf { .. } => {
+            "Does not match any of the allowed shapes.".to_owned()
+        }
+        other => format!("Is not valid ({}).", other.keyword()),
+    }
+}
+
+fn type_name(kind: &jsonschema::error::TypeKind) -> String {
+    match kind {
+        jsonschema::error::TypeKind::Single(single) => single.to_string(),
+        jsonschema::error::TypeKind::Multiple(set) => set
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(" or "),
+    }
+}
+
+fn list(options: &[Value]) -> String {
+    options
+        .iter()
+        .map(|option| match option {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
