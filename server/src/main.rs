@@ -1,5 +1,5 @@
 //! The `server` binary: `serve` (default), `migrate`, `seed`, and administration:
-//! `tenant add`, `user add`, `token create|revoke`.
+//! `rotate-key`, `tenant add`, `user add`, `token create|revoke`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +36,17 @@ enum Command {
         /// Directory of `<key>.json` files (defaults to CONNECTORS_SEEDS_DIR).
         #[arg(long)]
         dir: Option<PathBuf>,
+    },
+    /// Re-encrypt every stored credential under the current (first) master key, in
+    /// batches, while the server runs. Safe to interrupt and run again.
+    RotateKey {
+        /// Rows per batch.
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(i64).range(1..=10_000))]
+        batch_size: i64,
+        /// First generate a new key and put it first in the key file (only when the keys
+        /// come from the key file, not from CONNECTORS_MASTER_KEY).
+        #[arg(long)]
+        new_key: bool,
     },
     /// Tenants.
     #[command(subcommand)]
@@ -114,6 +125,8 @@ enum CliError {
     Admin(#[from] app::error::AppError),
     #[error("cannot read the password from standard input: {0}")]
     Stdin(std::io::Error),
+    #[error("{0}")]
+    Usage(String),
 }
 
 /// An application error with its field messages, for the terminal.
@@ -160,8 +173,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Serve { no_seed } => {
             tracing::info!("configuration:\n{config}");
             let store = prepare_store(&config, !no_seed).await?;
-            // Not used by a service yet (connector credentials come next), but a wrong key
-            // must already stop the server here.
+            // A wrong key stops the server here, before it accepts a request.
             let vault = std::sync::Arc::new(server::open_vault(&config, store.as_ref()).await?);
             let addr = config.site_addr;
             let listener = tokio::net::TcpListener::bind(addr)
@@ -175,6 +187,52 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             )
             .await
             .map_err(CliError::Serve)
+        }
+        Command::RotateKey {
+            batch_size,
+            new_key,
+        } => {
+            if new_key {
+                let from_env = config
+                    .master_key
+                    .as_ref()
+                    .is_some_and(|key| !key.expose_secret().trim().is_empty());
+                if from_env {
+                    return Err(CliError::Usage(
+                        "--new-key writes the key file, but the keys come from \
+                         CONNECTORS_MASTER_KEY: put a new key first in that variable instead"
+                            .into(),
+                    ));
+                }
+                let id = server::vault::KeyRing::prepend_generated_key(&config.key_file())
+                    .map_err(|e| StartupError::from(server::vault::UnlockError::from(e)))?;
+                println!("generated key {id}; it now seals new credentials");
+            }
+            let store = prepare_store(&config, false).await?;
+            let vault = server::open_vault(&config, store.as_ref()).await?;
+            let report = server::vault::rotate(&vault, store.as_ref(), batch_size)
+                .await
+                .map_err(StartupError::from)?;
+            println!(
+                "re-encrypted {} credentials under key {} ({} changed meanwhile)",
+                report.resealed,
+                vault.ring().current_id(),
+                report.changed_meanwhile
+            );
+            if !report.undecryptable.is_empty() {
+                println!(
+                    "{} connectors have credentials no configured key opens; they need re-entry: {:?}",
+                    report.undecryptable.len(),
+                    report.undecryptable
+                );
+            }
+            if !report.retired_keys.is_empty() {
+                println!(
+                    "keys no longer used (you may remove them): {}",
+                    report.retired_keys.join(", ")
+                );
+            }
+            Ok(())
         }
         Command::Migrate => {
             store::connect(&config.database_url)

@@ -180,6 +180,16 @@ fn load_file(
             ));
         }
     }
+    // Configuration is stored in plaintext and shown back; secrets belong in auth_schema,
+    // whose values the vault seals.
+    for name in crate::service::connectors::secret_fields(&seed.config_schema) {
+        problems.push(problem(
+            "/config_schema",
+            format!(
+                "marks {name:?} secret; secret fields belong in auth_schema, which is encrypted"
+            ),
+        ));
+    }
     if seed.auth_type == AuthType::Oauth2 && seed.oauth.is_none() {
         problems.push(problem(
             "/oauth",
@@ -304,6 +314,19 @@ mod tests {
         let message = load_dir(dir.path()).unwrap_err().to_string();
         assert!(message.contains("stripe.json"), "{message}");
         assert!(message.contains("/auth_type"), "{message}");
+    }
+
+    #[test]
+    fn secrets_in_the_config_schema_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut stripe = valid_copy(dir.path(), "stripe");
+        stripe["config_schema"]["properties"]["account_id"]["writeOnly"] = json!(true);
+        write(dir.path(), "stripe.json", &stripe.to_string());
+        let message = load_dir(dir.path()).unwrap_err().to_string();
+        assert!(
+            message.contains("/config_schema") && message.contains("account_id"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -216,3 +216,161 @@ async fn admin_commands_create_accounts_and_tokens_shown_once() {
         "revoked twice"
     );
 }
+
+mod rotation {
+    use std::process::Command;
+    use std::sync::Arc;
+
+    use app::model::connector::NewConnector;
+    use app::model::identity::{Credential, Password, Principal, Role};
+    use app::ports::ConnectorPort;
+    use server::service::ConnectorService;
+    use server::service::admin::AdminService;
+    use server::store::Store;
+    use server::vault::{Binding, KeyRing};
+
+    const SECRET: &str = "sk_test_RotateMe0123456789";
+
+    fn rotate_key(data_dir: &std::path::Path, url: &str, new_key: bool) -> String {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+        command
+            .arg("rotate-key")
+            .args(["--batch-size", "100"])
+            .env("DATABASE_URL", url)
+            .env("CONNECTORS_DATA_DIR", data_dir)
+            .env_remove("CONNECTORS_MASTER_KEY")
+            .env("RUST_LOG", "warn");
+        if new_key {
+            command.arg("--new-key");
+        }
+        let output = command.output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            output.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!stdout.contains(SECRET));
+        stdout
+    }
+
+    /// 250 instances sealed under the generated key file's key.
+    async fn installed(data_dir: &std::path::Path, url: &str) -> (Arc<dyn Store>, Principal) {
+        let store = server::store::connect(url).await.unwrap();
+        store
+            .seed_catalog(&super::support::seed_entries())
+            .await
+            .unwrap();
+        let (ring, _) = KeyRing::load_or_create_file(&data_dir.join("master.key")).unwrap();
+        let vault = Arc::new(server::vault::unlock(ring, store.as_ref()).await.unwrap());
+        let admin = AdminService::new(store.clone());
+        let tenant = admin.add_tenant("Acme").await.unwrap();
+        let user = admin
+            .add_user(
+                "ada@acme.test",
+                "Ada",
+                "Acme",
+                Role::Owner,
+                Password("a long password 1".into()),
+            )
+            .await
+            .unwrap();
+        let who = Principal {
+            user_id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            tenant_id: tenant.id,
+            tenant_name: tenant.name,
+            role: Role::Owner,
+            is_platform_admin: false,
+            credential: Credential::ApiToken(uuid::Uuid::nil()),
+        };
+        let service = ConnectorService::new(store.clone(), vault);
+        for index in 0..250 {
+            let input: NewConnector = serde_json::from_value(serde_json::json!({
+                "catalog_key": "stripe",
+                "name": format!("Stripe {index}"),
+                "config": {"mode": "test"},
+                "auth": {"secret_key": SECRET},
+            }))
+            .unwrap();
+            service.install(&who, input).await.unwrap();
+        }
+        (store, who)
+    }
+
+    #[tokio::test]
+    async fn rotation_reseals_everything_under_a_new_key_and_can_be_rerun() {
+        let work = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", work.path().join("hub.db").display());
+        let (store, who) = installed(work.path(), &url).await;
+        let old_key = store.credential_key_usage().await.unwrap()[0].0.clone();
+
+        // An interrupted run: a new key is first in the file and 60 rows were moved.
+        let new_key = KeyRing::prepend_generated_key(&work.path().join("master.key")).unwrap();
+        let (ring, _) = KeyRing::load_or_create_file(&work.path().join("master.key")).unwrap();
+        assert_eq!(ring.current_id(), new_key);
+        let vault = server::vault::unlock(ring, store.as_ref()).await.unwrap();
+        for row in store
+            .credentials_to_reseal(&new_key, uuid::Uuid::nil(), 60)
+            .await
+            .unwrap()
+        {
+            let binding = Binding {
+                tenant_id: row.tenant_id,
+                connector_id: row.connector_id,
+            };
+            let sealed = vault.reseal(&row.sealed, binding).unwrap().unwrap();
+            assert!(
+                store
+                    .reseal_credentials(row.id, &old_key, &sealed)
+                    .await
+                    .unwrap()
+            );
+        }
+
+        let stdout = rotate_key(work.path(), &url, false);
+        assert!(stdout.contains("re-encrypted 190 credentials"), "{stdout}");
+        assert!(
+            stdout.contains(&old_key),
+            "the old key is reported retired: {stdout}"
+        );
+        assert_eq!(
+            store.credential_key_usage().await.unwrap(),
+            vec![(new_key.clone(), 250)]
+        );
+        let canaries: Vec<String> = store
+            .vault_canaries()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|canary| canary.key_id)
+            .collect();
+        assert_eq!(canaries, vec![new_key.clone()], "the old canary is gone");
+
+        let again = rotate_key(work.path(), &url, false);
+        assert!(again.contains("re-encrypted 0 credentials"), "{again}");
+
+        // And with a key generated by the command itself.
+        let third = rotate_key(work.path(), &url, true);
+        assert!(third.contains("re-encrypted 250 credentials"), "{third}");
+        let usage = store.credential_key_usage().await.unwrap();
+        assert_eq!(usage.len(), 1);
+        assert_ne!(usage[0].0, new_key);
+
+        // Every secret still opens, under the newest key.
+        let (ring, _) = KeyRing::load_or_create_file(&work.path().join("master.key")).unwrap();
+        let vault = Arc::new(server::vault::unlock(ring, store.as_ref()).await.unwrap());
+        let service = ConnectorService::new(store.clone(), vault);
+        for connector in service.list(&who).await.unwrap() {
+            let secrets = service
+                .credentials_for_use(&who, connector.id, "rotation check")
+                .await
+                .unwrap();
+            assert_eq!(
+                secrets.get("secret_key").and_then(|v| v.as_str()),
+                Some(SECRET)
+            );
+        }
+    }
+}

@@ -807,6 +807,139 @@ mod cases {
         );
     }
 
+    pub async fn credentials_visible_to_a_tenant_include_global_ones(store: Arc<dyn Store>) {
+        let (acme, ada, stripe) = tenant_with_catalog(&store, "Acme").await;
+        let (beta, bob, _) = tenant_with_catalog(&store, "Beta").await;
+        let own = connector(&acme, &ada, stripe, "Own");
+        let mut shared = connector(&beta, &bob, stripe, "Shared");
+        shared.scope = Scope::Global;
+        let private = connector(&beta, &bob, stripe, "Private");
+        for (record, byte) in [(&own, 1), (&shared, 2), (&private, 3)] {
+            store
+                .create_connector(
+                    record,
+                    Some(&credentials(record, "k1", byte)),
+                    &audit(record, "connector.create", 0),
+                )
+                .await
+                .unwrap();
+        }
+        let mut seen: Vec<Uuid> = store
+            .credentials_visible_to(acme.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.connector_id)
+            .collect();
+        seen.sort();
+        let mut expected = vec![own.id, shared.id];
+        expected.sort();
+        assert_eq!(seen, expected);
+        assert_eq!(
+            store.credentials_visible_to(beta.id).await.unwrap().len(),
+            2
+        );
+    }
+
+    pub async fn audit_entries_can_be_appended_alone(store: Arc<dyn Store>) {
+        let (acme, ada, stripe) = tenant_with_catalog(&store, "Acme").await;
+        let record = connector(&acme, &ada, stripe, "Stripe EU");
+        store
+            .create_connector(&record, None, &audit(&record, "connector.create", 0))
+            .await
+            .unwrap();
+        let decrypt = audit(&record, "credentials.decrypt", 5);
+        store.append_audit(&decrypt).await.unwrap();
+        let trail = store.audit_entries(acme.id, record.id, 10).await.unwrap();
+        assert_eq!(trail.len(), 2);
+        assert_eq!(trail[0], decrypt, "newest first");
+        assert_eq!(
+            store
+                .audit_entries(acme.id, record.id, 1)
+                .await
+                .unwrap()
+                .len(),
+            1,
+            "limited"
+        );
+    }
+
+    pub async fn rotation_finds_reseals_and_counts_by_key(store: Arc<dyn Store>) {
+        let (acme, ada, stripe) = tenant_with_catalog(&store, "Acme").await;
+        let mut records = Vec::new();
+        for (index, key) in ["old", "old", "new", "old"].into_iter().enumerate() {
+            let record = connector(&acme, &ada, stripe, &format!("Stripe {index}"));
+            store
+                .create_connector(
+                    &record,
+                    Some(&credentials(&record, key, index as u8)),
+                    &audit(&record, "connector.create", 0),
+                )
+                .await
+                .unwrap();
+            records.push(record);
+        }
+        assert_eq!(
+            store.credential_key_usage().await.unwrap(),
+            vec![("new".to_owned(), 1), ("old".to_owned(), 3)]
+        );
+        let first = store
+            .credentials_to_reseal("new", Uuid::nil(), 2)
+            .await
+            .unwrap();
+        assert_eq!(first.len(), 2);
+        assert!(first.iter().all(|c| c.sealed.key_id == "old"));
+        assert!(first[0].id < first[1].id, "in id order");
+        let rest = store
+            .credentials_to_reseal("new", first[1].id, 2)
+            .await
+            .unwrap();
+        assert_eq!(rest.len(), 1);
+        assert!(rest[0].id > first[1].id);
+
+        let resealed = Sealed {
+            key_id: "new".into(),
+            nonce: vec![9; 12],
+            ciphertext: vec![9; 40],
+        };
+        assert!(
+            store
+                .reseal_credentials(rest[0].id, "old", &resealed)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .reseal_credentials(rest[0].id, "old", &resealed)
+                .await
+                .unwrap(),
+            "already moved on: a second reseal expecting the old key does nothing"
+        );
+        let after = store
+            .credentials_of(acme.id, rest[0].connector_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(after.sealed, resealed);
+        assert_eq!(after.masked, rest[0].masked, "only the ciphertext changes");
+        assert_eq!(
+            store.credential_key_usage().await.unwrap(),
+            vec![("new".to_owned(), 2), ("old".to_owned(), 2)]
+        );
+    }
+
+    pub async fn a_key_canary_can_be_forgotten(store: Arc<dyn Store>) {
+        let canary = Sealed {
+            key_id: "old".into(),
+            nonce: vec![1; 12],
+            ciphertext: vec![1; 40],
+        };
+        store.insert_vault_canary(&canary).await.unwrap();
+        assert!(store.delete_vault_canary("old").await.unwrap());
+        assert!(!store.delete_vault_canary("old").await.unwrap());
+        assert!(store.vault_canaries().await.unwrap().is_empty());
+    }
+
     pub async fn lookups_are_exact(store: Arc<dyn Store>) {
         store.seed_catalog(&seed_entries()).await.unwrap();
         assert!(store.catalog_by_key("STRIPE").await.unwrap().is_none());
@@ -841,4 +974,8 @@ store_suite!(
     another_tenants_connector_is_invisible_and_untouchable,
     updates_change_credentials_and_audit_together,
     deleting_removes_credentials_and_is_audited,
+    credentials_visible_to_a_tenant_include_global_ones,
+    audit_entries_can_be_appended_alone,
+    rotation_finds_reseals_and_counts_by_key,
+    a_key_canary_can_be_forgotten,
 );

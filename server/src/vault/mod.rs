@@ -8,6 +8,7 @@
 //! from a key file generated in the data directory with mode 0600.
 
 mod canary;
+mod rotate;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -21,6 +22,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 pub use canary::{UnlockError, key_ring, unlock};
+pub use rotate::{RotationReport, rotate};
 
 const KEY_LEN: usize = 32;
 const NONCE_LEN: usize = 12;
@@ -157,6 +159,30 @@ impl KeyRing {
         }
     }
 
+    /// Puts a freshly generated key first in the key file (replacing the file atomically,
+    /// mode 0600), so it seals from now on while the older keys still open. Returns the
+    /// new key's id.
+    pub fn prepend_generated_key(path: &Path) -> Result<String, VaultError> {
+        let file_error = |reason: String| VaultError::KeyFile {
+            path: path.to_owned(),
+            reason,
+        };
+        let existing = std::fs::read_to_string(path).map_err(|e| file_error(e.to_string()))?;
+        let existing = SecretString::from(existing);
+        Self::parse(&existing)?;
+        let mut key = [0u8; KEY_LEN];
+        getrandom::fill(&mut key).map_err(|_| VaultError::Random)?;
+        let id = fingerprint(&key);
+        let spec = SecretString::from(format!(
+            "{id}:{},{}",
+            STANDARD.encode(key),
+            existing.expose_secret().trim()
+        ));
+        key.fill(0);
+        replace_private(path, spec.expose_secret()).map_err(|e| file_error(e.to_string()))?;
+        Ok(id)
+    }
+
     /// The id of the key that seals new ciphertexts.
     pub fn current_id(&self) -> &str {
         // `parse` refuses an empty ring.
@@ -179,11 +205,29 @@ impl KeyRing {
 /// at all, and fails with `AlreadyExists` if another process got there first.
 #[cfg(unix)]
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
+    // A hard link never replaces an existing file: the no-clobber "rename".
+    publish_draft(path, contents, |draft| std::fs::hard_link(draft, path))
+}
+
+/// Replaces a file atomically with one readable by its owner only.
+#[cfg(unix)]
+fn replace_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    publish_draft(path, contents, |draft| std::fs::rename(draft, path))
+}
+
+/// Writes `contents` to a fresh owner-only draft beside `path`, synced to disk, then lets
+/// `publish` put it in place; the draft never outlives the call.
+#[cfg(unix)]
+fn publish_draft(
+    path: &Path,
+    contents: &str,
+    publish: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
     let mut suffix = [0u8; 8];
     getrandom::fill(&mut suffix).map_err(std::io::Error::other)?;
     let draft = path.with_extension(format!("draft-{}", u64::from_le_bytes(suffix)));
@@ -195,11 +239,15 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
             .open(&draft)?;
         file.write_all(contents.as_bytes())?;
         file.sync_all()?;
-        // A hard link never replaces an existing file: the no-clobber "rename".
-        std::fs::hard_link(&draft, path)
+        publish(&draft)
     })();
     let _ = std::fs::remove_file(&draft);
     written
+}
+
+#[cfg(not(unix))]
+fn replace_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
 }
 
 #[cfg(unix)]

@@ -1,0 +1,83 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { accounts, hydrated, signIn } from '../fixtures/accounts';
+
+const SECRET_KEY = 'sk_test_E2eSecretValue0123456789';
+
+/** Installs a Stripe connector through the REST API, with the page's session. */
+async function installStripe(page: Page, name: string) {
+  const origin = new URL(page.url()).origin;
+  const response = await page.request.post('/api/connectors', {
+    headers: { Origin: origin },
+    data: {
+      catalog_key: 'stripe',
+      name,
+      config: { mode: 'test' },
+      auth: { secret_key: SECRET_KEY },
+    },
+  });
+  expect(response.status()).toBe(201);
+  expect(await response.text()).not.toContain(SECRET_KEY);
+}
+
+function card(page: Page, name: string) {
+  return page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
+}
+
+test('an installed Stripe connector is activated, deactivated and deleted from the installed page', async ({ page }) => {
+  const name = `Stripe e2e ${Date.now()}`;
+  await signIn(page, accounts.owner, true);
+  await installStripe(page, name);
+
+  await page.goto('/');
+  await hydrated(page);
+  const installed = card(page, name);
+  await expect(installed).toBeVisible();
+  await expect(installed.getByText('Stripe', { exact: true })).toBeVisible();
+  await expect(installed.locator('[data-status]')).toHaveText(/Inactive/);
+  await expect(installed.getByText('Not tested yet')).toBeVisible();
+  await expect(installed.getByRole('link', { name: `Configure ${name}` })).toHaveAttribute('href', /\/connectors\//);
+  expect(await page.content()).not.toContain(SECRET_KEY);
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations).toEqual([]);
+
+  await installed.getByRole('button', { name: `Activate ${name}` }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${name} is active.` })).toBeVisible();
+  await expect(installed.locator('[data-status]')).toHaveText(/Active/);
+
+  await installed.getByRole('button', { name: `Deactivate ${name}` }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${name} is inactive.` })).toBeVisible();
+  await expect(installed.locator('[data-status]')).toHaveText(/Inactive/);
+
+  // Delete asks first; cancelling keeps it.
+  await installed.getByRole('button', { name: `Delete ${name}` }).click();
+  const dialog = page.getByRole('alertdialog', { name: `Delete ${name}?` });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  const dialogAxe = await new AxeBuilder({ page }).include('.dialog').analyze();
+  expect(dialogAxe.violations).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(installed).toBeVisible();
+
+  await installed.getByRole('button', { name: `Delete ${name}` }).click();
+  await dialog.getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${name} was deleted.` })).toBeVisible();
+  await expect(card(page, name)).toHaveCount(0);
+});
+
+test('a viewer sees installed connectors without write actions', async ({ page, browser }) => {
+  const name = `Stripe viewer e2e ${Date.now()}`;
+  const ownerPage = await browser.newPage();
+  await signIn(ownerPage, accounts.owner, true);
+  await installStripe(ownerPage, name);
+  await ownerPage.close();
+
+  await signIn(page, accounts.viewer, true);
+  await page.goto('/');
+  await hydrated(page);
+  const installed = card(page, name);
+  await expect(installed).toBeVisible();
+  await expect(installed.getByRole('link', { name: `Configure ${name}` })).toBeVisible();
+  await expect(installed.getByRole('button')).toHaveCount(0);
+});
