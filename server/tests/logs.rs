@@ -1,4 +1,5 @@
-//! No password, session cookie or API token reaches a log line, even at debug level.
+//! No password, session cookie, API token or connector secret reaches a log line, even at
+//! debug level.
 #![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
 mod support;
@@ -10,6 +11,9 @@ use std::time::Duration;
 use support::Browser;
 
 const PASSWORD: &str = "pa55-never-logged-Q7";
+const CONNECTOR_SECRET: &str = "sk_test_NeverLogged0123456789";
+/// Fails the Stripe key pattern: the error must not quote it.
+const REFUSED_SECRET: &str = "pk_live_NeverLoggedEither42";
 
 #[tokio::test]
 async fn secrets_never_appear_in_the_logs() {
@@ -101,6 +105,32 @@ async fn secrets_never_appear_in_the_logs() {
         .await
         .unwrap();
     assert_eq!(used.status(), 200);
+    let installed = http
+        .post(format!("{base_url}/api/connectors"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "catalog_key": "stripe",
+            "name": "Payments",
+            "config": {"mode": "test"},
+            "auth": {"secret_key": CONNECTOR_SECRET},
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(installed.status(), 201);
+    let refused = http
+        .post(format!("{base_url}/api/connectors"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "catalog_key": "stripe",
+            "name": "Refused",
+            "config": {"mode": "test"},
+            "auth": {"secret_key": REFUSED_SECRET},
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
     again.call("logout", &[]).await;
 
     child.kill().unwrap();
@@ -130,6 +160,8 @@ async fn secrets_never_appear_in_the_logs() {
         ("session cookie", session_value),
         ("API token", token.as_str()),
         ("API token body", &token["chub_".len()..]),
+        ("connector secret", CONNECTOR_SECRET),
+        ("refused connector secret", REFUSED_SECRET),
     ] {
         assert!(!logs.contains(secret), "the {what} appears in the logs");
     }

@@ -110,13 +110,16 @@ pub struct TestServer {
     pub connectors: Arc<server::service::ConnectorService>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     _dir: Option<TempDir>,
-    _postgres_turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
 }
 
-/// PostgreSQL-backed test servers run one at a time. Known issue: two of them running
-/// concurrently in one test process occasionally stall a request (no database session
-/// is waiting when it happens); until that is understood, they take turns.
-static POSTGRES_TURN: std::sync::LazyLock<Arc<tokio::sync::Mutex<()>>> =
+/// Test servers in one process run one at a time. Known issue: two of them rendering
+/// pages concurrently (each test on its own thread) occasionally stall a request forever,
+/// on SQLite as on PostgreSQL. Leptos keeps every reactive node of the process in one
+/// global arena behind a lock (without its `sandboxed-arenas` feature), and upstream
+/// reports lock-ordering deadlocks in SSR (leptos-rs/leptos#4673); until that is settled,
+/// servers take turns.
+static SERVER_TURN: std::sync::LazyLock<Arc<tokio::sync::Mutex<()>>> =
     std::sync::LazyLock::new(|| Arc::new(tokio::sync::Mutex::new(())));
 
 impl TestServer {
@@ -130,16 +133,13 @@ impl TestServer {
     /// A seeded server on a fresh database of the backend, configured by `tweak`; `None`
     /// when that backend is not available here (PostgreSQL outside CI).
     pub async fn start_on(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Option<TestServer> {
-        let mut turn = None;
+        let turn = SERVER_TURN.clone().lock_owned().await;
         let (store, dir) = match backend {
             Backend::Sqlite => {
                 let (store, dir) = sqlite_store().await;
                 (store, Some(dir))
             }
-            Backend::Postgres => {
-                turn = Some(POSTGRES_TURN.clone().lock_owned().await);
-                (postgres_store().await?, None)
-            }
+            Backend::Postgres => (postgres_store().await?, None),
         };
         store.seed_catalog(&seed_entries()).await.expect("seed");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -166,7 +166,7 @@ impl TestServer {
             connectors,
             shutdown: Some(tx),
             _dir: dir,
-            _postgres_turn: turn,
+            _turn: turn,
         })
     }
 
