@@ -136,7 +136,7 @@ async fn errors_from_middleware_have_the_json_shape() {
 }
 
 #[tokio::test]
-async fn openapi_document_describes_the_catalog_endpoints() {
+async fn openapi_document_describes_every_endpoint() {
     let (_server, owner) = owner_of_fresh_server().await;
     let (status, doc) = get_json(&owner, "/api/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
@@ -150,6 +150,33 @@ async fn openapi_document_describes_the_catalog_endpoints() {
         assert!(
             doc["paths"][path]["get"].is_object(),
             "{path} missing from the OpenAPI document"
+        );
+    }
+    for (method, path) in [
+        ("get", "/api/installed"),
+        ("post", "/api/connectors"),
+        ("get", "/api/connectors/{id}"),
+        ("put", "/api/connectors/{id}"),
+        ("delete", "/api/connectors/{id}"),
+        ("post", "/api/validate-config"),
+        ("get", "/api/publish-targets"),
+        ("get", "/api/audit"),
+    ] {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} missing from the OpenAPI document"
+        );
+    }
+    for schema in [
+        "Connector",
+        "NewConnector",
+        "ConnectorUpdate",
+        "FieldEdit",
+        "MaskedField",
+    ] {
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "{schema} missing from the OpenAPI document"
         );
     }
     assert!(doc["components"]["schemas"]["ConnectorType"].is_object());
