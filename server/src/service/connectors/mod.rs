@@ -86,6 +86,20 @@ impl ConnectorService {
         Ok(secrets)
     }
 
+    /// The credentials of every instance the caller's tenant can see, by instance id.
+    async fn credentials_by_connector(
+        &self,
+        who: &Principal,
+    ) -> Result<HashMap<Uuid, CredentialRecord>, AppError> {
+        Ok(self
+            .store
+            .credentials_visible_to(who.tenant_id)
+            .await?
+            .into_iter()
+            .map(|stored| (stored.connector_id, stored))
+            .collect())
+    }
+
     async fn catalog(&self) -> Result<Catalog, AppError> {
         Ok(self
             .store
@@ -448,13 +462,7 @@ impl ConnectorPort for ConnectorService {
 
     async fn list(&self, who: &Principal) -> Result<Vec<Connector>, AppError> {
         let catalog = self.catalog().await?;
-        let credentials: HashMap<Uuid, CredentialRecord> = self
-            .store
-            .credentials_visible_to(who.tenant_id)
-            .await?
-            .into_iter()
-            .map(|stored| (stored.connector_id, stored))
-            .collect();
+        let credentials = self.credentials_by_connector(who).await?;
         self.store
             .connectors(who.tenant_id)
             .await?
@@ -610,11 +618,7 @@ impl ConnectorPort for ConnectorService {
                 }
             }
             // New credentials finish setup; no credentials at all send it back to setup.
-            let status = if secrets.is_empty() {
-                authenticated_status(entry, None)
-            } else {
-                authenticated_status(entry, Some(secrets))
-            };
+            let status = authenticated_status(entry, Some(secrets).filter(|s| !s.is_empty()));
             let becomes = match (next.status, status) {
                 (ConnectorStatus::Pending, ConnectorStatus::Inactive) => Some(status),
                 (_, ConnectorStatus::Pending) if next.status != ConnectorStatus::Pending => {
@@ -726,13 +730,7 @@ impl ConnectorPort for ConnectorService {
 
     async fn publish_targets(&self, who: &Principal) -> Result<Vec<PublishTarget>, AppError> {
         let catalog = self.catalog().await?;
-        let credentials: HashMap<Uuid, CredentialRecord> = self
-            .store
-            .credentials_visible_to(who.tenant_id)
-            .await?
-            .into_iter()
-            .map(|stored| (stored.connector_id, stored))
-            .collect();
+        let credentials = self.credentials_by_connector(who).await?;
         Ok(self
             .store
             .connectors(who.tenant_id)
