@@ -9,6 +9,7 @@ use std::sync::{Arc, RwLock};
 
 use app::error::FieldErrors;
 use app::model::ConnectorType;
+use app::schema_form::messages;
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::paths::LocationSegment;
 use jsonschema::{ValidationError, Validator};
@@ -171,7 +172,7 @@ fn add(errors: &mut FieldErrors, prefix: &str, error: &ValidationError<'_>) {
             if let Some(name) = property.as_str() {
                 path = format!("{path}.{name}");
             }
-            "Required.".to_owned()
+            messages::required()
         }
         ValidationErrorKind::AdditionalProperties { unexpected }
         | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
@@ -179,7 +180,7 @@ fn add(errors: &mut FieldErrors, prefix: &str, error: &ValidationError<'_>) {
                 errors
                     .entry(format!("{path}.{name}"))
                     .or_default()
-                    .push("Unknown field.".to_owned());
+                    .push(messages::unknown_field());
             }
             return;
         }
@@ -203,60 +204,41 @@ fn field_path(prefix: &str, error: &ValidationError<'_>) -> String {
     path
 }
 
-/// A message that never quotes the offending value.
+/// A message that never quotes the offending value, in the browser validator's words.
 fn describe(kind: &ValidationErrorKind) -> String {
     match kind {
-        ValidationErrorKind::Type { kind } => format!("Must be of type {}.", type_name(kind)),
+        ValidationErrorKind::Type { kind } => messages::wrong_type(&type_names(kind)),
         ValidationErrorKind::Enum { options } => match options.as_array() {
-            Some(options) => format!("Must be one of: {}.", list(options)),
+            Some(options) => messages::not_in_enum(options),
             None => "Not one of the allowed values.".to_owned(),
         },
-        ValidationErrorKind::Constant { expected_value } => {
-            format!("Must be {expected_value}.")
-        }
-        ValidationErrorKind::Pattern { .. } => "Does not have the expected format.".to_owned(),
-        ValidationErrorKind::Format { format } => format!("Must be a valid {format}."),
-        ValidationErrorKind::MinLength { limit: 1 } => "Required.".to_owned(),
-        ValidationErrorKind::MinLength { limit } => format!("At least {limit} characters."),
-        ValidationErrorKind::MaxLength { limit } => format!("At most {limit} characters."),
-        ValidationErrorKind::Minimum { limit } => format!("Must be at least {limit}."),
-        ValidationErrorKind::Maximum { limit } => format!("Must be at most {limit}."),
-        ValidationErrorKind::ExclusiveMinimum { limit } => format!("Must be more than {limit}."),
-        ValidationErrorKind::ExclusiveMaximum { limit } => format!("Must be less than {limit}."),
-        ValidationErrorKind::MinItems { limit } => format!("At least {limit} items."),
-        ValidationErrorKind::MaxItems { limit } => format!("At most {limit} items."),
-        ValidationErrorKind::UniqueItems => "Items must be unique.".to_owned(),
-        ValidationErrorKind::MultipleOf { multiple_of } => {
-            format!("Must be a multiple of {multiple_of}.")
-        }
-        ValidationErrorKind::OneOfMultipleValid { .. } => {
-            "Matches more than one of the allowed shapes.".to_owned()
-        }
+        ValidationErrorKind::Constant { expected_value } => messages::not_constant(expected_value),
+        ValidationErrorKind::Pattern { .. } => messages::pattern(),
+        ValidationErrorKind::Format { format } => messages::format(format),
+        ValidationErrorKind::MinLength { limit } => messages::min_length(*limit),
+        ValidationErrorKind::MaxLength { limit } => messages::max_length(*limit),
+        ValidationErrorKind::Minimum { limit } => messages::minimum(limit),
+        ValidationErrorKind::Maximum { limit } => messages::maximum(limit),
+        ValidationErrorKind::ExclusiveMinimum { limit } => messages::exclusive_minimum(limit),
+        ValidationErrorKind::ExclusiveMaximum { limit } => messages::exclusive_maximum(limit),
+        ValidationErrorKind::MinItems { limit } => messages::min_items(*limit),
+        ValidationErrorKind::MaxItems { limit } => messages::max_items(*limit),
+        ValidationErrorKind::UniqueItems => messages::unique_items(),
+        ValidationErrorKind::MultipleOf { multiple_of } => messages::multiple_of(multiple_of),
+        ValidationErrorKind::OneOfMultipleValid { .. } => messages::several_shapes(),
         ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::AnyOf { .. } => {
-            "Does not match any of the allowed shapes.".to_owned()
+            messages::no_shape()
+        }
+        ValidationErrorKind::FalseSchema | ValidationErrorKind::Not { .. } => {
+            messages::not_allowed()
         }
         other => format!("Is not valid ({}).", other.keyword()),
     }
 }
 
-fn type_name(kind: &jsonschema::error::TypeKind) -> String {
+fn type_names(kind: &jsonschema::error::TypeKind) -> Vec<String> {
     match kind {
-        jsonschema::error::TypeKind::Single(single) => single.to_string(),
-        jsonschema::error::TypeKind::Multiple(set) => set
-            .iter()
-            .map(|t| t.to_string())
-            .collect::<Vec<_>>()
-            .join(" or "),
+        jsonschema::error::TypeKind::Single(single) => vec![single.to_string()],
+        jsonschema::error::TypeKind::Multiple(set) => set.iter().map(|t| t.to_string()).collect(),
     }
-}
-
-fn list(options: &[Value]) -> String {
-    options
-        .iter()
-        .map(|option| match option {
-            Value::String(text) => text.clone(),
-            other => other.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -1,0 +1,233 @@
+//! The `format` values the form understands, checked the way the server's `jsonschema`
+//! does for the inputs people type. Unknown formats are not checked (`None`).
+
+/// `Some(valid)` for a known format, `None` for one this module does not know.
+pub fn check(format: &str, text: &str) -> Option<bool> {
+    Some(match format {
+        "uri" => uri(text),
+        "email" => email(text),
+        "hostname" => hostname(text),
+        "date" => date(text),
+        "date-time" => date_time(text),
+        _ => return None,
+    })
+}
+
+/// An absolute URI (RFC 3986): a scheme, `:`, and no characters a URI cannot hold.
+fn uri(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once(':') else {
+        return false;
+    };
+    let scheme_ok = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let rest_ok = rest
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c));
+    let authority_ok = match rest.strip_prefix("//") {
+        Some(after) => {
+            let authority = after.split(['/', '?', '#']).next().unwrap_or_default();
+            let host = authority
+                .rsplit_once('@')
+                .map_or(authority, |(_, host)| host);
+            let host = host.rsplit_once(':').map_or(host, |(host, port)| {
+                if port.chars().all(|c| c.is_ascii_digit()) {
+                    host
+                } else {
+                    "\u{0}"
+                }
+            });
+            !host.contains('\u{0}')
+                && (host.is_empty() || host.starts_with('[') || hostname_chars(host))
+        }
+        None => true,
+    };
+    scheme_ok && rest_ok && authority_ok && percent_escapes_ok(rest)
+}
+
+fn percent_escapes_ok(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().all(|(i, b)| {
+        *b != b'%'
+            || (bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    })
+}
+
+fn hostname_chars(host: &str) -> bool {
+    host.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=%".contains(c))
+}
+
+/// `local@domain`, the domain a hostname (or an address literal in brackets).
+fn email(text: &str) -> bool {
+    let Some((local, domain)) = text.rsplit_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+    let domain_ok = if domain.starts_with('[') && domain.ends_with(']') {
+        domain.len() > 2
+    } else {
+        hostname(domain)
+    };
+    local_ok && domain_ok
+}
+
+/// RFC 1123: dot-separated labels of letters, digits and inner hyphens, each at most 63
+/// characters, at most 253 in all.
+fn hostname(text: &str) -> bool {
+    let text = text.strip_suffix('.').unwrap_or(text);
+    !text.is_empty()
+        && text.len() <= 253
+        && text.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+/// `YYYY-MM-DD`, a real day of the Gregorian calendar.
+fn date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return false;
+    }
+    let (Some(year), Some(month), Some(day)) = (
+        digits(&text[0..4]),
+        digits(&text[5..7]),
+        digits(&text[8..10]),
+    ) else {
+        return false;
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+/// RFC 3339: a date, `T`, `hh:mm:ss` with optional fraction, and `Z` or `±hh:mm`.
+fn date_time(text: &str) -> bool {
+    let Some((day, time)) = text.split_once(['T', 't']) else {
+        return false;
+    };
+    if !date(day) {
+        return false;
+    }
+    let (clock, offset) = if let Some(clock) = time.strip_suffix(['Z', 'z']) {
+        (clock, None)
+    } else if let Some(at) = time.rfind(['+', '-']) {
+        (&time[..at], Some(&time[at + 1..]))
+    } else {
+        return false;
+    };
+    let (whole, fraction) = clock.split_once('.').unwrap_or((clock, "0"));
+    let clock_ok = whole.len() == 8
+        && whole.as_bytes()[2] == b':'
+        && whole.as_bytes()[5] == b':'
+        && digits(&whole[0..2]).is_some_and(|h| h < 24)
+        && digits(&whole[3..5]).is_some_and(|m| m < 60)
+        && digits(&whole[6..8]).is_some_and(|s| s <= 60)
+        && !fraction.is_empty()
+        && digits(fraction).is_some();
+    let offset_ok = offset.is_none_or(|offset| {
+        offset.len() == 5
+            && offset.as_bytes()[2] == b':'
+            && digits(&offset[0..2]).is_some_and(|h| h < 24)
+            && digits(&offset[3..5]).is_some_and(|m| m < 60)
+    });
+    clock_ok && offset_ok
+}
+
+fn digits(text: &str) -> Option<u32> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.get(..text.len().min(9))?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+
+    #[test]
+    fn uris() {
+        for good in [
+            "https://example.com",
+            "http://127.0.0.1:8080/a?b=c#d",
+            "urn:isbn:123",
+            "https://user@host.example/p%20q",
+        ] {
+            assert_eq!(check("uri", good), Some(true), "{good}");
+        }
+        for bad in [
+            "example.com",
+            "/relative",
+            "https://exa mple.com",
+            "1http://x",
+            "https://x/%zz",
+            "",
+        ] {
+            assert_eq!(check("uri", bad), Some(false), "{bad}");
+        }
+    }
+
+    #[test]
+    fn emails_and_hostnames() {
+        assert_eq!(check("email", "ops+alerts@example.com"), Some(true));
+        for bad in [
+            "no-at",
+            "@example.com",
+            "a@",
+            "a..b@example.com",
+            "a@-bad.com",
+        ] {
+            assert_eq!(check("email", bad), Some(false), "{bad}");
+        }
+        assert_eq!(check("hostname", "api.example.com"), Some(true));
+        for bad in ["-x.com", "a..b", "under_score.com", &"a".repeat(64)] {
+            assert_eq!(check("hostname", bad), Some(false), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_and_times() {
+        assert_eq!(check("date", "2024-02-29"), Some(true));
+        for bad in ["2026-02-29", "2026-13-01", "2026-1-01", "20260101"] {
+            assert_eq!(check("date", bad), Some(false), "{bad}");
+        }
+        for good in [
+            "2026-11-22T10:00:00Z",
+            "2026-11-22T10:00:00.123+01:00",
+            "2026-11-22T23:59:60-05:30",
+        ] {
+            assert_eq!(check("date-time", good), Some(true), "{good}");
+        }
+        for bad in [
+            "2026-11-22 10:00:00Z",
+            "2026-11-22T10:00Z",
+            "2026-11-22T25:00:00Z",
+            "2026-11-22T10:00:00",
+        ] {
+            assert_eq!(check("date-time", bad), Some(false), "{bad}");
+        }
+        assert_eq!(check("color", "red"), None);
+    }
+}

@@ -1,0 +1,89 @@
+//! Forms built from a connector type's JSON Schema, validated in the browser and again on
+//! the server.
+//!
+//! - [`registry`]: ranked renderers; the best fit for a schema node draws it, and the JSON
+//!   editor (rank 0) takes whatever nothing else can, so no data is ever dropped.
+//! - [`schema`]: `$ref`s, types, and an object's fields for its current value (`if`/`then`/
+//!   `else`, `oneOf` variants, `dependentRequired`).
+//! - [`validate`]: a compact validator over the same keywords, so the WASM stays small;
+//!   the server checks with `jsonschema` and has the last word.
+//! - [`view`]: [`FormState`] (one value signal, errors keyed by JSON Pointer) and the
+//!   widgets.
+//! - [`state`]: the inputs as plain data, for the value → inputs → value round trip.
+
+pub mod codec;
+pub mod formats;
+pub mod messages;
+pub mod pointer;
+pub mod registry;
+pub mod schema;
+pub mod state;
+pub mod validate;
+pub mod view;
+
+use leptos::prelude::*;
+
+pub use view::FormState;
+
+/// The fields of `form`, drawn from its schema. The page supplies the `<form>` around it
+/// (with `novalidate`: these fields report their own errors) and the submit button.
+#[component]
+pub fn SchemaForm(form: FormState) -> impl IntoView {
+    let root = view::FormState::root_schema(&form);
+    let title = root
+        .get("title")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    view! {
+        <div class="schema-form" data-form=form.field_id("")>
+            {view::render_node(form, String::new(), &root, title, true)}
+        </div>
+    }
+}
+
+/// The list of problems at the top of a form after a failed submit, each a link to its
+/// field. `extra` holds problems of fields outside the schema (a name, say), as
+/// (element id, message).
+#[component]
+pub fn ErrorSummary(
+    form: FormState,
+    #[prop(into, optional)] extra: Signal<Vec<(String, String)>>,
+) -> impl IntoView {
+    let items = move || {
+        let mut items = extra.get();
+        items.extend(form.summary());
+        items
+    };
+    view! {
+        <Show when=move || !items().is_empty()>
+            <div class="error-summary" id=form.summary_id() tabindex="-1" role="alert" aria-labelledby=format!("{}-title", form.summary_id())>
+                <h2 id=format!("{}-title", form.summary_id())>"Please fix the following"</h2>
+                <ul>
+                    {move || {
+                        items()
+                            .into_iter()
+                            .map(|(target, message)| {
+                                let href = format!("#{target}");
+                                view! {
+                                    <li>
+                                        <a
+                                            href=href
+                                            on:click=move |event| {
+                                                if view::focus_by_id(&target) {
+                                                    event.prevent_default();
+                                                }
+                                            }
+                                        >
+                                            {message}
+                                        </a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,1168 @@
+//! The form's views: the shared [`FormState`] (one value signal, errors keyed by JSON
+//! Pointer) and one view function per renderer in the registry.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use serde_json::{Map, Value, json};
+
+use super::codec::{Codec, plain};
+use super::pointer::{self, dom_id};
+use super::registry::{self, FieldProps, Layout, Renderer, VARIANT};
+use super::schema::{self, Field, ObjectShape, Variants, object_shape, resolve};
+use super::validate::{Errors, validate};
+use crate::error::FieldErrors;
+
+/// Everything one form shares: the schema, the value being edited, and its errors.
+/// Copy, so every field's closures can hold it.
+#[derive(Clone, Copy, Debug)]
+pub struct FormState {
+    id: StoredValue<String>,
+    root: StoredValue<Value>,
+    /// The whole value; fields read and write it at their pointer.
+    pub value: RwSignal<Value>,
+    /// From the browser's validator; shown for touched fields, and all after a submit.
+    client: RwSignal<Errors>,
+    /// From the server's answer; a field's are dropped when it is edited.
+    server: RwSignal<Errors>,
+    /// JSON editors whose text does not parse (their value is left as it was).
+    unparsed: RwSignal<Errors>,
+    touched: RwSignal<BTreeSet<String>>,
+    submitted: RwSignal<bool>,
+}
+
+impl FormState {
+    /// A form `id` (unique on the page; it prefixes the inputs' ids) editing `value`.
+    pub fn new(id: &str, schema: Value, value: Value) -> Self {
+        FormState {
+            id: StoredValue::new(id.to_owned()),
+            root: StoredValue::new(schema),
+            value: RwSignal::new(value),
+            client: RwSignal::new(Errors::new()),
+            server: RwSignal::new(Errors::new()),
+            unparsed: RwSignal::new(Errors::new()),
+            touched: RwSignal::new(BTreeSet::new()),
+            submitted: RwSignal::new(false),
+        }
+    }
+
+    pub fn field_id(&self, pointer: &str) -> String {
+        self.id.with_value(|id| dom_id(id, pointer))
+    }
+
+    pub fn error_id(&self, pointer: &str) -> String {
+        format!("{}-error", self.field_id(pointer))
+    }
+
+    pub fn help_id(&self, pointer: &str) -> String {
+        format!("{}-help", self.field_id(pointer))
+    }
+
+    /// The id of the error summary above the form.
+    pub fn summary_id(&self) -> String {
+        self.id.with_value(|id| format!("{id}-summary"))
+    }
+
+    fn with_root<T>(&self, read: impl FnOnce(&Value) -> T) -> T {
+        self.root.with_value(read)
+    }
+
+    /// The schema this form edits (a copy).
+    pub fn root_schema(&self) -> Value {
+        self.root.get_value()
+    }
+
+    /// The value at `pointer` (tracked).
+    pub fn value_at(&self, pointer: &str) -> Option<Value> {
+        self.value.with(|value| value.pointer(pointer).cloned())
+    }
+
+    /// Writes (or with `None` removes) the value at `pointer`.
+    pub fn set_at(&self, pointer: &str, new: Option<Value>) {
+        self.value.update(|value| match new {
+            Some(new) => {
+                pointer::set(value, pointer, new);
+            }
+            None => {
+                pointer::remove(value, pointer);
+            }
+        });
+        self.server.update(|errors| {
+            errors.remove(pointer);
+        });
+        if self.submitted.get_untracked() {
+            self.revalidate();
+        }
+    }
+
+    fn revalidate(&self) {
+        let errors =
+            self.with_root(|root| self.value.with_untracked(|value| validate(root, value)));
+        self.client.set(errors);
+    }
+
+    /// A field lost focus: its errors may show from now on.
+    pub fn blur(&self, pointer: &str) {
+        self.touched.update(|touched| {
+            touched.insert(pointer.to_owned());
+        });
+        self.revalidate();
+    }
+
+    /// The messages to show at exactly `pointer`.
+    pub fn errors_at(&self, pointer: &str) -> Vec<String> {
+        let shown = self.submitted.get() || self.touched.with(|t| t.contains(pointer));
+        let mut messages = Vec::new();
+        for (source, always) in [
+            (self.unparsed, true),
+            (self.client, shown),
+            (self.server, true),
+        ] {
+            if always && let Some(found) = source.with(|errors| errors.get(pointer).cloned()) {
+                messages.extend(found);
+            }
+        }
+        messages
+    }
+
+    /// The messages about `pointer` and everything under it (for a JSON editor).
+    fn errors_under(&self, pointer: &str) -> Vec<String> {
+        let prefix = format!("{pointer}/");
+        let mut messages = self.errors_at(pointer);
+        for (source, shown) in [(self.client, self.submitted.get()), (self.server, true)] {
+            if shown {
+                source.with(|errors| {
+                    for (at, found) in errors.range(prefix.clone()..) {
+                        if !at.starts_with(&prefix) {
+                            break;
+                        }
+                        messages.extend(
+                            found
+                                .iter()
+                                .map(|message| format!("{}: {message}", self.label_at(at))),
+                        );
+                    }
+                });
+            }
+        }
+        messages
+    }
+
+    fn label_at(&self, pointer: &str) -> String {
+        self.with_root(|root| {
+            self.value
+                .with_untracked(|value| schema::label_at(root, value, pointer))
+        })
+    }
+
+    /// On submit: checks everything and shows every error. `true` when the browser finds
+    /// nothing wrong (the server still checks).
+    pub fn submit(&self) -> bool {
+        self.submitted.set(true);
+        self.revalidate();
+        self.client.with_untracked(Errors::is_empty)
+            && self.unparsed.with_untracked(Errors::is_empty)
+    }
+
+    /// Puts the server's field errors (`config.base_url`, …) on this form's fields when
+    /// their path starts with `prefix`; returns the ones that belong elsewhere.
+    pub fn show_server_errors(&self, fields: &FieldErrors, prefix: &str) -> FieldErrors {
+        let mut mine = Errors::new();
+        let mut others = FieldErrors::new();
+        for (path, messages) in fields {
+            match pointer::from_field_path(path, prefix) {
+                Some(pointer) => mine.entry(pointer).or_default().extend(messages.clone()),
+                None => {
+                    others.insert(path.clone(), messages.clone());
+                }
+            }
+        }
+        self.submitted.set(true);
+        self.server.set(mine);
+        others
+    }
+
+    /// Starts over with `value`, errors cleared.
+    pub fn reset(&self, value: Value) {
+        self.value.set(value);
+        for errors in [self.client, self.server, self.unparsed] {
+            errors.set(Errors::new());
+        }
+        self.touched.set(BTreeSet::new());
+        self.submitted.set(false);
+    }
+
+    /// The error summary's lines after a submit: a link target and `Label: message`.
+    pub fn summary(&self) -> Vec<(String, String)> {
+        if !self.submitted.get() {
+            return Vec::new();
+        }
+        let mut all = Errors::new();
+        for source in [self.unparsed, self.client, self.server] {
+            source.with(|errors| {
+                for (pointer, messages) in errors {
+                    all.entry(pointer.clone())
+                        .or_default()
+                        .extend(messages.clone());
+                }
+            });
+        }
+        all.into_iter()
+            .flat_map(|(pointer, messages)| {
+                let label = self.label_at(&pointer);
+                let target = self.field_id(&pointer);
+                messages
+                    .into_iter()
+                    .map(move |message| (target.clone(), format!("{label}: {message}")))
+            })
+            .collect()
+    }
+
+    /// Focuses the field at `pointer`, or its nearest ancestor that has an element (a
+    /// value inside a JSON editor has none of its own).
+    pub fn focus(&self, pointer: &str) {
+        let mut at = Some(pointer);
+        while let Some(current) = at {
+            if focus_by_id(&self.field_id(current)) {
+                return;
+            }
+            at = pointer::parent(current);
+        }
+    }
+}
+
+/// Focuses the element with `id`; `false` if there is none. Browser only.
+pub fn focus_by_id(id: &str) -> bool {
+    use leptos::wasm_bindgen::JsCast;
+    let element = document()
+        .get_element_by_id(id)
+        .and_then(|element| element.dyn_into::<leptos::web_sys::HtmlElement>().ok());
+    match element {
+        Some(element) => element.focus().is_ok(),
+        None => false,
+    }
+}
+
+/// Renders the node at `pointer`: the registry picks the widget.
+pub fn render_node(
+    form: FormState,
+    pointer: String,
+    node: &Value,
+    label: String,
+    required: bool,
+) -> AnyView {
+    let node = form.with_root(|root| resolve(root, node));
+    let current = form
+        .value
+        .with_untracked(|value| value.pointer(&pointer).cloned());
+    let renderer = registry::choose(&node, current.as_ref());
+    (renderer.view)(FieldProps {
+        form,
+        pointer,
+        schema: node,
+        label,
+        required,
+        renderer,
+    })
+}
+
+fn codec_of(renderer: &Renderer) -> Codec {
+    match renderer.layout {
+        Layout::Leaf(codec) => codec,
+        _ => Codec::Json,
+    }
+}
+
+/// Description, `x-help` and `examples`, under the input.
+fn help_text(node: &Value) -> Option<String> {
+    let mut parts: Vec<String> = ["description", "x-help"]
+        .iter()
+        .filter_map(|key| node.get(*key).and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    if let Some(examples) = node
+        .get("examples")
+        .and_then(Value::as_array)
+        .filter(|e| !e.is_empty())
+    {
+        let examples: Vec<String> = examples.iter().map(plain).collect();
+        parts.push(format!("For example: {}.", examples.join(", ")));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// `aria-describedby` for an input: its help (if any) and its error line.
+fn described_by(props: &FieldProps) -> String {
+    let error = props.form.error_id(&props.pointer);
+    match help_text(&props.schema) {
+        Some(_) => format!("{} {error}", props.form.help_id(&props.pointer)),
+        None => error,
+    }
+}
+
+fn help_view(props: &FieldProps) -> impl IntoView + use<> {
+    let id = props.form.help_id(&props.pointer);
+    help_text(&props.schema).map(|text| view! { <p class="field-help" id=id>{text}</p> })
+}
+
+fn error_view(form: FormState, pointer: String, under: bool) -> impl IntoView {
+    let id = form.error_id(&pointer);
+    let messages = move || {
+        if under {
+            form.errors_under(&pointer)
+        } else {
+            form.errors_at(&pointer)
+        }
+    };
+    view! {
+        <p class="field-error" id=id>
+            {move || messages().join(" ")}
+        </p>
+    }
+}
+
+fn invalid(form: FormState, pointer: String) -> impl Fn() -> Option<&'static str> {
+    move || (!form.errors_at(&pointer).is_empty()).then_some("true")
+}
+
+fn label_view(props: &FieldProps) -> impl IntoView + use<> {
+    let id = props.form.field_id(&props.pointer);
+    let label = props.label.clone();
+    let required = props.required;
+    view! {
+        <label for=id>
+            {label}
+            {required.then(|| view! { <span class="required-mark" aria-hidden="true">" *"</span> })}
+        </label>
+    }
+}
+
+/// A leaf's text, as a memo so inputs are only written when it changes.
+fn text_memo(form: FormState, pointer: String, codec: Codec) -> Memo<String> {
+    Memo::new(move |_| codec.to_text(form.value_at(&pointer).as_ref()))
+}
+
+fn setter(
+    form: FormState,
+    pointer: String,
+    codec: Codec,
+    in_list: bool,
+) -> impl Fn(String) + Clone {
+    move |text: String| {
+        let value = if in_list {
+            codec.item_from_text(&text).ok()
+        } else {
+            codec.from_text(&text).ok().flatten()
+        };
+        form.set_at(&pointer, value);
+    }
+}
+
+/// Whether `pointer` is an item of a list (an empty item stays in place).
+fn in_list(form: FormState, pointer: &str) -> bool {
+    pointer::parent(pointer).is_some_and(|parent| {
+        form.value
+            .with_untracked(|value| value.pointer(parent).is_some_and(Value::is_array))
+    })
+}
+
+pub fn text(props: FieldProps) -> AnyView {
+    let FieldProps {
+        form,
+        pointer,
+        schema: node,
+        renderer,
+        required,
+        ..
+    } = props.clone();
+    let codec = codec_of(renderer);
+    let input_type = match renderer.name {
+        "email" => "email",
+        "url" => "url",
+        "date" => "date",
+        _ => "text",
+    };
+    let input_mode = match schema::main_type(&node) {
+        Some("integer") => Some("numeric"),
+        Some("number") => Some("decimal"),
+        _ => None,
+    };
+    let placeholder = node
+        .get("x-placeholder")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let text = text_memo(form, pointer.clone(), codec);
+    let set = setter(form, pointer.clone(), codec, in_list(form, &pointer));
+    let blur_at = pointer.clone();
+    view! {
+        <div class="field" data-widget=renderer.name>
+            {label_view(&props)}
+            <input
+                type=input_type
+                id=form.field_id(&pointer)
+                name=pointer.clone()
+                inputmode=input_mode
+                placeholder=placeholder
+                autocomplete="off"
+                spellcheck="false"
+                aria-required=required.then_some("true")
+                aria-invalid=invalid(form, pointer.clone())
+                aria-describedby=described_by(&props)
+                prop:value=text
+                on:input=move |event| set(event_target_value(&event))
+                on:blur=move |_| form.blur(&blur_at)
+            />
+            {help_view(&props)}
+            {error_view(form, pointer, false)}
+        </div>
+    }
+    .into_any()
+}
+
+pub fn multiline(props: FieldProps) -> AnyView {
+    let FieldProps {
+        form,
+        pointer,
+        renderer,
+        required,
+        ..
+    } = props.clone();
+    let codec = codec_of(renderer);
+    let text = text_memo(form, pointer.clone(), codec);
+    let set = setter(form, pointer.clone(), codec, in_list(form, &pointer));
+    let blur_at = pointer.clone();
+    view! {
+        <div class="field" data-widget=renderer.name>
+            {label_view(&props)}
+            <textarea
+                id=form.field_id(&pointer)
+                name=pointer.clone()
+                rows="4"
+                aria-required=required.then_some("true")
+                aria-invalid=invalid(form, pointer.clone())
+                aria-describedby=described_by(&props)
+                prop:value=text
+                on:input=move |event| set(event_target_value(&event))
+                on:blur=move |_| form.blur(&blur_at)
+            ></textarea>
+            {help_view(&props)}
+            {error_view(form, pointer, false)}
+        </div>
+    }
+    .into_any()
+}
+
+/// A password input with show/hide. It starts empty: stored secrets are never sent to
+/// the browser, so there is nothing to pre-fill.
+pub fn secret(props: FieldProps) -> AnyView {
+    let FieldProps {
+        form,
+        pointer,
+        renderer,
+        required,
+        ..
+    } = props.clone();
+    let codec = codec_of(renderer);
+    let shown = RwSignal::new(false);
+    let text = text_memo(form, pointer.clone(), codec);
+    let set = setter(form, pointer.clone(), codec, in_list(form, &pointer));
+    let blur_at = pointer.clone();
+    let id = form.field_id(&pointer);
+    view! {
+        <div class="field" data-widget=renderer.name>
+            {label_view(&props)}
+            <div class="secret-input">
+                <input
+                    type=move || if shown.get() { "text" } else { "password" }
+                    id=id.clone()
+                    name=pointer.clone()
+                    autocomplete="new-password"
+                    spellcheck="false"
+                    aria-required=required.then_some("true")
+                    aria-invalid=invalid(form, pointer.clone())
+                    aria-describedby=described_by(&props)
+                    prop:value=text
+                    on:input=move |event| set(event_target_value(&event))
+                    on:blur=move |_| form.blur(&blur_at)
+                />
+                <button
+                    type="button"
+                    class="button secondary small"
+                    aria-controls=id
+                    aria-pressed=move || if shown.get() { "true" } else { "false" }
+                    on:click=move |_| shown.update(|shown| *shown = !*shown)
+                >
+                    {move || if shown.get() { "Hide" } else { "Show" }}
+                </button>
+            </div>
+            {help_view(&props)}
+            {error_view(form, pointer, false)}
+        </div>
+    }
+    .into_any()
+}
+
+pub fn checkbox(props: FieldProps) -> AnyView {
+    let FieldProps {
+        form,
+        pointer,
+        renderer,
+        ..
+    } = props.clone();
+    let checked = {
+        let pointer = pointer.clone();
+        Memo::new(move |_| form.value_at(&pointer) == Some(Value::Bool(true)))
+    };
+    let set_at = pointer.clone();
+    let blur_at = pointer.clone();
+    view! {
+        <div class="field field-checkbox" data-widget=renderer.name>
+            <input
+                type="checkbox"
+                id=form.field_id(&pointer)
+                name=pointer.clone()
+                aria-invalid=invalid(form, pointer.clone())
+                aria-describedby=described_by(&props)
+                prop:checked=checked
+                checked=move || checked.get()
+                on:change=move |event| form.set_at(&set_at, Some(Value::Bool(event_target_checked(&event))))
+                on:blur=move |_| form.blur(&blur_at)
+            />
+            {label_view(&props)}
+            {help_view(&props)}
+            {error_view(form, pointer, false)}
+        </div>
+    }
+    .into_any()
+}
+
+/// The choices of an enum: each value with the words shown for it.
+fn choices(node: &Value) -> Vec<(Value, String)> {
+    let titles = node.get("x-enum-titles").and_then(Value::as_array);
+    node.get("enum")
+        .and_then(Value::as_array)
+        .map(|options| {
+            options
+                .iter()
+                .enumerate()
+                .map(|(index, option)| {
+                    let title = titles
+                        .and_then(|titles| titles.get(index))
+                        .and_then(Value::as_str)
+                        .map_or_else(|| plain(option), str::to_owned);
+                    (option.clone(), title)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn select_view(
+    props: FieldProps,
+    options: Vec<(Value, String)>,
+    on_pick: Callback<Option<Value>>,
+) -> AnyView {
+    let FieldProps {
+        form,
+        pointer,
+        renderer,
+        required,
+        ..
+    } = props.clone();
+    let current = text_memo(form, pointer.clone(), Codec::Choice);
+    let blur_at = pointer.clone();
+    let mut options: Vec<(String, String)> = options
+        .into_iter()
+        .map(|(value, title)| (Codec::Choice.to_text(Some(&value)), title))
+        .collect();
+    // A stored value that is no longer offered stays visible (and selected) until changed.
+    let stored = current.get_untracked();
+    if !stored.is_empty() && !options.iter().any(|(value, _)| *value == stored) {
+        let title = format!("{} (no longer offered)", stored.trim_matches('"'));
+        options.push((stored, title));
+    }
+    view! {
+        <div class="field" data-widget=renderer.name>
+            {label_view(&props)}
+            <select
+                id=form.field_id(&pointer)
+                name=pointer.clone()
+                aria-required=required.then_some("true")
+                aria-invalid=invalid(form, pointer.clone())
+                aria-describedby=described_by(&props)
+                prop:value=current
+                on:change=move |event| on_pick.run(Codec::Choice.from_text(&event_target_value(&event)).ok().flatten())
+                on:blur=move |_| form.blur(&blur_at)
+            >
+                <option value="" selected=move || current.get().is_empty()>"Choose…"</option>
+                {options
+                    .into_iter()
+                    .map(|(value, title)| {
+                        let mine = value.clone();
+                        view! {
+                            <option value=value selected=move || current.get() == mine>
+                                {title}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            {help_view(&props)}
+            {error_view(form, pointer, false)}
+        </div>
+    }
+    .into_any()
+}
+
+pub fn select(props: FieldProps) -> AnyView {
+    let options = choices(&props.schema);
+    let (form, pointer) = (props.form, props.pointer.clone());
+    let on_pick = Callback::new(move |value| form.set_at(&pointer, value));
+    select_view(props, options, on_pick)
+}
+
+pub fn radio(props: FieldProps) -> AnyView {
+    let FieldProps {
+        form,
+        pointer,
+        renderer,
+        required,
+        ..
+    } = props.clone();
+    let current = text_memo(form, pointer.clone(), Codec::Choice);
+    let legend_id = format!("{}-legend", form.field_id(&pointer));
+    let options = choices(&props.schema);
+    let describedby = described_by(&props);
+    let inputs = options
+        .into_iter()
+        .enumerate()
+        .map(|(index, (value, title))| {
+            let text = Codec::Choice.to_text(Some(&value));
+            let id = if index == 0 {
+                form.field_id(&pointer)
+            } else {
+                format!("{}-{index}", form.field_id(&pointer))
+            };
+            let (set_at, blur_at) = (pointer.clone(), pointer.clone());
+            let (mine, also_mine, label_for) = (text.clone(), text.clone(), id.clone());
+            let group_name = form.field_id(&pointer);
+            let describedby = describedby.clone();
+            view! {
+                <label class="choice" for=label_for>
+                    <input
+                        type="radio"
+                        id=id
+                        name=group_name
+                        value=text
+                        aria-describedby=describedby
+                        prop:checked=move || current.get() == mine
+                        checked=move || current.get() == also_mine
+                        on:change=move |_| form.set_at(&set_at, Some(value.clone()))
+                        on:blur=move |_| form.blur(&blur_at)
+                    />
+                    {title}
+                </label>
+            }
+        })
+        .collect_view();
+    let labelled_by = legend_id.clone();
+    let invalid_now = invalid(form, pointer.clone());
+    view! {
+        <fieldset
+            class="field field-choices"
+            data-widget=renderer.name
+            aria-labelledby=labelled_by
+            aria-required=required.then_some("true")
+            aria-invalid=invalid_now
+        >
+            <legend id=legend_id>
+                {props.label.clone()}
+                {required.then(|| view! { <span class="required-mark" aria-hidden="true">" *"</span> })}
+            </legend>
+            <div class="choices">{inputs}</div>
+            {help_view(&props)}
+            {error_view(form, pointer, false)}
+        </fieldset>
+    }
+    .into_any()
+}
+
+/// The `oneOf` variant selector. Switching variant drops the fields only the old variant
+/// had, so a secret typed for one way to sign in is not sent with another.
+pub fn variant(props: FieldProps) -> AnyView {
+    let node = props.schema.clone();
+    let options = choices(&node);
+    let branch_fields: Vec<BTreeSet<String>> = node
+        .get("x-branch-fields")
+        .and_then(|fields| serde_json::from_value(fields.clone()).ok())
+        .unwrap_or_default();
+    let consts: Vec<Value> = options.iter().map(|(value, _)| value.clone()).collect();
+    let (form, pointer) = (props.form, props.pointer.clone());
+    let on_pick = Callback::new(move |picked: Option<Value>| {
+        let Some(object) = pointer::parent(&pointer).map(str::to_owned) else {
+            return;
+        };
+        let keep: BTreeSet<String> = picked
+            .as_ref()
+            .and_then(|picked| consts.iter().position(|c| c == picked))
+            .and_then(|index| branch_fields.get(index).cloned())
+            .unwrap_or_default();
+        let base: BTreeSet<String> = node
+            .get("x-base-fields")
+            .and_then(|fields| serde_json::from_value(fields.clone()).ok())
+            .unwrap_or_default();
+        for fields in &branch_fields {
+            for name in fields
+                .difference(&keep)
+                .filter(|name| !base.contains(*name))
+            {
+                form.set_at(&pointer::child(&object, name), None);
+            }
+        }
+        form.set_at(&pointer, picked);
+    });
+    select_view(props, options, on_pick)
+}
+
+/// A synthetic node for the variant selector: the branches as an enum with titles.
+fn variant_node(field: &Field, variants: &Variants, base: &Value) -> Value {
+    let (values, titles): (Vec<Value>, Vec<String>) = variants.options.iter().cloned().unzip();
+    let base_fields: Vec<&String> = base
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|properties| properties.keys().collect())
+        .unwrap_or_default();
+    let mut node = json!({
+        "enum": values,
+        "x-enum-titles": titles,
+        "x-branch-fields": variants.branch_fields,
+        "x-base-fields": base_fields,
+    });
+    for key in ["description", "x-help"] {
+        if let Some(text) = field.schema.get(key) {
+            node[key] = text.clone();
+        }
+    }
+    node
+}
+
+pub fn read_only(props: FieldProps) -> AnyView {
+    let FieldProps { form, pointer, .. } = props.clone();
+    let text = text_memo(form, pointer.clone(), Codec::Fixed);
+    view! {
+        <div class="field" data-widget=props.renderer.name>
+            {label_view(&props)}
+            <input
+                type="text"
+                id=form.field_id(&pointer)
+                readonly
+                aria-describedby=described_by(&props)
+                prop:value=move || {
+                    let shown = text.get();
+                    serde_json::from_str::<Value>(&shown).map(|v| plain(&v)).unwrap_or(shown)
+                }
+            />
+            {help_view(&props)}
+            {error_view(form, pointer, false)}
+        </div>
+    }
+    .into_any()
+}
+
+/// The JSON editor: for what the form cannot lay out. Text that does not parse is kept
+/// in the editor and reported; the value keeps its last good state.
+pub fn json_editor(props: FieldProps) -> AnyView {
+    let FieldProps { form, pointer, .. } = props.clone();
+    let initial = Codec::Json.to_text(
+        form.value
+            .with_untracked(|v| v.pointer(&pointer).cloned())
+            .as_ref(),
+    );
+    let text = RwSignal::new(initial);
+    let edit_at = pointer.clone();
+    let blur_at = pointer.clone();
+    let on_input = move |event| {
+        let typed = event_target_value(&event);
+        text.set(typed.clone());
+        match Codec::Json.from_text(&typed) {
+            Ok(value) => {
+                form.unparsed.update(|errors| {
+                    errors.remove(&edit_at);
+                });
+                form.set_at(&edit_at, value);
+            }
+            Err(message) => form.unparsed.update(|errors| {
+                errors.insert(edit_at.clone(), vec![message]);
+            }),
+        }
+    };
+    view! {
+        <div class="field field-json" data-widget=props.renderer.name>
+            {label_view(&props)}
+            <textarea
+                id=form.field_id(&pointer)
+                name=pointer.clone()
+                class="json-editor"
+                rows="5"
+                spellcheck="false"
+                aria-invalid=invalid(form, pointer.clone())
+                aria-describedby=described_by(&props)
+                prop:value=move || text.get()
+                on:input=on_input
+                on:blur=move |_| form.blur(&blur_at)
+            >
+                {text.get_untracked()}
+            </textarea>
+            <p class="field-help">"Edited as JSON."</p>
+            {help_view(&props)}
+            {error_view(form, pointer, true)}
+        </div>
+    }
+    .into_any()
+}
+
+/// One rendered field of an object, keyed so that a field keeps its input (and focus)
+/// while other fields appear, disappear or change.
+#[derive(Clone, Debug, PartialEq)]
+struct Slot {
+    key: String,
+    field: Field,
+    /// The variant selector's node, for the discriminator of a `oneOf`.
+    variant: Option<Value>,
+}
+
+fn slots(
+    form: FormState,
+    pointer: &str,
+    node: &Value,
+    shape: &ObjectShape,
+    group: Option<&str>,
+) -> Vec<Slot> {
+    shape
+        .fields
+        .iter()
+        .filter(|field| field.group.as_deref() == group)
+        .map(|field| {
+            let variant = shape
+                .variants
+                .as_ref()
+                .filter(|variants| variants.discriminator == field.name)
+                .map(|variants| variant_node(field, variants, node));
+            let child = pointer::child(pointer, &field.name);
+            let renderer = match &variant {
+                Some(_) => VARIANT.name,
+                None => {
+                    let current = form
+                        .value
+                        .with_untracked(|value| value.pointer(&child).cloned());
+                    registry::choose(&field.schema, current.as_ref()).name
+                }
+            };
+            let key = format!(
+                "{}|{renderer}|{}|{}|{}",
+                field.name,
+                field.required,
+                field.schema,
+                variant.as_ref().map(Value::to_string).unwrap_or_default()
+            );
+            Slot {
+                key,
+                field: field.clone(),
+                variant,
+            }
+        })
+        .collect()
+}
+
+fn slot_view(form: FormState, parent: &str, slot: Slot) -> AnyView {
+    let pointer = pointer::child(parent, &slot.field.name);
+    let label = schema::label(&slot.field.schema, &slot.field.name);
+    match slot.variant {
+        Some(node) => (VARIANT.view)(FieldProps {
+            form,
+            pointer,
+            schema: node,
+            label,
+            required: true,
+            renderer: &VARIANT,
+        }),
+        None => render_node(
+            form,
+            pointer,
+            &slot.field.schema,
+            label,
+            slot.field.required,
+        ),
+    }
+}
+
+fn field_list(
+    form: FormState,
+    pointer: String,
+    node: Value,
+    shape: Memo<ObjectShape>,
+    group: Option<String>,
+) -> impl IntoView {
+    let parent = pointer.clone();
+    view! {
+        <For
+            each=move || shape.with(|shape| slots(form, &pointer, &node, shape, group.as_deref()))
+            key=|slot| slot.key.clone()
+            children=move |slot| slot_view(form, &parent, slot)
+        />
+    }
+}
+
+pub fn object(props: FieldProps) -> AnyView {
+    let FieldProps {
+        form,
+        pointer,
+        schema: node,
+        label,
+        ..
+    } = props.clone();
+    let shape = {
+        let (pointer, node) = (pointer.clone(), node.clone());
+        Memo::new(move |_| {
+            form.with_root(|root| {
+                form.value.with(|value| {
+                    object_shape(root, &node, value.pointer(&pointer).unwrap_or(&Value::Null))
+                })
+            })
+        })
+    };
+    let groups = Memo::new(move |_| {
+        shape.with(|shape| {
+            let mut groups: Vec<String> = Vec::new();
+            for group in shape.fields.iter().filter_map(|field| field.group.clone()) {
+                if !groups.contains(&group) {
+                    groups.push(group);
+                }
+            }
+            groups
+        })
+    });
+    let ungrouped = field_list(form, pointer.clone(), node.clone(), shape, None);
+    let grouped = {
+        let (pointer, node) = (pointer.clone(), node.clone());
+        view! {
+            <For
+                each=move || groups.get()
+                key=|group| group.clone()
+                children=move |group| {
+                    view! {
+                        <fieldset class="field-group">
+                            <legend>{group.clone()}</legend>
+                            {field_list(form, pointer.clone(), node.clone(), shape, Some(group))}
+                        </fieldset>
+                    }
+                }
+            />
+        }
+    };
+    let extra = extra_fields(form, pointer.clone(), shape);
+    if pointer.is_empty() {
+        view! { <div class="schema-form-fields">{ungrouped} {grouped} {extra}</div> }.into_any()
+    } else {
+        let id = form.field_id(&pointer);
+        view! {
+            <fieldset class="field-group" id=id tabindex="-1" data-widget="object">
+                <legend>{label}</legend>
+                {help_view(&props)}
+                {ungrouped}
+                {grouped}
+                {extra}
+                {error_view(form, pointer, false)}
+            </fieldset>
+        }
+        .into_any()
+    }
+}
+
+/// Keys of the value the schema does not describe: kept, and editable as JSON.
+fn extra_fields(form: FormState, pointer: String, shape: Memo<ObjectShape>) -> impl IntoView {
+    let keys = Memo::new(move |_| shape.with(|shape| shape.extra.clone()));
+    move || {
+        let keys = keys.get();
+        (!keys.is_empty()).then(|| {
+            let extras_pointer = pointer.clone();
+            let current: Map<String, Value> = form.value.with_untracked(|value| {
+                keys.iter()
+                    .filter_map(|key| Some((key.clone(), value.pointer(&pointer::child(&extras_pointer, key))?.clone())))
+                    .collect()
+            });
+            let text = RwSignal::new(serde_json::to_string_pretty(&current).unwrap_or_default());
+            let problem = RwSignal::new(None::<String>);
+            let id = format!("{}--extra", form.field_id(&pointer));
+            let error_id = format!("{id}-error");
+            let messages = {
+                let (pointer, keys) = (pointer.clone(), keys.clone());
+                move || {
+                    let mut messages: Vec<String> = problem.get().into_iter().collect();
+                    for key in &keys {
+                        let at = pointer::child(&pointer, key);
+                        messages.extend(form.errors_at(&at).into_iter().map(|m| format!("{key}: {m}")));
+                    }
+                    messages.join(" ")
+                }
+            };
+            let on_input = move |event| {
+                let typed = event_target_value(&event);
+                text.set(typed.clone());
+                match serde_json::from_str::<Map<String, Value>>(&typed) {
+                    Ok(map) => {
+                        problem.set(None);
+                        for key in &keys {
+                            if !map.contains_key(key) {
+                                form.set_at(&pointer::child(&extras_pointer, key), None);
+                            }
+                        }
+                        for (key, value) in map {
+                            form.set_at(&pointer::child(&extras_pointer, &key), Some(value));
+                        }
+                    }
+                    Err(error) => problem.set(Some(format!("Not valid JSON: {error}."))),
+                }
+            };
+            view! {
+                <div class="field field-json" data-widget="extra">
+                    <label for=id.clone()>"Other fields"</label>
+                    <textarea
+                        id=id
+                        class="json-editor"
+                        rows="4"
+                        spellcheck="false"
+                        aria-describedby=error_id.clone()
+                        prop:value=move || text.get()
+                        on:input=on_input
+                    >
+                        {text.get_untracked()}
+                    </textarea>
+                    <p class="field-help">"Fields this connector type does not describe, kept as JSON."</p>
+                    <p class="field-error" id=error_id>{messages}</p>
+                </div>
+            }
+        })
+    }
+}
+
+pub fn list(props: FieldProps) -> AnyView {
+    let FieldProps {
+        form,
+        pointer,
+        schema: node,
+        label,
+        ..
+    } = props.clone();
+    let items_node =
+        form.with_root(|root| resolve(root, node.get("items").unwrap_or(&Value::Bool(true))));
+    let max_items = node
+        .get("maxItems")
+        .and_then(Value::as_u64)
+        .map(|n| n as usize);
+    let min_items = node.get("minItems").and_then(Value::as_u64).unwrap_or(0) as usize;
+    let count = {
+        let pointer = pointer.clone();
+        Memo::new(move |_| {
+            form.value.with(|value| {
+                value
+                    .pointer(&pointer)
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len)
+            })
+        })
+    };
+    let item_label = schema::label(&items_node, "item");
+    let rows = {
+        let (pointer, items_node, item_label) =
+            (pointer.clone(), items_node.clone(), item_label.clone());
+        view! {
+            <For
+                each=move || 0..count.get()
+                key=|index| *index
+                children=move |index| {
+                    let at = pointer::item(&pointer, index);
+                    let remove_at = at.clone();
+                    let row_label = format!("{} {}", item_label, index + 1);
+                    view! {
+                        <li class="list-item">
+                            {render_node(form, at, &items_node, row_label.clone(), true)}
+                            <button
+                                type="button"
+                                class="button secondary small"
+                                aria-label=format!("Remove {row_label}")
+                                disabled=move || count.get() <= min_items
+                                on:click=move |_| form.set_at(&remove_at, None)
+                            >
+                                "Remove"
+                            </button>
+                        </li>
+                    }
+                }
+            />
+        }
+    };
+    let add = {
+        let (pointer, items_node) = (pointer.clone(), items_node.clone());
+        move |_| {
+            let index = count.get_untracked();
+            let fresh = form.with_root(|root| new_item(root, &items_node));
+            if index == 0 && form.value.with_untracked(|v| v.pointer(&pointer).is_none()) {
+                form.set_at(&pointer, Some(Value::Array(Vec::new())));
+            }
+            form.set_at(&pointer::item(&pointer, index), Some(fresh));
+            let target = pointer::item(&pointer, index);
+            request_animation_frame(move || form.focus(&first_input(form, &target)));
+        }
+    };
+    let id = form.field_id(&pointer);
+    view! {
+        <fieldset class="field-group field-list" id=id tabindex="-1" data-widget="list">
+            <legend>{label.clone()}</legend>
+            {help_view(&props)}
+            <ul class="list-items">{rows}</ul>
+            <button
+                type="button"
+                class="button secondary small"
+                disabled=move || max_items.is_some_and(|max| count.get() >= max)
+                on:click=add
+            >
+                {format!("Add {}", item_label.to_lowercase())}
+            </button>
+            {error_view(form, pointer, false)}
+        </fieldset>
+    }
+    .into_any()
+}
+
+/// What "Add" puts in a list: the item's default, else an empty value of its type.
+fn new_item(root: &Value, items: &Value) -> Value {
+    if let Some(initial) = schema::initial_value(root, items) {
+        return initial;
+    }
+    if let Some(first) = items
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|o| o.first())
+    {
+        return first.clone();
+    }
+    match schema::main_type(items) {
+        Some("boolean") => Value::Bool(false),
+        Some("object") => Value::Object(Map::new()),
+        Some("array") => Value::Array(Vec::new()),
+        Some("string" | "integer" | "number") => Value::String(String::new()),
+        _ => Value::Null,
+    }
+}
+
+/// The pointer whose input should take focus in a new item: the item itself, or for an
+/// object item its first field.
+fn first_input(form: FormState, item: &str) -> String {
+    let first_key = form.value.with_untracked(|value| {
+        value
+            .pointer(item)
+            .and_then(Value::as_object)
+            .and_then(|map| map.keys().next().cloned())
+    });
+    first_key.map_or_else(|| item.to_owned(), |key| pointer::child(item, &key))
+}
