@@ -29,9 +29,13 @@ pub enum AppError {
     /// Something that does not exist, or that the caller may not know exists.
     #[error("{0}")]
     NotFound(String),
-    /// A name already taken or a transition that is not allowed.
+    /// A transition that is not allowed, or another clash with the current state.
     #[error("{0}")]
     Conflict(String),
+    /// The name is in use (409 `conflict`); `fields` names the `name` field so a form can
+    /// show the message there.
+    #[error("{0}")]
+    NameTaken(String),
     /// Allowed, but only when asked again with explicit confirmation (e.g. activating a
     /// connector whose last test failed). 409 with its own code, so a UI can ask.
     #[error("{0}")]
@@ -68,7 +72,7 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
             AppError::NotFound(_) => "not_found",
-            AppError::Conflict(_) => "conflict",
+            AppError::Conflict(_) | AppError::NameTaken(_) => "conflict",
             AppError::ConfirmationRequired(_) => "confirmation_required",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::TooManyRequests(_) => "too_many_requests",
@@ -84,7 +88,9 @@ impl AppError {
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
             AppError::NotFound(_) => 404,
-            AppError::Conflict(_) | AppError::ConfirmationRequired(_) => 409,
+            AppError::Conflict(_) | AppError::NameTaken(_) | AppError::ConfirmationRequired(_) => {
+                409
+            }
             AppError::PayloadTooLarge => 413,
             AppError::TooManyRequests(_) => 429,
             AppError::Unavailable => 503,
@@ -96,6 +102,9 @@ impl AppError {
     pub fn fields(&self) -> FieldErrors {
         match self {
             AppError::InvalidInput { fields, .. } => fields.clone(),
+            AppError::NameTaken(message) => {
+                FieldErrors::from([("name".to_owned(), vec![message.clone()])])
+            }
             _ => FieldErrors::new(),
         }
     }

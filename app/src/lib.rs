@@ -13,11 +13,14 @@ pub mod schema_form;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use crate::components::auth_epoch::AuthEpoch;
 use crate::components::layout::SiteHeader;
-use crate::pages::{CatalogPage, HomePage, LoginPage, NotFoundPage, SettingsPage, SetupPage};
+use crate::pages::{
+    CatalogPage, ConnectorDetailPage, HomePage, LoginPage, NotFoundPage, SettingsPage, SetupPage,
+    WizardPage,
+};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -64,6 +67,8 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("settings") view=SettingsPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("setup") view=SetupPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("connectors"), StaticSegment("new")) view=WizardPage ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("connectors"), ParamSegment("id")) view=ConnectorDetailPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
             </Router>

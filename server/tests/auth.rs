@@ -140,8 +140,11 @@ mod cases {
                 "{method} {path}"
             );
         }
-        let every_signed_in_function: [(&str, Vec<(&str, &str)>); 12] = [
+        let every_signed_in_function: [(&str, Vec<(&str, &str)>); 15] = [
             ("catalog_cards", vec![]),
+            ("catalog_entry", vec![("key", "stripe")]),
+            ("connector_page", vec![("id", nil)]),
+            ("connector_audit", vec![("id", nil)]),
             ("installed_connectors", vec![]),
             (
                 "set_connector_status",
@@ -167,6 +170,24 @@ mod cases {
         ];
         for (function, form) in every_signed_in_function {
             let (status, code) = error_code(visitor.call(function, &form).await).await;
+            assert_eq!(
+                (status, code.as_str()),
+                (StatusCode::UNAUTHORIZED, "unauthorized"),
+                "{function}"
+            );
+        }
+        let json_functions = [
+            (
+                "install_connector",
+                serde_json::json!({"input": {"catalog_key": "stripe", "name": "x"}}),
+            ),
+            (
+                "update_connector",
+                serde_json::json!({"id": nil, "input": {}}),
+            ),
+        ];
+        for (function, body) in json_functions {
+            let (status, code) = error_code(visitor.call_json(function, &body).await).await;
             assert_eq!(
                 (status, code.as_str()),
                 (StatusCode::UNAUTHORIZED, "unauthorized"),

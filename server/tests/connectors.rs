@@ -377,6 +377,8 @@ mod cases {
                 .unwrap()
                 .contains("PAYMENTS")
         );
+        // Named as the field's error too, so a form shows it on the name input.
+        assert_eq!(body["error"]["fields"]["name"][0], body["error"]["message"]);
         let other = world.person("bob@beta.test", "Beta", Role::Owner).await;
         other.install_stripe("Payments").await;
 
@@ -794,6 +796,76 @@ mod cases {
         assert_eq!(body["credentials"]["needs_reentry"], false);
     }
 
+    /// The setup wizard's path through its server functions: a draft with an empty
+    /// configuration stays pending until both its configuration and its credentials are
+    /// complete, and shows up as setup incomplete meanwhile.
+    pub async fn wizard_drafts_stay_pending_until_complete(backend: Backend) {
+        let Some(world) = World::start(backend).await else {
+            return;
+        };
+        let call = |function: &'static str, body: Value| {
+            let browser = &world.browser;
+            async move {
+                let response = browser.call_json(function, &body).await;
+                let status = response.status();
+                let text = response.text().await.unwrap();
+                assert_no_secret(function, &text);
+                assert!(!status.is_server_error(), "{function}: {text}");
+                (status, serde_json::from_str::<Value>(&text).unwrap())
+            }
+        };
+        // Without `draft`, an empty configuration is refused as before.
+        let complete = json!({"input": {"catalog_key": "wordpress", "name": "Blog", "config": {}}});
+        let (status, body) = call("install_connector", complete).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+        let draft = json!({"input": {"catalog_key": "wordpress", "name": "Blog", "config": {}, "draft": true}});
+        let (status, body) = call("install_connector", draft).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["status"], "pending");
+        let id = body["id"].as_str().unwrap().to_owned();
+        let page = world.browser.get("/").await.text().await.unwrap();
+        assert!(
+            page.contains("Setup incomplete") && page.contains("Continue setup"),
+            "{page}"
+        );
+
+        let not_object = json!({"input": {"catalog_key": "wordpress", "name": "B2", "config": [], "draft": true}});
+        let (status, body) = call("install_connector", not_object).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+        // Credentials first: still pending, the configuration is not complete.
+        let auth = json!({"id": id, "input": {"auth": {
+            "username": {"action": "replace", "value": "editor"},
+            "application_password": {"action": "replace", "value": WP_PASSWORD},
+        }}});
+        let (status, body) = call("update_connector", auth).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["status"], "pending");
+
+        // A configuration the schema refuses is refused at its field, as always.
+        let bad = json!({"id": id, "input": {"config": {"base_url": "blog"}}});
+        let (status, body) = call("update_connector", bad).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body.to_string().contains("config.base_url"), "{body}");
+
+        let config =
+            json!({"id": id, "input": {"config": {"base_url": "https://blog.example.com"}}});
+        let (status, body) = call("update_connector", config).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["status"], "inactive");
+
+        let (status, audit) = world
+            .owner
+            .get(&format!("/api/audit?connector_id={id}"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            audit.to_string().contains("configuration completed"),
+            "{audit}"
+        );
+    }
+
     pub async fn pages_show_installed_connectors_without_secrets(backend: Backend) {
         let Some(world) = World::start(backend).await else {
             return;
@@ -828,4 +900,5 @@ server_suite!(
     scope_and_allowed_roles_decide_who_sees_and_uses,
     undecryptable_credentials_need_reentry_and_nothing_else_stops,
     pages_show_installed_connectors_without_secrets,
+    wizard_drafts_stay_pending_until_complete,
 );

@@ -25,3 +25,10 @@ pub async fn catalog_cards() -> Result<CatalogView, AppError> {
         can_install: who.role.can_administer(),
     })
 }
+
+/// One connector type with its schemas, for the setup wizard.
+#[server(prefix = "/sfn", endpoint = "catalog_entry")]
+pub async fn catalog_entry(key: String) -> Result<crate::model::ConnectorType, AppError> {
+    let who = crate::ports::use_principal()?;
+    crate::ports::use_ports()?.catalog.get(&who, &key).await
+}

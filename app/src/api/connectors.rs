@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::AppError;
-use crate::model::connector::{Connector, ConnectorStatus};
+use crate::model::connector::{
+    AuditEntry, Connector, ConnectorStatus, ConnectorUpdate, NewConnector,
+};
 
 /// What the installed page shows: the instances, and whether the viewer may install.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -42,4 +44,47 @@ pub async fn set_connector_status(
 pub async fn delete_connector(id: Uuid) -> Result<(), AppError> {
     let who = crate::ports::use_principal()?;
     crate::ports::use_ports()?.connectors.delete(&who, id).await
+}
+
+/// One instance with its type (schemas included), for the detail page and a resumed
+/// setup wizard.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InstanceView {
+    pub connector: Connector,
+    pub entry: crate::model::ConnectorType,
+}
+
+#[server(prefix = "/sfn", endpoint = "connector_page")]
+pub async fn connector_page(id: Uuid) -> Result<InstanceView, AppError> {
+    let who = crate::ports::use_principal()?;
+    let ports = crate::ports::use_ports()?;
+    let connector = ports.connectors.get(&who, id).await?;
+    let entry = ports.catalog.get(&who, &connector.catalog_key).await?;
+    Ok(InstanceView { connector, entry })
+}
+
+/// Installs an instance; the wizard sends `draft: true` from its details step on.
+/// JSON-encoded: the configuration is arbitrary JSON.
+#[server(prefix = "/sfn", endpoint = "install_connector", input = leptos::server_fn::codec::Json)]
+pub async fn install_connector(input: NewConnector) -> Result<Connector, AppError> {
+    let who = crate::ports::use_principal()?;
+    crate::ports::use_ports()?
+        .connectors
+        .install(&who, input)
+        .await
+}
+
+#[server(prefix = "/sfn", endpoint = "update_connector", input = leptos::server_fn::codec::Json)]
+pub async fn update_connector(id: Uuid, input: ConnectorUpdate) -> Result<Connector, AppError> {
+    let who = crate::ports::use_principal()?;
+    crate::ports::use_ports()?
+        .connectors
+        .update(&who, id, input)
+        .await
+}
+
+#[server(prefix = "/sfn", endpoint = "connector_audit")]
+pub async fn connector_audit(id: Uuid) -> Result<Vec<AuditEntry>, AppError> {
+    let who = crate::ports::use_principal()?;
+    crate::ports::use_ports()?.connectors.audit(&who, id).await
 }

@@ -273,6 +273,10 @@ pub struct NewConnector {
     pub allowed_roles: Option<Vec<crate::model::identity::Role>>,
     #[serde(default)]
     pub tags: Option<Vec<String>>,
+    /// A setup wizard's draft: it stays `pending`, and its configuration may be
+    /// incomplete until the wizard's configure step saves it (checked then, as always).
+    #[serde(default)]
+    pub draft: bool,
 }
 
 fn empty_object() -> serde_json::Value {

@@ -228,10 +228,28 @@ fn InstalledCard(connector: Connector, ask: Callback<Request>) -> impl IntoView 
             </p>
             <p class="card-meta">{last_test}</p>
             <div class="card-actions">
-                <a class="button secondary" href=format!("/connectors/{id}")>
-                    "Configure"
-                    <span class="visually-hidden">{format!(" {name}")}</span>
-                </a>
+                {if status == ConnectorStatus::Pending && connector.can_write {
+                    let href = crate::pages::wizard::wizard_href(
+                        crate::pages::wizard::Step::Configure,
+                        Some(id),
+                        Some(&connector.catalog_key),
+                    );
+                    view! {
+                        <a class="button" href=href>
+                            "Continue setup"
+                            <span class="visually-hidden">{format!(" {name}")}</span>
+                        </a>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <a class="button secondary" href=format!("/connectors/{id}")>
+                            "Configure"
+                            <span class="visually-hidden">{format!(" {name}")}</span>
+                        </a>
+                    }
+                    .into_any()
+                }}
                 {toggle_view}
                 {delete_view}
             </div>

@@ -43,25 +43,22 @@ pub fn SchemaForm(form: FormState) -> impl IntoView {
 }
 
 /// The list of problems at the top of a form after a failed submit, each a link to its
-/// field. `extra` holds problems of fields outside the schema (a name, say), as
-/// (element id, message).
+/// field: `items` are (element id, message), e.g. [`FormState::summary`] plus problems of
+/// fields outside the schema (a name, say). Hidden while there are none.
 #[component]
 pub fn ErrorSummary(
-    form: FormState,
-    #[prop(into, optional)] extra: Signal<Vec<(String, String)>>,
+    id: &'static str,
+    #[prop(into)] items: Signal<Vec<(String, String)>>,
 ) -> impl IntoView {
-    let items = move || {
-        let mut items = extra.get();
-        items.extend(form.summary());
-        items
-    };
+    let title_id = format!("{id}-title");
     view! {
-        <Show when=move || !items().is_empty()>
-            <div class="error-summary" id=form.summary_id() tabindex="-1" role="alert" aria-labelledby=format!("{}-title", form.summary_id())>
-                <h2 id=format!("{}-title", form.summary_id())>"Please fix the following"</h2>
+        <Show when=move || !items.with(Vec::is_empty)>
+            <div class="error-summary" id=id tabindex="-1" role="alert" aria-labelledby=title_id.clone()>
+                <h3 id=title_id.clone()>"Please fix the following"</h3>
                 <ul>
                     {move || {
-                        items()
+                        items
+                            .get()
                             .into_iter()
                             .map(|(target, message)| {
                                 let href = format!("#{target}");
@@ -86,4 +83,11 @@ pub fn ErrorSummary(
             </div>
         </Show>
     }
+}
+
+/// Moves focus to the error summary `id` once it has rendered.
+pub fn focus_summary(id: &'static str) {
+    request_animation_frame(move || {
+        view::focus_by_id(id);
+    });
 }

@@ -247,6 +247,20 @@ impl Browser {
 
     /// Calls a server function the way the hydrated app does, keeping any session cookie
     /// it sets (or clears).
+    /// Calls a JSON-encoded server function (one whose arguments hold arbitrary JSON).
+    pub async fn call_json(&self, function: &str, body: &serde_json::Value) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(format!("{}/sfn/{function}", self.base_url))
+            .header("origin", &self.base_url)
+            .header("accept", "application/json")
+            .json(body);
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.expect("POST")
+    }
+
     pub async fn call(&mut self, function: &str, form: &[(&str, &str)]) -> reqwest::Response {
         let mut request = self
             .http

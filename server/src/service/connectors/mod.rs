@@ -17,6 +17,7 @@ use app::model::connector::{
 use app::model::identity::Principal;
 use app::model::{AuthType, ConnectorType};
 use app::ports::ConnectorPort;
+use app::schema_form::messages;
 use async_trait::async_trait;
 use secrecy::ExposeSecret;
 use serde_json::{Map, Value, json};
@@ -262,7 +263,7 @@ fn not_found() -> AppError {
 
 fn name_taken(name: &str) -> impl FnOnce(StoreError) -> AppError + '_ {
     move |error| match error {
-        StoreError::Conflict(_) => AppError::Conflict(format!(
+        StoreError::Conflict(_) => AppError::NameTaken(format!(
             "A connector named \u{201c}{name}\u{201d} already exists in this tenant; choose another name."
         )),
         other => other.into(),
@@ -397,7 +398,13 @@ impl ConnectorPort for ConnectorService {
         let description =
             errors.description("description", input.description.as_deref().unwrap_or(""));
         let tags = errors.tags("tags", input.tags.unwrap_or_default());
-        errors.merge(schemas.check_config(&input.config));
+        if input.draft {
+            if !input.config.is_object() {
+                errors.add("config", messages::wrong_type(&["object"]));
+            }
+        } else {
+            errors.merge(schemas.check_config(&input.config));
+        }
         let secrets = input.auth.map(|fields| {
             let mut fields = fields.0;
             drop_blank(&mut fields);
@@ -418,7 +425,11 @@ impl ConnectorPort for ConnectorService {
             catalog_id: entry.id,
             name,
             description,
-            status: authenticated_status(&entry, secrets.as_ref()),
+            status: if input.draft {
+                ConnectorStatus::Pending
+            } else {
+                authenticated_status(&entry, secrets.as_ref())
+            },
             scope,
             owner_user_id: Some(who.user_id),
             allowed_roles,
@@ -619,8 +630,12 @@ impl ConnectorPort for ConnectorService {
             }
             // New credentials finish setup; no credentials at all send it back to setup.
             let status = authenticated_status(entry, Some(secrets).filter(|s| !s.is_empty()));
+            // A draft whose configuration is still incomplete stays in setup.
+            let config_complete = schemas.check_config(&next.config).is_empty();
             let becomes = match (next.status, status) {
-                (ConnectorStatus::Pending, ConnectorStatus::Inactive) => Some(status),
+                (ConnectorStatus::Pending, ConnectorStatus::Inactive) if config_complete => {
+                    Some(status)
+                }
                 (_, ConnectorStatus::Pending) if next.status != ConnectorStatus::Pending => {
                     Some(status)
                 }
@@ -632,6 +647,26 @@ impl ConnectorPort for ConnectorService {
                     &next,
                     "connector.status",
                     json!({ "from": next.status, "to": status, "reason": "credentials changed" }),
+                    now,
+                ));
+                next.status = status;
+            }
+        }
+        // A draft whose configuration is now complete, and whose credentials already
+        // were (or that needs none), has finished setup.
+        if secrets.is_none()
+            && changed.iter().any(|field| field.starts_with("config."))
+            && next.status == ConnectorStatus::Pending
+            && schemas.check_config(&next.config).is_empty()
+        {
+            let saved = stored.as_ref().and_then(|stored| self.open(stored));
+            let status = authenticated_status(entry, saved.as_ref().filter(|s| !s.is_empty()));
+            if status == ConnectorStatus::Inactive {
+                audit.push(audit_entry(
+                    who,
+                    &next,
+                    "connector.status",
+                    json!({ "from": next.status, "to": status, "reason": "configuration completed" }),
                     now,
                 ));
                 next.status = status;

@@ -1,0 +1,212 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { accounts, hydrated, signIn } from '../fixtures/accounts';
+
+const PASSWORD = 'abcd EFGH 1234 ijkl MNOP 5678';
+const NEW_PASSWORD = 'wxyz WXYZ 9876 qrst QRST 5432';
+
+async function noAxeViolations(page: Page) {
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations).toEqual([]);
+}
+
+/** The heading of the wizard step, which takes focus when the step shows. */
+async function expectStep(page: Page, n: number, title: string) {
+  const heading = page.getByRole('heading', { level: 2, name: `Step ${n} of 6: ${title}` });
+  await expect(heading).toBeVisible();
+  await expect(heading).toBeFocused();
+  await expect(page.getByText(`Step ${n} of 6`, { exact: true })).toBeVisible();
+}
+
+/** Presses Tab until `target` has focus: moving through the page by keyboard alone. */
+async function tabTo(page: Page, target: Locator, limit = 40) {
+  for (let i = 0; i < limit; i++) {
+    if (await target.evaluate((element) => element === document.activeElement)) {
+      return;
+    }
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`could not reach ${target} by Tab`);
+}
+
+test('a WordPress connector is added through every wizard step, then edited on its page', async ({ page }) => {
+  const name = `Blog ${Date.now()}`;
+  await signIn(page, accounts.owner, true);
+  await page.goto('/catalog');
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Add WordPress' }).click();
+  await expect(page).toHaveURL(/\/connectors\/new\?type=wordpress/);
+  await hydrated(page);
+
+  // 1. Choose: WordPress is pre-selected from ?type=.
+  await expect(page.getByRole('heading', { name: 'Step 1 of 6: Choose a connector type' })).toBeVisible();
+  await expect(page.getByRole('radio', { name: /WordPress/ })).toBeChecked();
+  await noAxeViolations(page);
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  // 2. Details.
+  await expectStep(page, 2, 'Name and access');
+  await expect(page.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue('WordPress');
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
+  await page.getByLabel('Tags').fill('marketing, blog');
+  await noAxeViolations(page);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+
+  // 3. Configure: client-side errors next to the fields and in the summary.
+  await expectStep(page, 3, 'Configure');
+  await expect(page).toHaveURL(/step=configure&draft=/);
+  await noAxeViolations(page);
+  const siteUrl = page.getByLabel('Site URL');
+  await siteUrl.fill('blog.example.com');
+  await siteUrl.blur();
+  await expect(page.locator('#config-base_5furl-error')).toHaveText(/Must be a valid uri/);
+  await expect(siteUrl).toHaveAttribute('aria-invalid', 'true');
+  await expect(siteUrl).toHaveAttribute('aria-describedby', /config-base_5furl-error/);
+  await page.getByLabel('Publish to a custom post type').check();
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  const summary = page.locator('#config-summary');
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('link', { name: /Site URL: Must be a valid uri/ })).toBeVisible();
+  await expect(summary.getByRole('link', { name: 'Post type REST base: Required.' })).toBeVisible();
+  await expect(page.locator('#config-post_5ftype-error')).toHaveText('Required.');
+  await noAxeViolations(page);
+  await summary.getByRole('link', { name: 'Post type REST base: Required.' }).click();
+  await expect(page.getByLabel('Post type REST base')).toBeFocused();
+
+  await siteUrl.fill('https://blog.example.com');
+  await page.getByLabel('Post type REST base').fill('products');
+  await page.getByRole('button', { name: 'Add item' }).click();
+  await page.getByRole('textbox', { name: 'Item 1', exact: true }).fill('3');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+
+  // 4. Authenticate; a refresh resumes the same step of the same draft.
+  await expectStep(page, 4, 'Authenticate');
+  const resumeUrl = page.url();
+  await page.reload();
+  await hydrated(page);
+  await expect(page).toHaveURL(resumeUrl);
+  await expect(page.getByRole('heading', { name: 'Step 4 of 6: Authenticate' })).toBeVisible();
+  await noAxeViolations(page);
+  await page.getByLabel('Username').fill('editor');
+  const password = page.getByLabel('Application password');
+  await password.fill(PASSWORD);
+  await expect(password).toHaveAttribute('type', 'password');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(password).toHaveAttribute('type', 'text');
+  await page.getByRole('button', { name: 'Hide' }).click();
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+
+  // 5. Test (not available yet) and 6. review.
+  await expectStep(page, 5, 'Test the connection');
+  await noAxeViolations(page);
+  await page.getByRole('link', { name: 'Continue' }).click();
+  await expectStep(page, 6, 'Review and save');
+  await expect(page.locator('dl.review').first()).toContainText(name);
+  await expect(page.locator('dl.review').first()).toContainText('Inactive');
+  await noAxeViolations(page);
+  expect(await page.content()).not.toContain(PASSWORD);
+  await page.getByRole('link', { name: 'Save (inactive)' }).click();
+
+  // The detail page, and the instance on /.
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await hydrated(page);
+  await noAxeViolations(page);
+  await page.goto('/');
+  const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
+  await expect(card.locator('[data-status]')).toHaveText(/Inactive/);
+  await card.getByRole('link', { name: `Configure ${name}` }).click();
+
+  // Edit the configuration.
+  await hydrated(page);
+  await expect(page.getByLabel('Site URL')).toHaveValue('https://blog.example.com');
+  await page.getByLabel('Status of new posts').selectOption({ label: 'publish' });
+  await page.getByRole('button', { name: 'Save configuration' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Configuration saved.' })).toBeVisible();
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByLabel('Status of new posts')).toHaveValue('"publish"');
+
+  // Replace the password: it never appears in the page.
+  await page.getByRole('link', { name: 'Credentials' }).click();
+  await expect(page).toHaveURL(/tab=credentials/);
+  await noAxeViolations(page);
+  await page.getByRole('button', { name: 'Replace Application password' }).click();
+  await page.getByLabel('New application password').fill(NEW_PASSWORD);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Credential replaced.' })).toBeVisible();
+  await expect(page.locator('[data-field="application_password"]')).toContainText('Saved, ending 5432');
+  const content = await page.content();
+  expect(content).not.toContain(NEW_PASSWORD);
+  expect(content).not.toContain(PASSWORD);
+  expect(content).not.toContain(NEW_PASSWORD.replaceAll(' ', '').slice(0, -4));
+
+  await page.getByRole('link', { name: 'Activity' }).click();
+  // Once from the wizard, once from this page.
+  await expect(page.getByRole('cell', { name: 'credentials.replace', exact: true })).toHaveCount(2);
+  await noAxeViolations(page);
+});
+
+test('a name the server refuses is shown on the name field', async ({ page }) => {
+  const name = `Taken ${Date.now()}`;
+  await signIn(page, accounts.owner, true);
+  const origin = new URL(page.url()).origin;
+  const created = await page.request.post('/api/connectors', {
+    headers: { Origin: origin },
+    data: { catalog_key: 'wordpress', name, config: { base_url: 'https://a.example.com' } },
+  });
+  expect(created.status()).toBe(201);
+
+  await page.goto('/connectors/new?type=wordpress&step=details');
+  await hydrated(page);
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name.toUpperCase());
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  const message = /already exists in this tenant/;
+  await expect(page.locator('#details-name-error')).toHaveText(message);
+  await expect(page.getByRole('textbox', { name: 'Name', exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#details-summary').getByRole('link', { name: message })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Step 2 of 6: Name and access' })).toBeVisible();
+});
+
+test('the whole wizard works by keyboard alone', async ({ page }) => {
+  const name = `Keyboard ${Date.now()}`;
+  await signIn(page, accounts.owner, true);
+  await page.goto('/connectors/new?type=wordpress');
+  await hydrated(page);
+  const keyboard = page.keyboard;
+
+  await tabTo(page, page.getByRole('button', { name: 'Continue' }));
+  await keyboard.press('Enter');
+
+  await expectStep(page, 2, 'Name and access');
+  await tabTo(page, page.getByRole('textbox', { name: 'Name', exact: true }));
+  await keyboard.press('ControlOrMeta+a');
+  await keyboard.type(name);
+  await tabTo(page, page.getByRole('button', { name: 'Save and continue' }));
+  await keyboard.press('Enter');
+
+  await expectStep(page, 3, 'Configure');
+  await tabTo(page, page.getByLabel('Site URL'));
+  await keyboard.type('https://keys.example.com');
+  await tabTo(page, page.getByRole('button', { name: 'Save and continue' }));
+  await keyboard.press('Enter');
+
+  await expectStep(page, 4, 'Authenticate');
+  await tabTo(page, page.getByLabel('Username'));
+  await keyboard.type('editor');
+  await tabTo(page, page.getByLabel('Application password'));
+  await keyboard.type(PASSWORD);
+  await tabTo(page, page.getByRole('button', { name: 'Save and continue' }));
+  await keyboard.press('Enter');
+
+  await expectStep(page, 5, 'Test the connection');
+  await tabTo(page, page.getByRole('link', { name: 'Continue' }));
+  await keyboard.press('Enter');
+
+  await expectStep(page, 6, 'Review and save');
+  await tabTo(page, page.getByRole('button', { name: 'Save and activate' }));
+  await keyboard.press('Enter');
+
+  await expect(page).toHaveURL(/\/$/);
+  const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
+  await expect(card.locator('[data-status]')).toHaveText(/Active/);
+});
