@@ -16,13 +16,14 @@ export TEST_DATABASE_URL ?= postgres://$(shell id -un)@localhost/connector_hub_t
 SERVER := $(CARGO_TARGET_DIR)/release/server
 
 .PHONY: help run build test bootstrap bootstrap-test fmt-check clippy clippy-server clippy-wasm \
-        rust-tests wasm-tree e2e seed-connectors test-db
+        rust-tests wasm-tree e2e seed-connectors test-db bench-forms
 
 help:
 	@echo "make run              build and serve http://127.0.0.1:3000 (SQLite under data/)"
 	@echo "make test             fmt, clippy, Rust tests on SQLite and PostgreSQL, WASM tree check, Playwright"
 	@echo "make seed-connectors  validate seeds/connectors/*.json and upsert them (idempotent)"
 	@echo "make e2e              Playwright against a release build"
+	@echo "make bench-forms      form render time in Chromium and release WASM size (printed)"
 
 bootstrap:
 	@scripts/bootstrap.sh run
@@ -67,3 +68,9 @@ wasm-tree:
 
 e2e: build bootstrap-test
 	cd end2end && npx playwright test
+
+# Measurements (printed, not asserted): form render time in Chromium, release WASM size.
+bench-forms: build bootstrap-test
+	cd end2end && BENCH=1 npx playwright test --project=bench --reporter=list
+	@wasm=target/site/pkg/connector-hub.wasm; \
+	  echo "release WASM: $$(stat -c %s $$wasm) bytes raw, $$(gzip -9 -c $$wasm | wc -c) bytes gzip -9"

@@ -41,6 +41,8 @@ export default defineConfig({
     },
     { name: 'no-javascript', testMatch: /\.nojs\.spec\.ts$/, use: { javaScriptEnabled: false } },
     { name: 'first-run', testMatch: /first-run\.spec\.ts$/, use: { javaScriptEnabled: true, baseURL: freshURL } },
+    // Measurements, not checks: run by `make bench-forms` (BENCH=1), never by `make test`.
+    ...(process.env.BENCH ? [{ name: 'bench', testDir: './bench', use: { javaScriptEnabled: true } }] : []),
   ],
   webServer: [
     {

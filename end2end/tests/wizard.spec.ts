@@ -140,6 +140,12 @@ test('a WordPress connector is added through every wizard step, then edited on i
   expect(content).not.toContain(PASSWORD);
   expect(content).not.toContain(NEW_PASSWORD.replaceAll(' ', '').slice(0, -4));
 
+  await page.getByRole('link', { name: 'Tests' }).click();
+  await expect(page.getByText('This connector has not been tested yet.')).toBeVisible();
+  await noAxeViolations(page);
+  await page.getByRole('link', { name: 'Permissions' }).click();
+  await expect(page.getByRole('radio', { name: 'Everyone in this tenant' })).toBeChecked();
+  await noAxeViolations(page);
   await page.getByRole('link', { name: 'Activity' }).click();
   // Once from the wizard, once from this page.
   await expect(page.getByRole('cell', { name: 'credentials.replace', exact: true })).toHaveCount(2);
@@ -209,4 +215,106 @@ test('the whole wizard works by keyboard alone', async ({ page }) => {
   await expect(page).toHaveURL(/\/$/);
   const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
   await expect(card.locator('[data-status]')).toHaveText(/Active/);
+});
+
+test('a draft left behind is listed on / as setup incomplete and resumes', async ({ page }) => {
+  const name = `Draft ${Date.now()}`;
+  await signIn(page, accounts.owner, true);
+  await page.goto('/connectors/new?type=wordpress&step=details');
+  await hydrated(page);
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expectStep(page, 3, 'Configure');
+
+  await page.goto('/');
+  const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
+  await expect(card.locator('[data-status]')).toHaveText(/Setup incomplete/);
+  await card.getByRole('link', { name: `Continue setup ${name}` }).click();
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'Step 3 of 6: Configure' })).toBeVisible();
+  await expect(page.getByLabel('Site URL')).toHaveValue('');
+});
+
+test('variants, conditional fields, JSON and number inputs of the HTTP / REST form', async ({ page }) => {
+  const name = `API ${Date.now()}`;
+  await signIn(page, accounts.owner, true);
+  await page.goto('/connectors/new?type=http_rest&step=details');
+  await hydrated(page);
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expectStep(page, 3, 'Configure');
+
+  // Defaults are filled in; choosing cursor pagination makes its parameter required.
+  await expect(page.getByLabel('Timeout (seconds)')).toHaveValue('10');
+  await expect(page.getByRole('radio', { name: 'none' })).toBeChecked();
+  await page.getByLabel('Base URL').fill('https://api.example.com');
+  await page.getByRole('radio', { name: 'cursor' }).check();
+  await page.getByLabel('Timeout (seconds)').fill('ten');
+  await page.getByLabel('Extra headers').fill('{"X-Team": ');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  const summary = page.locator('#config-summary');
+  await expect(summary.getByRole('link', { name: 'Cursor parameter: Required.' })).toBeVisible();
+  await expect(summary.getByRole('link', { name: 'Timeout (seconds): Must be of type integer.' })).toBeVisible();
+  await expect(summary.getByRole('link', { name: /Extra headers: Not valid JSON/ })).toBeVisible();
+  await noAxeViolations(page);
+
+  await page.getByLabel('Cursor parameter').fill('next_cursor');
+  await page.getByLabel('Timeout (seconds)').fill('5');
+  await page.getByLabel('Extra headers').fill('{"X-Team": "growth"}');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+
+  // Authentication variants: switching method swaps the fields and drops the old ones.
+  await expectStep(page, 4, 'Authenticate');
+  const method = page.getByLabel('Method');
+  await method.selectOption({ label: 'Bearer token' });
+  await page.getByLabel('Token').fill('bearer-secret-value-123');
+  await method.selectOption({ label: 'Username and password' });
+  await expect(page.getByLabel('Token')).toHaveCount(0);
+  await page.getByLabel('Username').fill('ada');
+  await page.getByLabel('Password').fill('pw-secret-value-456');
+  await noAxeViolations(page);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expectStep(page, 5, 'Test the connection');
+
+  const id = new URL(page.url()).searchParams.get('draft');
+  const saved = await (await page.request.get(`/api/connectors/${id}`)).json();
+  expect(saved.config).toEqual({
+    base_url: 'https://api.example.com',
+    health_path: '/',
+    api_key_header: 'X-API-Key',
+    timeout_seconds: 5,
+    pagination: 'cursor',
+    cursor_param: 'next_cursor',
+    default_headers: { 'X-Team': 'growth' },
+  });
+  expect(Object.keys(saved.credentials.fields).sort()).toEqual(['method', 'password', 'username']);
+  expect(saved.status).toBe('inactive');
+  expect(JSON.stringify(saved)).not.toContain('secret-value');
+});
+
+test('repeatable groups: an Airtable field mapping', async ({ page }) => {
+  await signIn(page, accounts.owner, true);
+  await page.goto('/connectors/new?type=airtable&step=details');
+  await hydrated(page);
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(`Base ${Date.now()}`);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expectStep(page, 3, 'Configure');
+  await page.getByLabel('Base ID').fill('appAbCdEfGhIjKlMn');
+  await page.getByLabel('Table name or ID').fill('Posts');
+  const mapping = page.getByRole('group', { name: 'Field mapping' });
+  await mapping.getByRole('button', { name: 'Add item' }).click();
+  await mapping.getByRole('button', { name: 'Add item' }).click();
+  await expect(mapping.getByRole('group', { name: /^Item \d$/ })).toHaveCount(2);
+  await mapping.getByRole('group', { name: 'Item 1' }).getByLabel('Source field').fill('title');
+  await mapping.getByRole('group', { name: 'Item 1' }).getByLabel('Airtable field').fill('Name');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  // The second group is empty: both its fields are required.
+  await expect(page.locator('#config-summary').getByRole('link', { name: 'Field mapping › item 2 › Source field: Required.' })).toBeVisible();
+  await mapping.getByRole('button', { name: 'Remove Item 2' }).click();
+  await expect(mapping.getByRole('group', { name: /^Item \d$/ })).toHaveCount(1);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expectStep(page, 4, 'Authenticate');
+  const id = new URL(page.url()).searchParams.get('draft');
+  const saved = await (await page.request.get(`/api/connectors/${id}`)).json();
+  expect(saved.config.field_mapping).toEqual([{ source: 'title', field: 'Name' }]);
 });
