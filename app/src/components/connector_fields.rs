@@ -39,6 +39,17 @@ impl InstanceFields {
         }
     }
 
+    /// The fields as an instance has them now.
+    pub fn of(connector: &crate::model::connector::Connector) -> Self {
+        Self::new(
+            connector.name.clone(),
+            connector.description.clone(),
+            &connector.tags,
+            connector.scope,
+            connector.allowed_roles.clone(),
+        )
+    }
+
     /// The tags as a list: split at commas, trimmed, empty ones left out.
     pub fn tag_list(&self) -> Vec<String> {
         self.tags

@@ -177,13 +177,7 @@ fn ConfigurationTab(context: Context) -> impl IntoView {
         context.entry.config_schema.clone(),
         connector.config.clone(),
     );
-    let fields = InstanceFields::new(
-        connector.name.clone(),
-        connector.description.clone(),
-        &connector.tags,
-        connector.scope,
-        connector.allowed_roles.clone(),
-    );
+    let fields = InstanceFields::of(&connector);
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let id = connector.id;
@@ -444,13 +438,7 @@ fn TestsTab(connector: Connector) -> impl IntoView {
 #[component]
 fn PermissionsTab(context: Context) -> impl IntoView {
     let connector = context.connector.clone();
-    let fields = InstanceFields::new(
-        connector.name.clone(),
-        connector.description.clone(),
-        &connector.tags,
-        connector.scope,
-        connector.allowed_roles.clone(),
-    );
+    let fields = InstanceFields::of(&connector);
     let failure = RwSignal::new(None::<String>);
     let id = connector.id;
     let stored_context = StoredValue::new(context.clone());

@@ -402,13 +402,7 @@ fn report(
 #[component]
 fn DetailsStep(wizard: Wizard, entry: ConnectorType, draft: Option<Connector>) -> impl IntoView {
     let fields = match &draft {
-        Some(draft) => InstanceFields::new(
-            draft.name.clone(),
-            draft.description.clone(),
-            &draft.tags,
-            draft.scope,
-            draft.allowed_roles.clone(),
-        ),
+        Some(draft) => InstanceFields::of(draft),
         None => InstanceFields::new(
             entry.name.clone(),
             String::new(),

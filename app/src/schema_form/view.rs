@@ -336,6 +336,19 @@ fn label_view(props: &FieldProps) -> impl IntoView + use<> {
     }
 }
 
+/// The frame of a one-input field: label, the input, its help and its error line.
+fn field_shell(props: &FieldProps, class: &'static str, input: impl IntoView + 'static) -> AnyView {
+    view! {
+        <div class=class data-widget=props.renderer.name>
+            {label_view(props)}
+            {input}
+            {help_view(props)}
+            {error_view(props.form, props.pointer.clone(), false)}
+        </div>
+    }
+    .into_any()
+}
+
 /// A leaf's text, as a memo so inputs are only written when it changes.
 fn text_memo(form: FormState, pointer: String, codec: Codec) -> Memo<String> {
     Memo::new(move |_| codec.to_text(form.value_at(&pointer).as_ref()))
@@ -393,29 +406,24 @@ pub fn text(props: FieldProps) -> AnyView {
     let text = text_memo(form, pointer.clone(), codec);
     let set = setter(form, pointer.clone(), codec, in_list(form, &pointer));
     let blur_at = pointer.clone();
-    view! {
-        <div class="field" data-widget=renderer.name>
-            {label_view(&props)}
-            <input
-                type=input_type
-                id=form.field_id(&pointer)
-                name=pointer.clone()
-                inputmode=input_mode
-                placeholder=placeholder
-                autocomplete="off"
-                spellcheck="false"
-                aria-required=required.then_some("true")
-                aria-invalid=invalid(form, pointer.clone())
-                aria-describedby=described_by(&props)
-                prop:value=text
-                on:input=move |event| set(event_target_value(&event))
-                on:blur=move |_| form.blur(&blur_at)
-            />
-            {help_view(&props)}
-            {error_view(form, pointer, false)}
-        </div>
-    }
-    .into_any()
+    let input = view! {
+        <input
+            type=input_type
+            id=form.field_id(&pointer)
+            name=pointer.clone()
+            inputmode=input_mode
+            placeholder=placeholder
+            autocomplete="off"
+            spellcheck="false"
+            aria-required=required.then_some("true")
+            aria-invalid=invalid(form, pointer.clone())
+            aria-describedby=described_by(&props)
+            prop:value=text
+            on:input=move |event| set(event_target_value(&event))
+            on:blur=move |_| form.blur(&blur_at)
+        />
+    };
+    field_shell(&props, "field", input)
 }
 
 pub fn multiline(props: FieldProps) -> AnyView {
@@ -430,25 +438,20 @@ pub fn multiline(props: FieldProps) -> AnyView {
     let text = text_memo(form, pointer.clone(), codec);
     let set = setter(form, pointer.clone(), codec, in_list(form, &pointer));
     let blur_at = pointer.clone();
-    view! {
-        <div class="field" data-widget=renderer.name>
-            {label_view(&props)}
-            <textarea
-                id=form.field_id(&pointer)
-                name=pointer.clone()
-                rows="4"
-                aria-required=required.then_some("true")
-                aria-invalid=invalid(form, pointer.clone())
-                aria-describedby=described_by(&props)
-                prop:value=text
-                on:input=move |event| set(event_target_value(&event))
-                on:blur=move |_| form.blur(&blur_at)
-            ></textarea>
-            {help_view(&props)}
-            {error_view(form, pointer, false)}
-        </div>
-    }
-    .into_any()
+    let input = view! {
+        <textarea
+            id=form.field_id(&pointer)
+            name=pointer.clone()
+            rows="4"
+            aria-required=required.then_some("true")
+            aria-invalid=invalid(form, pointer.clone())
+            aria-describedby=described_by(&props)
+            prop:value=text
+            on:input=move |event| set(event_target_value(&event))
+            on:blur=move |_| form.blur(&blur_at)
+        ></textarea>
+    };
+    field_shell(&props, "field", input)
 }
 
 /// A password input with show/hide. It starts empty: stored secrets are never sent to
@@ -467,38 +470,33 @@ pub fn secret(props: FieldProps) -> AnyView {
     let set = setter(form, pointer.clone(), codec, in_list(form, &pointer));
     let blur_at = pointer.clone();
     let id = form.field_id(&pointer);
-    view! {
-        <div class="field" data-widget=renderer.name>
-            {label_view(&props)}
-            <div class="secret-input">
-                <input
-                    type=move || if shown.get() { "text" } else { "password" }
-                    id=id.clone()
-                    name=pointer.clone()
-                    autocomplete="new-password"
-                    spellcheck="false"
-                    aria-required=required.then_some("true")
-                    aria-invalid=invalid(form, pointer.clone())
-                    aria-describedby=described_by(&props)
-                    prop:value=text
-                    on:input=move |event| set(event_target_value(&event))
-                    on:blur=move |_| form.blur(&blur_at)
-                />
-                <button
-                    type="button"
-                    class="button secondary small"
-                    aria-controls=id
-                    aria-pressed=move || if shown.get() { "true" } else { "false" }
-                    on:click=move |_| shown.update(|shown| *shown = !*shown)
-                >
-                    {move || if shown.get() { "Hide" } else { "Show" }}
-                </button>
-            </div>
-            {help_view(&props)}
-            {error_view(form, pointer, false)}
+    let input = view! {
+        <div class="secret-input">
+            <input
+                type=move || if shown.get() { "text" } else { "password" }
+                id=id.clone()
+                name=pointer.clone()
+                autocomplete="new-password"
+                spellcheck="false"
+                aria-required=required.then_some("true")
+                aria-invalid=invalid(form, pointer.clone())
+                aria-describedby=described_by(&props)
+                prop:value=text
+                on:input=move |event| set(event_target_value(&event))
+                on:blur=move |_| form.blur(&blur_at)
+            />
+            <button
+                type="button"
+                class="button secondary small"
+                aria-controls=id
+                aria-pressed=move || if shown.get() { "true" } else { "false" }
+                on:click=move |_| shown.update(|shown| *shown = !*shown)
+            >
+                {move || if shown.get() { "Hide" } else { "Show" }}
+            </button>
         </div>
-    }
-    .into_any()
+    };
+    field_shell(&props, "field", input)
 }
 
 pub fn checkbox(props: FieldProps) -> AnyView {
@@ -748,24 +746,19 @@ fn variant_node(field: &Field, variants: &Variants, base: &Value) -> Value {
 pub fn read_only(props: FieldProps) -> AnyView {
     let FieldProps { form, pointer, .. } = props.clone();
     let text = text_memo(form, pointer.clone(), Codec::Fixed);
-    view! {
-        <div class="field" data-widget=props.renderer.name>
-            {label_view(&props)}
-            <input
-                type="text"
-                id=form.field_id(&pointer)
-                readonly
-                aria-describedby=described_by(&props)
-                prop:value=move || {
-                    let shown = text.get();
-                    serde_json::from_str::<Value>(&shown).map(|v| plain(&v)).unwrap_or(shown)
-                }
-            />
-            {help_view(&props)}
-            {error_view(form, pointer, false)}
-        </div>
-    }
-    .into_any()
+    let input = view! {
+        <input
+            type="text"
+            id=form.field_id(&pointer)
+            readonly
+            aria-describedby=described_by(&props)
+            prop:value=move || {
+                let shown = text.get();
+                serde_json::from_str::<Value>(&shown).map(|v| plain(&v)).unwrap_or(shown)
+            }
+        />
+    };
+    field_shell(&props, "field", input)
 }
 
 /// The JSON editor: for what the form cannot lay out. Text that does not parse is kept

@@ -289,6 +289,20 @@ fn audit_entry(
     }
 }
 
+/// A status change the system makes (not a person's choice), with its audit entry.
+fn move_status(
+    who: &Principal,
+    record: &mut ConnectorRecord,
+    to: ConnectorStatus,
+    reason: &str,
+    at: OffsetDateTime,
+    audit: &mut Vec<AuditRecord>,
+) {
+    let details = json!({ "from": record.status, "to": to, "reason": reason });
+    audit.push(audit_entry(who, record, "connector.status", details, at));
+    record.status = to;
+}
+
 /// Whether the instance still waits for an OAuth authorization to complete (issue: OAuth).
 fn awaits_oauth(entry: &ConnectorType, secrets: &Secrets) -> bool {
     entry.auth_type == AuthType::Oauth2
@@ -642,14 +656,14 @@ impl ConnectorPort for ConnectorService {
                 _ => None,
             };
             if let Some(status) = becomes {
-                audit.push(audit_entry(
+                move_status(
                     who,
-                    &next,
-                    "connector.status",
-                    json!({ "from": next.status, "to": status, "reason": "credentials changed" }),
+                    &mut next,
+                    status,
+                    "credentials changed",
                     now,
-                ));
-                next.status = status;
+                    &mut audit,
+                );
             }
         }
         // A draft whose configuration is now complete, and whose credentials already
@@ -662,14 +676,14 @@ impl ConnectorPort for ConnectorService {
             let saved = stored.as_ref().and_then(|stored| self.open(stored));
             let status = authenticated_status(entry, saved.as_ref().filter(|s| !s.is_empty()));
             if status == ConnectorStatus::Inactive {
-                audit.push(audit_entry(
+                move_status(
                     who,
-                    &next,
-                    "connector.status",
-                    json!({ "from": next.status, "to": status, "reason": "configuration completed" }),
+                    &mut next,
+                    status,
+                    "configuration completed",
                     now,
-                ));
-                next.status = status;
+                    &mut audit,
+                );
             }
         }
         if let Some(to) = input.status {
