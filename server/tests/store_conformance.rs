@@ -14,7 +14,7 @@ mod cases {
     use serde_json::json;
     use server::store::{
         ApiTokenRecord, AuditRecord, ConnectorRecord, CredentialChange, CredentialRecord,
-        SessionRecord, Store, StoreError, TenantRecord, UserRecord,
+        OAuthReturn, OAuthStateRecord, SessionRecord, Store, StoreError, TenantRecord, UserRecord,
     };
     use server::vault::Sealed;
     use time::OffsetDateTime;
@@ -940,6 +940,108 @@ mod cases {
         assert!(store.vault_canaries().await.unwrap().is_empty());
     }
 
+    pub async fn oauth_states_are_taken_once_by_their_own_user(store: Arc<dyn Store>) {
+        let (acme, ada, stripe) = tenant_with_catalog(&store, "Acme").await;
+        let record = connector(&acme, &ada, stripe, "Slack");
+        store
+            .create_connector(&record, None, &audit(&record, "connector.create", 0))
+            .await
+            .unwrap();
+        let bob = user("bob@acme.test");
+        store.create_user(&bob).await.unwrap();
+        let state = OAuthStateRecord {
+            state_hash: "a".repeat(64),
+            tenant_id: acme.id,
+            user_id: ada.id,
+            connector_id: record.id,
+            verifier: Sealed {
+                key_id: "k1".into(),
+                nonce: vec![1; 12],
+                ciphertext: vec![2; 59],
+            },
+            return_to: OAuthReturn::Wizard,
+            created_at: at(0),
+            expires_at: at(600),
+            used_at: None,
+        };
+        store.insert_oauth_state(&state).await.unwrap();
+        let duplicate = store.insert_oauth_state(&state).await;
+        assert!(
+            matches!(duplicate, Err(StoreError::Conflict(_))),
+            "{duplicate:?}"
+        );
+
+        // Another user cannot take it, and trying does not use it up.
+        assert_eq!(
+            store
+                .take_oauth_state(&state.state_hash, bob.id, at(1))
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            store
+                .take_oauth_state(&"b".repeat(64), ada.id, at(1))
+                .await
+                .unwrap(),
+            None
+        );
+        let taken = store
+            .take_oauth_state(&state.state_hash, ada.id, at(2))
+            .await
+            .unwrap();
+        assert_eq!(
+            taken,
+            Some(OAuthStateRecord {
+                used_at: Some(at(2)),
+                ..state.clone()
+            })
+        );
+        assert_eq!(
+            store
+                .take_oauth_state(&state.state_hash, ada.id, at(3))
+                .await
+                .unwrap(),
+            None
+        );
+
+        // Two callbacks racing with one state: exactly one wins.
+        let racing = OAuthStateRecord {
+            state_hash: "c".repeat(64),
+            ..state.clone()
+        };
+        store.insert_oauth_state(&racing).await.unwrap();
+        let attempts = (0..8).map(|_| {
+            let store = store.clone();
+            let hash = racing.state_hash.clone();
+            async move { store.take_oauth_state(&hash, ada.id, at(5)).await.unwrap() }
+        });
+        let winners = futures_join_all(attempts)
+            .await
+            .into_iter()
+            .flatten()
+            .count();
+        assert_eq!(winners, 1);
+
+        assert_eq!(store.delete_expired_oauth_states(at(600)).await.unwrap(), 0);
+        assert_eq!(store.delete_expired_oauth_states(at(601)).await.unwrap(), 2);
+    }
+
+    /// Runs the futures concurrently on the current runtime and collects their outputs.
+    async fn futures_join_all<F: std::future::Future + Send + 'static>(
+        futures: impl Iterator<Item = F>,
+    ) -> Vec<F::Output>
+    where
+        F::Output: Send + 'static,
+    {
+        let handles: Vec<_> = futures.map(tokio::spawn).collect();
+        let mut outputs = Vec::new();
+        for handle in handles {
+            outputs.push(handle.await.unwrap());
+        }
+        outputs
+    }
+
     pub async fn lookups_are_exact(store: Arc<dyn Store>) {
         store.seed_catalog(&seed_entries()).await.unwrap();
         assert!(store.catalog_by_key("STRIPE").await.unwrap().is_none());
@@ -978,4 +1080,5 @@ store_suite!(
     audit_entries_can_be_appended_alone,
     rotation_finds_reseals_and_counts_by_key,
     a_key_canary_can_be_forgotten,
+    oauth_states_are_taken_once_by_their_own_user,
 );

@@ -71,3 +71,46 @@ pub enum CredentialChange<'a> {
     Put(&'a CredentialRecord),
     Remove,
 }
+
+/// Where the callback sends the browser back to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OAuthReturn {
+    /// The setup wizard's test step.
+    Wizard,
+    /// The connector page's credentials tab (a re-authentication).
+    Detail,
+}
+
+impl OAuthReturn {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OAuthReturn::Wizard => "wizard",
+            OAuthReturn::Detail => "detail",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "wizard" => Some(OAuthReturn::Wizard),
+            "detail" => Some(OAuthReturn::Detail),
+            _ => None,
+        }
+    }
+}
+
+/// One authorization request in flight (DESIGN.md §7): bound to a user, a tenant and an
+/// instance; single use; short-lived.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OAuthStateRecord {
+    /// Hex SHA-256 of the `state` sent to the provider; the state itself is not stored.
+    pub state_hash: String,
+    pub tenant_id: Uuid,
+    pub user_id: Uuid,
+    pub connector_id: Uuid,
+    /// The PKCE verifier, sealed with the instance's binding.
+    pub verifier: Sealed,
+    pub return_to: OAuthReturn,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub used_at: Option<OffsetDateTime>,
+}

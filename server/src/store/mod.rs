@@ -16,11 +16,14 @@ use app::model::identity::{ApiTokenInfo, Member, Membership, Role};
 use app::model::{AuthType, Category, ConnectorType, OAuthSettings};
 use async_trait::async_trait;
 use serde_json::Value;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::vault::Sealed;
 
-pub use connectors::{AuditRecord, ConnectorRecord, CredentialChange, CredentialRecord};
+pub use connectors::{
+    AuditRecord, ConnectorRecord, CredentialChange, CredentialRecord, OAuthReturn, OAuthStateRecord,
+};
 pub use identity::{ApiTokenRecord, CredentialOwner, SessionRecord, TenantRecord, UserRecord};
 pub use postgres::PostgresStore;
 pub(crate) use rows::rfc3339;
@@ -327,6 +330,21 @@ pub trait Store: Send + Sync + 'static {
         target_id: Uuid,
         limit: i64,
     ) -> Result<Vec<AuditRecord>, StoreError>;
+
+    // OAuth authorization requests (DESIGN.md §7).
+
+    async fn insert_oauth_state(&self, state: &OAuthStateRecord) -> Result<(), StoreError>;
+    /// Marks the state used by `user_id` and returns it, exactly once: `None` when it is
+    /// unknown, already used, or another user's (which stays unused). Expiry is the
+    /// caller's to judge, so it can say so.
+    async fn take_oauth_state(
+        &self,
+        state_hash: &str,
+        user_id: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<Option<OAuthStateRecord>, StoreError>;
+    /// Removes states that expired before `before`; returns how many.
+    async fn delete_expired_oauth_states(&self, before: OffsetDateTime) -> Result<u64, StoreError>;
 }
 
 /// Connects to the database named by `url`, choosing the backend from its scheme, and

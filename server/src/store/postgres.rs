@@ -13,15 +13,15 @@ use uuid::Uuid;
 use app::model::identity::{ApiTokenInfo, Member, Membership, Role};
 
 use super::rows::{
-    AuditRow, CatalogRow, ConnectorRow, CredentialRow, MemberRow, MembershipRow, SessionRow,
-    TenantRow, TokenInfoRow, TokenRow, UserRow, convert_all, oauth_json, roles_json,
+    AuditRow, CatalogRow, ConnectorRow, CredentialRow, MemberRow, MembershipRow, OAuthStateRow,
+    SessionRow, TenantRow, TokenInfoRow, TokenRow, UserRow, convert_all, oauth_json, roles_json,
 };
 use crate::vault::Sealed;
 
 use super::{
     ApiTokenRecord, AuditRecord, ConnectorRecord, CredentialChange, CredentialOwner,
-    CredentialRecord, NewCatalogEntry, SeedReport, SessionRecord, Store, StoreError, TenantRecord,
-    UserRecord, plan_seed,
+    CredentialRecord, NewCatalogEntry, OAuthStateRecord, SeedReport, SessionRecord, Store,
+    StoreError, TenantRecord, UserRecord, plan_seed,
 };
 
 macro_rules! catalog_select {
@@ -745,6 +745,56 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await?;
         convert_all(rows)
+    }
+
+    async fn insert_oauth_state(&self, state: &OAuthStateRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO oauth_states (state_hash, tenant_id, user_id, connector_id, key_id, nonce, \
+             ciphertext, return_to, created_at, expires_at, used_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&state.state_hash)
+        .bind(state.tenant_id)
+        .bind(state.user_id)
+        .bind(state.connector_id)
+        .bind(&state.verifier.key_id)
+        .bind(&state.verifier.nonce)
+        .bind(&state.verifier.ciphertext)
+        .bind(state.return_to.as_str())
+        .bind(state.created_at)
+        .bind(state.expires_at)
+        .bind(state.used_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn take_oauth_state(
+        &self,
+        state_hash: &str,
+        user_id: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<Option<OAuthStateRecord>, StoreError> {
+        // One statement: of two callbacks racing with one state, exactly one gets the row.
+        let row: Option<OAuthStateRow> = sqlx::query_as(
+            "UPDATE oauth_states SET used_at = $3 \
+             WHERE state_hash = $1 AND user_id = $2 AND used_at IS NULL \
+             RETURNING state_hash, tenant_id::text AS tenant_id, user_id::text AS user_id, connector_id::text AS connector_id, key_id, nonce, ciphertext, return_to, created_at, expires_at, used_at",
+        )
+        .bind(state_hash)
+        .bind(user_id)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn delete_expired_oauth_states(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM oauth_states WHERE expires_at < $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
     }
 }
 

@@ -11,8 +11,8 @@ use app::model::identity::{ApiTokenInfo, Member, Membership, Role};
 use app::model::connector::{ConnectorStatus, Scope};
 
 use super::{
-    ApiTokenRecord, AuditRecord, ConnectorRecord, CredentialOwner, CredentialRecord, SessionRecord,
-    StoreError, TenantRecord, UserRecord,
+    ApiTokenRecord, AuditRecord, ConnectorRecord, CredentialOwner, CredentialRecord, OAuthReturn,
+    OAuthStateRecord, SessionRecord, StoreError, TenantRecord, UserRecord,
 };
 use crate::vault::Sealed;
 
@@ -454,6 +454,47 @@ impl TryFrom<AuditRow> for AuditRecord {
             target_id: uuid_column(table, &row.target_id)?,
             at: row.at,
             details: row.details.0,
+        })
+    }
+}
+
+/// The columns of `oauth_states` (ids as text on both backends).
+#[derive(sqlx::FromRow)]
+pub(crate) struct OAuthStateRow {
+    pub state_hash: String,
+    pub tenant_id: String,
+    pub user_id: String,
+    pub connector_id: String,
+    pub key_id: String,
+    pub nonce: Vec<u8>,
+    pub ciphertext: Vec<u8>,
+    pub return_to: String,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub used_at: Option<OffsetDateTime>,
+}
+
+impl TryFrom<OAuthStateRow> for OAuthStateRecord {
+    type Error = StoreError;
+
+    fn try_from(row: OAuthStateRow) -> Result<Self, StoreError> {
+        let table = "oauth_states";
+        Ok(OAuthStateRecord {
+            state_hash: row.state_hash,
+            tenant_id: uuid_column(table, &row.tenant_id)?,
+            user_id: uuid_column(table, &row.user_id)?,
+            connector_id: uuid_column(table, &row.connector_id)?,
+            verifier: Sealed {
+                key_id: row.key_id,
+                nonce: row.nonce,
+                ciphertext: row.ciphertext,
+            },
+            return_to: OAuthReturn::parse(&row.return_to).ok_or_else(|| {
+                StoreError::Corrupt(format!("oauth_states.return_to: {}", row.return_to))
+            })?,
+            created_at: row.created_at,
+            expires_at: row.expires_at,
+            used_at: row.used_at,
         })
     }
 }
