@@ -126,6 +126,23 @@ pub struct Ports {
     pub catalog: Arc<dyn CatalogPort>,
     pub identity: Arc<dyn IdentityPort>,
     pub connectors: Arc<dyn ConnectorPort>,
+    pub oauth: Arc<dyn OAuthPort>,
+}
+
+/// Signing an instance in with its provider (DESIGN.md §7).
+#[async_trait]
+pub trait OAuthPort: Send + Sync {
+    /// Starts an authorization for the instance and returns the provider's authorize URL;
+    /// the callback returns to the wizard or, for a re-authentication, the detail page.
+    async fn start(
+        &self,
+        who: &Principal,
+        connector_id: Uuid,
+        return_to: crate::model::connector::OAuthReturnTo,
+    ) -> Result<crate::model::connector::OAuthStart, AppError>;
+    /// The redirect URI to register with providers, and a warning when the request came
+    /// in on another origin (`host`: the Host or X-Forwarded-Host it arrived with).
+    fn redirect_setup(&self, host: Option<&str>) -> crate::model::connector::OAuthRedirectSetup;
 }
 
 /// The ports of the current request. Missing ports are a wiring bug, reported as internal.

@@ -7,7 +7,8 @@ use leptos::config::LeptosOptions;
 
 use crate::auth::Authenticator;
 use crate::config::Config;
-use crate::service::{CatalogService, ConnectorService, IdentityService};
+use crate::service::connectors::PlatformClients;
+use crate::service::{CatalogService, ConnectorService, IdentityService, OAuthService};
 use crate::store::Store;
 use crate::vault::Vault;
 
@@ -20,6 +21,8 @@ pub struct AppState {
     /// The connector service itself, for what other slices need beyond the port
     /// (decrypting credentials for use).
     pub connectors: Arc<ConnectorService>,
+    /// The OAuth service itself, for the callback (a page route, not a port call).
+    pub oauth: Arc<OAuthService>,
     pub store: Arc<dyn Store>,
     pub auth: Arc<Authenticator>,
     pub config: Arc<Config>,
@@ -37,15 +40,24 @@ impl AppState {
             auth.clone(),
             config.serves_https(),
         ));
-        let connectors = Arc::new(ConnectorService::new(store.clone(), vault));
+        let connectors = Arc::new(ConnectorService::new(store.clone(), vault.clone()));
+        let oauth = Arc::new(OAuthService::new(
+            store.clone(),
+            vault,
+            connectors.clone(),
+            PlatformClients::from_vars(std::env::vars()),
+            &config.public_url,
+        ));
         AppState {
             leptos_options: config.leptos_options(),
             ports: Ports {
                 catalog,
                 identity,
                 connectors: connectors.clone(),
+                oauth: oauth.clone(),
             },
             connectors,
+            oauth,
             store,
             auth,
             config: Arc::new(config),

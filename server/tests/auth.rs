@@ -124,6 +124,7 @@ mod cases {
             (Method::POST, "/api/validate-config".to_owned()),
             (Method::GET, "/api/publish-targets".to_owned()),
             (Method::GET, format!("/api/audit?connector_id={nil}")),
+            (Method::POST, format!("/api/connectors/{nil}/oauth/start")),
         ];
         for (method, path) in every_endpoint {
             let response = visitor
@@ -140,7 +141,8 @@ mod cases {
                 "{method} {path}"
             );
         }
-        let every_signed_in_function: [(&str, Vec<(&str, &str)>); 15] = [
+        let every_signed_in_function: [(&str, Vec<(&str, &str)>); 16] = [
+            ("start_oauth", vec![("id", nil)]),
             ("catalog_cards", vec![]),
             ("catalog_entry", vec![("key", "stripe")]),
             ("connector_page", vec![("id", nil)]),

@@ -38,9 +38,21 @@ async fn secrets_never_appear_in_the_logs() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Drain both pipes while the server runs: a full pipe (64 KiB of debug logs) would
+    // block the server mid-request.
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    };
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
 
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
         .build()
         .unwrap();
     let mut ready = false;
@@ -134,20 +146,9 @@ async fn secrets_never_appear_in_the_logs() {
     again.call("logout", &[]).await;
 
     child.kill().unwrap();
-    let mut logs = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut logs)
-        .unwrap();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut logs)
-        .unwrap();
     child.wait().unwrap();
+    let mut logs = stderr.join().unwrap();
+    logs.push_str(&stdout.join().unwrap());
 
     assert!(
         logs.contains("signed in"),

@@ -88,3 +88,38 @@ pub async fn connector_audit(id: Uuid) -> Result<Vec<AuditEntry>, AppError> {
     let who = crate::ports::use_principal()?;
     crate::ports::use_ports()?.connectors.audit(&who, id).await
 }
+
+/// Starts signing the instance in with its provider; the page then goes to the returned
+/// URL (a full-page redirect).
+#[server(prefix = "/sfn", endpoint = "start_oauth")]
+pub async fn start_oauth(
+    id: Uuid,
+    #[server(default)] return_to: crate::model::connector::OAuthReturnTo,
+) -> Result<crate::model::connector::OAuthStart, AppError> {
+    let who = crate::ports::use_principal()?;
+    crate::ports::use_ports()?
+        .oauth
+        .start(&who, id, return_to)
+        .await
+}
+
+/// The redirect URI to register with the provider, and whether this request came in on
+/// another host than the configured public URL (Host / X-Forwarded-Host).
+#[server(prefix = "/sfn", endpoint = "oauth_redirect_setup")]
+pub async fn oauth_redirect_setup() -> Result<crate::model::connector::OAuthRedirectSetup, AppError>
+{
+    let _who = crate::ports::use_principal()?;
+    let headers: http::HeaderMap = leptos_axum::extract()
+        .await
+        .map_err(|_| AppError::Internal)?;
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    };
+    let host = header("x-forwarded-host").or_else(|| header("host"));
+    Ok(crate::ports::use_ports()?
+        .oauth
+        .redirect_setup(host.as_deref()))
+}

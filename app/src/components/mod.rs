@@ -6,6 +6,7 @@ pub mod connector_fields;
 pub mod connector_icon;
 pub mod forms;
 pub mod layout;
+pub mod oauth;
 pub mod status_badge;
 pub mod suspense;
 pub mod toasts;

@@ -358,6 +358,123 @@ pub struct AuditEntry {
     pub details: serde_json::Value,
 }
 
+/// Credential fields an OAuth sign-in writes (never typed by people). The two tokens are
+/// secrets; the others are shown.
+pub const OAUTH_TOKEN_FIELDS: [&str; 5] = [
+    "access_token",
+    "refresh_token",
+    "token_type",
+    "scope",
+    "expires_at",
+];
+
+/// Where the OAuth callback returns the browser to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OAuthReturnTo {
+    /// The setup wizard's test step.
+    #[default]
+    Wizard,
+    /// The connector page's credentials tab (a re-authentication).
+    Detail,
+}
+
+/// `POST /api/connectors/{id}/oauth/start`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OAuthStartInput {
+    #[serde(default)]
+    pub return_to: OAuthReturnTo,
+}
+
+/// Where to send the browser: the provider's authorization page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OAuthStart {
+    pub authorize_url: String,
+}
+
+/// What the authenticate step shows about the callback address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuthRedirectSetup {
+    /// `CONNECTORS_PUBLIC_URL` + `/oauth/callback`, to register with the provider.
+    pub redirect_uri: String,
+    /// Set when this page was requested on another host than the public URL's: the
+    /// provider would send people back to the wrong place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_warning: Option<String>,
+}
+
+/// Why an OAuth round trip did not finish, as the callback reports it back to a page
+/// (`?oauth_error=`). Provider wording is not passed through: these are our words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OAuthFailure {
+    /// The person declined at the provider (`error=access_denied`).
+    AccessDenied,
+    /// The provider reported another error on the redirect.
+    ProviderError,
+    /// The state is unknown, already used, or another person's.
+    InvalidState,
+    /// More than 10 minutes passed since "Connect".
+    Expired,
+    /// The code could not be exchanged for tokens.
+    ExchangeFailed,
+    /// The token endpoint could not be reached.
+    ProviderUnreachable,
+}
+
+impl OAuthFailure {
+    pub const ALL: [OAuthFailure; 6] = [
+        OAuthFailure::AccessDenied,
+        OAuthFailure::ProviderError,
+        OAuthFailure::InvalidState,
+        OAuthFailure::Expired,
+        OAuthFailure::ExchangeFailed,
+        OAuthFailure::ProviderUnreachable,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            OAuthFailure::AccessDenied => "access_denied",
+            OAuthFailure::ProviderError => "provider_error",
+            OAuthFailure::InvalidState => "invalid_state",
+            OAuthFailure::Expired => "expired",
+            OAuthFailure::ExchangeFailed => "exchange_failed",
+            OAuthFailure::ProviderUnreachable => "provider_unreachable",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|failure| failure.code() == code)
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            OAuthFailure::AccessDenied => {
+                "Access was not granted at the provider. Nothing was saved; try again when ready."
+            }
+            OAuthFailure::ProviderError => {
+                "The provider reported an error and did not sign the connector in. Nothing was saved; try again."
+            }
+            OAuthFailure::InvalidState => {
+                "This sign-in link is not valid any more (already used, or started by someone else). Start again."
+            }
+            OAuthFailure::Expired => {
+                "The sign-in took more than 10 minutes and expired. Nothing was saved; start again."
+            }
+            OAuthFailure::ExchangeFailed => {
+                "The provider refused to issue tokens for this sign-in. Check the client ID and secret, then try again."
+            }
+            OAuthFailure::ProviderUnreachable => {
+                "The provider's token endpoint could not be reached. Nothing was saved; try again in a moment."
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,11 +12,14 @@ use crate::api::connectors::{InstanceView, connector_audit, connector_page, upda
 use crate::components::confirm::{ConfirmDialog, Question};
 use crate::components::connector_fields::{AccessFields, IdentityFields, InstanceFields};
 use crate::components::connector_icon::ConnectorIcon;
+use crate::components::oauth::{OAuthOutcome, RedirectUri, go_to_provider};
 use crate::components::status_badge::StatusBadge;
 use crate::components::suspense::LoadError;
 use crate::components::toasts::{ToastRegion, Toasts};
 use crate::error::AppError;
-use crate::model::connector::{Connector, ConnectorStatus, ConnectorUpdate, FieldEdit};
+use crate::model::connector::{
+    Connector, ConnectorStatus, ConnectorUpdate, FieldEdit, OAuthReturnTo,
+};
 use crate::model::{AuthType, ConnectorType};
 use crate::pages::wizard::{Step, saved_plain_fields, wizard_href};
 use crate::schema_form::{ErrorSummary, FormState, SchemaForm, focus_summary, schema};
@@ -404,15 +407,32 @@ fn CredentialsTab(context: Context) -> impl IntoView {
             }
         })
         .collect_view();
-    let oauth = (entry.auth_type == AuthType::Oauth2).then(|| {
+    let oauth = (entry.auth_type == AuthType::Oauth2 && connector.can_write).then(|| {
+        let problem = RwSignal::new(None::<String>);
+        let leaving = RwSignal::new(false);
+        let reauthenticate = move |_| {
+            leaving.set(true);
+            problem.set(None);
+            leptos::task::spawn_local(async move {
+                if let Err(error) = go_to_provider(id, OAuthReturnTo::Detail).await {
+                    leaving.set(false);
+                    problem.set(Some(error.to_string()));
+                }
+            });
+        };
         view! {
-            <div class="callout">
-                <p>"Re-authenticating through the provider's authorization page arrives with OAuth support."</p>
-                <button type="button" class="button secondary" disabled>"Re-authenticate"</button>
+            <div class="callout" data-oauth="reauthenticate">
+                <p>{format!("Sign in with {} again to get new tokens; the configuration stays as it is.", entry.name)}</p>
+                <RedirectUri />
+                <button type="button" class="button secondary" disabled=move || leaving.get() on:click=reauthenticate>
+                    "Re-authenticate"
+                </button>
+                <p class="field-error" role="alert">{move || problem.get()}</p>
             </div>
         }
     });
     view! {
+        <OAuthOutcome provider=entry.name.clone() />
         {saved.needs_reentry.then(|| view! { <p class="alert alert-error" role="alert">"The saved credentials cannot be decrypted. Enter them again."</p> })}
         <p class="field-help">"Saved secrets are never shown again; replace or clear them here."</p>
         <ul class="credentials">{rows}</ul>

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::api::connectors::{delete_connector, installed_connectors, set_connector_status};
 use crate::components::confirm::{ConfirmDialog, Question};
 use crate::components::connector_icon::ConnectorIcon;
+use crate::components::oauth::OAuthOutcome;
 use crate::components::status_badge::StatusBadge;
 use crate::components::suspense::LoadError;
 use crate::components::toasts::{ToastRegion, Toasts};
@@ -123,6 +124,7 @@ pub fn HomePage() -> impl IntoView {
         <div class="page-heading">
             <h1>"Installed connectors"</h1>
         </div>
+        <OAuthOutcome provider="the provider".to_owned() />
         <Suspense fallback=|| view! { <p role="status">"Loading connectors…"</p> }>
             {move || Suspend::new(async move {
                 match list.await {

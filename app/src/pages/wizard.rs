@@ -20,11 +20,13 @@ use crate::api::connectors::{
 };
 use crate::components::connector_fields::{AccessFields, IdentityFields, InstanceFields};
 use crate::components::connector_icon::ConnectorIcon;
+use crate::components::oauth::{OAuthOutcome, RedirectUri, go_to_provider};
 use crate::components::status_badge::StatusBadge;
 use crate::components::suspense::LoadError;
 use crate::error::AppError;
 use crate::model::connector::{
-    Connector, ConnectorStatus, ConnectorUpdate, FieldEdit, NewConnector,
+    Connector, ConnectorStatus, ConnectorUpdate, FieldEdit, NewConnector, OAUTH_TOKEN_FIELDS,
+    OAuthReturnTo,
 };
 use crate::model::{AuthType, CatalogCard, CatalogFilter, ConnectorType};
 use crate::schema_form::{ErrorSummary, FormState, SchemaForm, schema};
@@ -611,11 +613,12 @@ fn AuthenticateStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> i
         })
         .collect();
     let stored_fields: Vec<String> = saved.iter().map(|(name, _)| name.clone()).collect();
+    let stored_fields = StoredValue::new(stored_fields);
     let has_saved = !saved.is_empty();
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
+    // Saves the form, then either continues to the test step or leaves for the provider.
+    let save_then = move |connect: bool| {
         failure.set(None);
         if !form.submit() {
             crate::schema_form::focus_summary("auth-summary");
@@ -623,31 +626,17 @@ fn AuthenticateStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> i
         }
         busy.set(true);
         let value = form.value.get_untracked();
-        let mut edits: std::collections::BTreeMap<String, FieldEdit> = value
-            .as_object()
-            .into_iter()
-            .flatten()
-            .map(|(name, value)| {
-                (
-                    name.clone(),
-                    FieldEdit::Replace {
-                        value: value.clone(),
-                    },
-                )
-            })
-            .collect();
-        for name in &stored_fields {
-            edits.entry(name.clone()).or_insert(FieldEdit::Clear);
-        }
         leptos::task::spawn_local(async move {
-            let update = ConnectorUpdate {
-                auth: Some(edits),
-                ..ConnectorUpdate::default()
-            };
-            let saved = update_connector(id, update).await;
+            let mut result = save_auth(id, &value, &stored_fields.get_value())
+                .await
+                .map(drop);
+            if connect && result.is_ok() {
+                result = go_to_provider(id, OAuthReturnTo::Wizard).await;
+            }
             busy.set(false);
-            match saved {
-                Ok(_) => {
+            match result {
+                Ok(()) if connect => {}
+                Ok(()) => {
                     // The typed secrets leave the page with the form.
                     form.reset(Value::Object(Map::new()));
                     wizard.go(Step::Test, Some(id), Some(&key.get_value()));
@@ -659,6 +648,10 @@ fn AuthenticateStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> i
             }
         });
     };
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        save_then(false);
+    };
     let items = Signal::derive(move || {
         let mut items = form.summary();
         items.extend(failure.get().map(|message| (form.field_id(""), message)));
@@ -667,20 +660,24 @@ fn AuthenticateStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> i
     let provider = entry.name.clone();
     let oauth_entry = entry.clone();
     let oauth = move || {
+        let provider = provider.clone();
         form.value.with(|value| uses_oauth(&oauth_entry, value)).then(|| {
             view! {
-                <div class="callout" data-oauth="pending">
+                <div class="callout" data-oauth="connect">
                     <p>
-                        <strong>{format!("Connect with {provider}")}</strong>
-                        ": signing in through the provider's authorization page completes once OAuth support lands. Save any client fields now; this setup stays incomplete until the account is connected."
+                        {format!("Sign in with {provider} to finish setup. Register this redirect URI with your OAuth app if you use your own client.")}
                     </p>
-                    <button type="button" class="button" disabled>{format!("Connect with {provider}")}</button>
+                    <RedirectUri />
+                    <button type="button" class="button" disabled=move || busy.get() on:click=move |_| save_then(true)>
+                        {format!("Connect with {provider}")}
+                    </button>
                 </div>
             }
         })
     };
     view! {
         <form class="wizard-form" novalidate on:submit=submit>
+            <OAuthOutcome provider=entry.name.clone() />
             <ErrorSummary id="auth-summary" items />
             {has_saved.then(|| view! {
                 <div class="callout">
@@ -702,10 +699,40 @@ fn AuthenticateStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> i
     .into_any()
 }
 
+/// Saves the authentication form: every field it holds replaces the stored one, and
+/// stored fields it no longer holds are cleared, except the tokens an OAuth sign-in wrote.
+async fn save_auth(id: Uuid, value: &Value, stored: &[String]) -> Result<Connector, AppError> {
+    let mut edits: std::collections::BTreeMap<String, FieldEdit> = value
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, value)| {
+            (
+                name.clone(),
+                FieldEdit::Replace {
+                    value: value.clone(),
+                },
+            )
+        })
+        .collect();
+    for name in stored
+        .iter()
+        .filter(|name| !OAUTH_TOKEN_FIELDS.contains(&name.as_str()))
+    {
+        edits.entry(name.clone()).or_insert(FieldEdit::Clear);
+    }
+    let update = ConnectorUpdate {
+        auth: Some(edits),
+        ..ConnectorUpdate::default()
+    };
+    update_connector(id, update).await
+}
+
 #[component]
 fn TestStep(wizard: Wizard, draft: Connector) -> impl IntoView {
     let key = draft.catalog_key.clone();
     view! {
+        <OAuthOutcome provider=draft.catalog_name.clone() />
         <div class="callout" role="note">
             <p>"Connection tests are not available yet: they arrive with connection testing. You can run one from this connector's page once they do."</p>
         </div>

@@ -33,6 +33,11 @@ pub fn new_session() -> Result<(SecretString, String), getrandom::Error> {
     Ok((SecretString::from(value), id))
 }
 
+/// A new OAuth `state` (32 random bytes) and the hash it is stored under.
+pub fn new_oauth_state() -> Result<(SecretString, String), getrandom::Error> {
+    new_session()
+}
+
 /// A new API token, returned with its hash and the prefix kept for display.
 pub struct NewApiToken {
     pub token: SecretString,

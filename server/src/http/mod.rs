@@ -6,6 +6,7 @@ mod catalog;
 mod connectors;
 pub mod error;
 mod health;
+mod oauth;
 mod openapi;
 
 use axum::Router;
@@ -34,6 +35,7 @@ pub fn build_router(state: AppState) -> Router {
                 .put(connectors::update)
                 .delete(connectors::delete),
         )
+        .route("/connectors/{id}/oauth/start", post(oauth::start))
         .route("/validate-config", post(connectors::validate_config))
         .route("/publish-targets", get(connectors::publish_targets))
         .route("/audit", get(connectors::audit))
@@ -48,6 +50,7 @@ pub fn build_router(state: AppState) -> Router {
     Router::new()
         .nest("/api", api)
         .route("/healthz", get(health::healthz))
+        .route("/oauth/callback", get(oauth::callback))
         .leptos_routes_with_context(
             &state,
             routes,

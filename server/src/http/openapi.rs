@@ -17,6 +17,7 @@ use utoipa::{Modify, OpenApi};
         super::connectors::validate_config,
         super::connectors::publish_targets,
         super::connectors::audit,
+        super::oauth::start,
         super::health::healthz,
         document
     ),

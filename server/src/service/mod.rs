@@ -5,8 +5,10 @@ pub mod admin;
 pub mod catalog;
 pub mod connectors;
 pub mod identity;
+pub mod oauth;
 mod validate;
 
 pub use catalog::CatalogService;
 pub use connectors::ConnectorService;
 pub use identity::IdentityService;
+pub use oauth::OAuthService;

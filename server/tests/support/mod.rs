@@ -1,6 +1,8 @@
 //! Shared test fixtures: databases on both backends and a real server on port 0.
 #![allow(dead_code)] // each test crate uses a different part of this module
 
+pub mod oauth_provider;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -108,6 +110,8 @@ pub struct TestServer {
     pub store: Arc<dyn Store>,
     /// The server's connector service, for what no HTTP endpoint offers yet.
     pub connectors: Arc<server::service::ConnectorService>,
+    /// The server's vault, to seal test data the way the server does.
+    pub vault: Arc<server::vault::Vault>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     _dir: Option<TempDir>,
     _turn: tokio::sync::OwnedMutexGuard<()>,
@@ -150,7 +154,8 @@ impl TestServer {
         config.public_url = base_url.parse().expect("public URL");
         tweak(&mut config);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let state = server::AppState::new(config, store.clone(), test_vault(store.as_ref()).await);
+        let vault = test_vault(store.as_ref()).await;
+        let state = server::AppState::new(config, store.clone(), vault.clone());
         let connectors = state.connectors.clone();
         tokio::spawn(async move {
             let shutdown = async move {
@@ -164,6 +169,7 @@ impl TestServer {
             base_url,
             store,
             connectors,
+            vault,
             shutdown: Some(tx),
             _dir: dir,
             _turn: turn,
@@ -245,8 +251,6 @@ impl Browser {
         request.send().await.expect("GET")
     }
 
-    /// Calls a server function the way the hydrated app does, keeping any session cookie
-    /// it sets (or clears).
     /// Calls a JSON-encoded server function (one whose arguments hold arbitrary JSON).
     pub async fn call_json(&self, function: &str, body: &serde_json::Value) -> reqwest::Response {
         let mut request = self
@@ -261,6 +265,8 @@ impl Browser {
         request.send().await.expect("POST")
     }
 
+    /// Calls a server function the way the hydrated app does, keeping any session cookie
+    /// it sets (or clears).
     pub async fn call(&mut self, function: &str, form: &[(&str, &str)]) -> reqwest::Response {
         let mut request = self
             .http

@@ -5,6 +5,7 @@
 mod access;
 mod schemas;
 mod secrets;
+mod tokens;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -26,6 +27,7 @@ use uuid::Uuid;
 
 pub use schemas::{SchemaCache, TypeSchemas, secret_fields};
 pub use secrets::Secrets;
+pub use tokens::{OAuthTarget, PlatformClients, TOKEN_FIELDS};
 
 use self::secrets::{Changes, looks_masked, masked_view, parse_masked};
 use super::validate::FieldErrorsBuilder;
@@ -232,7 +234,7 @@ impl ConnectorService {
             .unwrap_or_default();
         let masked = masked_view(
             secrets,
-            |name| schemas.is_secret(name),
+            |name| schemas.is_secret(name) || tokens::is_secret_token_field(name),
             &previous_masked,
             changed,
             &rfc3339(now),
@@ -595,7 +597,7 @@ impl ConnectorPort for ConnectorService {
             credential_changes = edited.apply(edits);
             if !credential_changes.is_empty() {
                 if !edited.is_empty() {
-                    errors.merge(schemas.check_auth(&edited.as_value()));
+                    errors.merge(schemas.check_auth(&edited.without(&TOKEN_FIELDS)));
                 }
                 secrets = Some(edited);
             }

@@ -58,6 +58,14 @@ impl Secrets {
         Value::Object(self.0.clone())
     }
 
+    /// As [`Secrets::as_value`], leaving out `fields` (the OAuth tokens, which no auth
+    /// schema describes).
+    pub fn without(&self, fields: &[&str]) -> Value {
+        let mut kept = self.0.clone();
+        kept.retain(|name, _| !fields.contains(&name.as_str()));
+        Value::Object(kept)
+    }
+
     /// Applies per-field edits; returns the names replaced and cleared. A field not named
     /// is kept.
     pub fn apply(&mut self, edits: BTreeMap<String, FieldEdit>) -> Changes {

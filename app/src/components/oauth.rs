@@ -1,0 +1,79 @@
+//! Pieces of the OAuth sign-in shared by the wizard and the connector page: the redirect
+//! URI to register (copyable, with a warning when the page is open on another origin),
+//! the outcome the callback reports in the URL, and the jump to the provider.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use uuid::Uuid;
+
+use crate::api::connectors::{oauth_redirect_setup, start_oauth};
+use crate::error::AppError;
+use crate::model::connector::{OAuthFailure, OAuthReturnTo};
+
+/// Starts the sign-in and sends the browser to the provider (a full-page redirect).
+pub async fn go_to_provider(id: Uuid, return_to: OAuthReturnTo) -> Result<(), AppError> {
+    let start = start_oauth(id, return_to).await?;
+    window()
+        .location()
+        .set_href(&start.authorize_url)
+        .map_err(|_| AppError::Transport("the browser refused to open the provider's page".into()))
+}
+
+/// The exact redirect URI, with a Copy button, and the origin warning when there is one.
+#[component]
+pub fn RedirectUri() -> impl IntoView {
+    let setup = OnceResource::new(oauth_redirect_setup());
+    let copied = RwSignal::new(false);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match setup.await {
+                    Ok(setup) => {
+                        let uri = setup.redirect_uri.clone();
+                        let copy = move |_| {
+                            let clipboard = window().navigator().clipboard();
+                            let _ = clipboard.write_text(&uri);
+                            copied.set(true);
+                        };
+                        Either::Left(view! {
+                            <div class="field redirect-uri">
+                                <label for="oauth-redirect-uri">"Redirect URI to register with the provider"</label>
+                                <div class="secret-input">
+                                    <input id="oauth-redirect-uri" type="text" readonly value=setup.redirect_uri.clone() />
+                                    <button type="button" class="button secondary small" on:click=copy>"Copy"</button>
+                                </div>
+                                <p class="field-help" role="status">{move || copied.get().then_some("Copied.")}</p>
+                                {setup.origin_warning.map(|warning| view! {
+                                    <p class="alert alert-error" role="alert" data-origin-warning="true">{warning}</p>
+                                })}
+                            </div>
+                        })
+                    }
+                    Err(_) => Either::Right(()),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// What the callback said, from the URL (`?oauth=connected` or `?oauth_error=…`).
+#[component]
+pub fn OAuthOutcome(provider: String) -> impl IntoView {
+    let query = use_query_map();
+    let connected = move || query.read().get("oauth").as_deref() == Some("connected");
+    let failure = move || {
+        query
+            .read()
+            .get("oauth_error")
+            .and_then(|code| OAuthFailure::parse(&code))
+    };
+    view! {
+        {move || connected().then(|| view! {
+            <p class="alert alert-success" role="status">{format!("Signed in with {provider}.")}</p>
+        })}
+        {move || failure().map(|failure| view! {
+            <p class="alert alert-error" role="alert" data-oauth-error=failure.code()>{failure.message()}</p>
+        })}
+    }
+}

@@ -1,0 +1,213 @@
+//! OAuth tokens in an instance's credentials: what the OAuth service needs from the
+//! connector service (the instance, its type and stored client fields; saving tokens),
+//! kept here so that the rules for credentials stay in one place.
+
+use std::collections::BTreeMap;
+use std::collections::HashMap;
+
+use app::error::AppError;
+use app::model::ConnectorType;
+use app::model::connector::{ConnectorStatus, FieldEdit};
+use app::model::identity::Principal;
+use serde_json::{Map, Value, json};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{ConnectorService, Secrets, access, audit_entry, move_status};
+use crate::store::{ConnectorRecord, CredentialChange};
+
+pub use app::model::connector::OAUTH_TOKEN_FIELDS as TOKEN_FIELDS;
+
+/// Which token fields are secret (masked without a value).
+pub fn is_secret_token_field(name: &str) -> bool {
+    matches!(name, "access_token" | "refresh_token")
+}
+
+/// What the OAuth flow works from: the instance, its type and its stored credential
+/// fields (client id and secret when the instance brings its own client).
+pub struct OAuthTarget {
+    pub record: ConnectorRecord,
+    pub entry: ConnectorType,
+    pub secrets: Option<Secrets>,
+}
+
+impl ConnectorService {
+    /// The instance, if the caller may write it (connecting is a write), with its type
+    /// and its decrypted credentials.
+    pub async fn oauth_target(&self, who: &Principal, id: Uuid) -> Result<OAuthTarget, AppError> {
+        let record = self.visible(who, id).await?;
+        if !access::may_write(who, &record) {
+            return Err(AppError::Forbidden);
+        }
+        let catalog = self.catalog().await?;
+        let entry = catalog
+            .get(&record.catalog_id)
+            .cloned()
+            .ok_or(AppError::Internal)?;
+        let stored = self.store.credentials_of(record.tenant_id, id).await?;
+        let secrets = stored.as_ref().and_then(|stored| self.open(stored));
+        Ok(OAuthTarget {
+            record,
+            entry,
+            secrets,
+        })
+    }
+
+    /// Saves tokens from the provider into the instance's credentials, keeping its other
+    /// fields, and finishes setup: `pending` (or `error`, after a re-authentication)
+    /// becomes `inactive` once the configuration is complete. Audited as `oauth.connected`.
+    pub async fn save_oauth_tokens(
+        &self,
+        who: &Principal,
+        target: &OAuthTarget,
+        tokens: Map<String, Value>,
+        expires_at: Option<OffsetDateTime>,
+    ) -> Result<(), AppError> {
+        let schemas = self.schemas_for(&target.entry)?;
+        let stored = self
+            .store
+            .credentials_of(target.record.tenant_id, target.record.id)
+            .await?;
+        let mut secrets = stored
+            .as_ref()
+            .and_then(|stored| self.open(stored))
+            .unwrap_or_else(|| Secrets::new(Map::new()));
+        // A new sign-in replaces every token field; one the provider did not send is gone.
+        let mut edits: BTreeMap<String, FieldEdit> = TOKEN_FIELDS
+            .iter()
+            .map(|field| ((*field).to_owned(), FieldEdit::Clear))
+            .collect();
+        for (field, value) in tokens {
+            edits.insert(field, FieldEdit::Replace { value });
+        }
+        let changes = secrets.apply(edits);
+        let now = OffsetDateTime::now_utc();
+        let mut next = target.record.clone();
+        let mut sealed = self.seal(
+            who,
+            &next,
+            &schemas,
+            &secrets,
+            stored.as_ref(),
+            &changes.replaced,
+            now,
+        )?;
+        sealed.expires_at = expires_at;
+        sealed.refreshed_at = Some(now);
+        let mut audit = vec![audit_entry(
+            who,
+            &next,
+            "oauth.connected",
+            json!({ "fields": changes.replaced }),
+            now,
+        )];
+        let config_complete = schemas.check_config(&next.config).is_empty();
+        if matches!(
+            next.status,
+            ConnectorStatus::Pending | ConnectorStatus::Error
+        ) && config_complete
+        {
+            move_status(
+                who,
+                &mut next,
+                ConnectorStatus::Inactive,
+                "signed in with the provider",
+                now,
+                &mut audit,
+            );
+        }
+        next.updated_at = now;
+        next.updated_by = Some(who.user_id);
+        let saved = self
+            .store
+            .update_connector(&next, CredentialChange::Put(&sealed), &audit)
+            .await?;
+        if saved {
+            Ok(())
+        } else {
+            Err(super::not_found())
+        }
+    }
+}
+
+/// The platform's own OAuth clients per connector type, from
+/// `CONNECTORS_OAUTH_<KEY>_CLIENT_ID` / `_CLIENT_SECRET` (key upper-cased).
+#[derive(Clone, Default)]
+pub struct PlatformClients(HashMap<String, (String, Option<secrecy::SecretString>)>);
+
+impl std::fmt::Debug for PlatformClients {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.0.keys()).finish()
+    }
+}
+
+impl PlatformClients {
+    /// Reads them from `vars` (the process environment in production).
+    pub fn from_vars(vars: impl Iterator<Item = (String, String)>) -> Self {
+        let vars: HashMap<String, String> = vars.collect();
+        let mut clients = HashMap::new();
+        for (name, client_id) in &vars {
+            let Some(key) = name
+                .strip_prefix("CONNECTORS_OAUTH_")
+                .and_then(|rest| rest.strip_suffix("_CLIENT_ID"))
+            else {
+                continue;
+            };
+            if client_id.trim().is_empty() {
+                continue;
+            }
+            let secret = vars
+                .get(&format!("CONNECTORS_OAUTH_{key}_CLIENT_SECRET"))
+                .filter(|secret| !secret.is_empty())
+                .map(|secret| secrecy::SecretString::from(secret.clone()));
+            clients.insert(key.to_lowercase(), (client_id.clone(), secret));
+        }
+        PlatformClients(clients)
+    }
+
+    /// The platform's client for the type `key`, if configured.
+    pub fn get(&self, key: &str) -> Option<&(String, Option<secrecy::SecretString>)> {
+        self.0.get(key)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    #[test]
+    fn platform_clients_come_from_prefixed_variables() {
+        let vars = [
+            ("CONNECTORS_OAUTH_SLACK_CLIENT_ID", "slack-id"),
+            ("CONNECTORS_OAUTH_SLACK_CLIENT_SECRET", "slack-secret"),
+            ("CONNECTORS_OAUTH_GITHUB_CLIENT_ID", "gh-id"),
+            ("CONNECTORS_OAUTH_HUBSPOT_CLIENT_SECRET", "orphan"),
+            ("CONNECTORS_OAUTH_EMPTY_CLIENT_ID", " "),
+            ("OTHER", "x"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let clients = PlatformClients::from_vars(vars.into_iter());
+        let (id, secret) = clients.get("slack").expect("slack");
+        assert_eq!(id, "slack-id");
+        assert_eq!(
+            secret
+                .as_ref()
+                .map(|s| s.expose_secret().to_owned())
+                .as_deref(),
+            Some("slack-secret")
+        );
+        assert!(
+            clients
+                .get("github")
+                .is_some_and(|(_, secret)| secret.is_none())
+        );
+        assert!(clients.get("hubspot").is_none() && clients.get("empty").is_none());
+        assert!(!format!("{clients:?}").contains("secret\""));
+    }
+}

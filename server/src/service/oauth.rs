@@ -1,0 +1,485 @@
+//! Signing an instance in with its provider: OAuth 2.0 authorization code, with PKCE
+//! (S256) where the type supports it (DESIGN.md §7). The `oauth2` crate speaks the
+//! protocol; the rules are ours: a single-use state bound to the user, tenant and
+//! instance for 10 minutes, the verifier sealed at rest, tokens stored in the vault, and
+//! no half-saved sign-ins.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::error::AppError;
+use app::model::connector::{OAuthFailure, OAuthRedirectSetup, OAuthReturnTo, OAuthStart};
+use app::model::identity::Principal;
+use app::model::{AuthType, OAuthSettings};
+use app::ports::OAuthPort;
+use async_trait::async_trait;
+use oauth2::basic::BasicClient;
+use oauth2::{
+    AuthType as ClientAuth, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope, TokenResponse,
+    TokenUrl,
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Map, Value, json};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::connectors::{ConnectorService, OAuthTarget, PlatformClients};
+use crate::auth::tokens;
+use crate::store::{OAuthReturn, OAuthStateRecord, Store};
+use crate::vault::{Binding, Vault};
+
+/// How long a started sign-in stays valid.
+pub const STATE_LIFETIME: time::Duration = time::Duration::minutes(10);
+
+/// What the provider sent to `/oauth/callback`.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct CallbackParams {
+    pub state: Option<String>,
+    pub code: Option<String>,
+    pub error: Option<String>,
+}
+
+pub struct OAuthService {
+    store: Arc<dyn Store>,
+    vault: Arc<Vault>,
+    connectors: Arc<ConnectorService>,
+    clients: PlatformClients,
+    redirect_uri: String,
+    public_url: url::Url,
+    http: reqwest::Client,
+}
+
+/// The client the flow uses: the platform's for the type, else the instance's own.
+struct ClientCredentials {
+    id: String,
+    secret: Option<SecretString>,
+}
+
+impl OAuthService {
+    pub fn new(
+        store: Arc<dyn Store>,
+        vault: Arc<Vault>,
+        connectors: Arc<ConnectorService>,
+        clients: PlatformClients,
+        public_url: &url::Url,
+    ) -> Self {
+        let redirect_uri = public_url
+            .join("oauth/callback")
+            .map(String::from)
+            .unwrap_or_else(|_| format!("{public_url}oauth/callback"));
+        // Following redirects from a token endpoint would open the server to SSRF.
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(15))
+            .build()
+            .unwrap_or_default();
+        OAuthService {
+            store,
+            vault,
+            connectors,
+            clients,
+            redirect_uri,
+            public_url: public_url.clone(),
+            http,
+        }
+    }
+
+    /// The exact redirect URI to register with a provider.
+    pub fn redirect_uri(&self) -> &str {
+        &self.redirect_uri
+    }
+
+    fn settings(target: &OAuthTarget) -> Result<OAuthSettings, AppError> {
+        let not_oauth =
+            || AppError::Conflict("This connector type does not sign in with OAuth.".into());
+        if target.entry.auth_type != AuthType::Oauth2 {
+            return Err(not_oauth());
+        }
+        let method = target
+            .secrets
+            .as_ref()
+            .and_then(|secrets| secrets.get("method"))
+            .and_then(Value::as_str);
+        if method.is_some_and(|method| method != "oauth2") {
+            return Err(AppError::Conflict(
+                "This connector signs in with another method; choose “oauth2” first.".into(),
+            ));
+        }
+        let mut settings = target.entry.oauth.clone().ok_or_else(not_oauth)?;
+        settings.authorize_url = render(&settings.authorize_url, &target.record.config);
+        settings.token_url = render(&settings.token_url, &target.record.config);
+        Ok(settings)
+    }
+
+    fn credentials(&self, target: &OAuthTarget) -> Result<ClientCredentials, AppError> {
+        let own = |field: &str| {
+            target
+                .secrets
+                .as_ref()
+                .and_then(|secrets| secrets.get(field))
+                .and_then(Value::as_str)
+                .filter(|value| !value.is_empty())
+                .map(str::to_owned)
+        };
+        if let Some(id) = own("client_id") {
+            return Ok(ClientCredentials {
+                id,
+                secret: own("client_secret").map(SecretString::from),
+            });
+        }
+        match self.clients.get(&target.entry.key) {
+            Some((id, secret)) => Ok(ClientCredentials {
+                id: id.clone(),
+                secret: secret.clone(),
+            }),
+            None => Err(AppError::Conflict(format!(
+                "No OAuth client is configured for {}: enter your app's client ID in the \
+                 authentication step, or set CONNECTORS_OAUTH_{}_CLIENT_ID and _CLIENT_SECRET.",
+                target.entry.name,
+                target.entry.key.to_uppercase()
+            ))),
+        }
+    }
+
+    fn client(
+        &self,
+        settings: &OAuthSettings,
+        credentials: &ClientCredentials,
+        client_auth: ClientAuth,
+    ) -> Result<
+        BasicClient<
+            oauth2::EndpointSet,
+            oauth2::EndpointNotSet,
+            oauth2::EndpointNotSet,
+            oauth2::EndpointNotSet,
+            oauth2::EndpointSet,
+        >,
+        AppError,
+    > {
+        let invalid = |what: &str| {
+            AppError::Conflict(format!(
+                "The provider's {what} is not a valid URL; check the configuration."
+            ))
+        };
+        let mut client = BasicClient::new(ClientId::new(credentials.id.clone()))
+            .set_auth_uri(
+                AuthUrl::new(settings.authorize_url.clone())
+                    .map_err(|_| invalid("authorization URL"))?,
+            )
+            .set_token_uri(
+                TokenUrl::new(settings.token_url.clone()).map_err(|_| invalid("token URL"))?,
+            )
+            .set_redirect_uri(
+                RedirectUrl::new(self.redirect_uri.clone()).map_err(|_| AppError::Internal)?,
+            )
+            .set_auth_type(client_auth);
+        if let Some(secret) = &credentials.secret {
+            client = client.set_client_secret(ClientSecret::new(secret.expose_secret().to_owned()));
+        }
+        Ok(client)
+    }
+
+    /// Where the callback sends the browser for `target` after `outcome`.
+    fn return_url(
+        connector_id: Uuid,
+        catalog_key: &str,
+        to: OAuthReturn,
+        outcome: Result<(), OAuthFailure>,
+    ) -> String {
+        let result = match outcome {
+            Ok(()) => "oauth=connected".to_owned(),
+            Err(failure) => format!("oauth_error={}", failure.code()),
+        };
+        match to {
+            OAuthReturn::Wizard => match outcome {
+                Ok(()) => format!(
+                    "/connectors/new?step=test&draft={connector_id}&type={catalog_key}&{result}"
+                ),
+                Err(_) => format!(
+                    "/connectors/new?step=authenticate&draft={connector_id}&type={catalog_key}&{result}"
+                ),
+            },
+            OAuthReturn::Detail => format!("/connectors/{connector_id}?tab=credentials&{result}"),
+        }
+    }
+
+    /// Handles the provider's redirect for the signed-in `who`; returns where to send the
+    /// browser. Every failure leaves the stored credentials as they were.
+    pub async fn callback(&self, who: &Principal, params: CallbackParams) -> String {
+        let Some(state) = params.state.filter(|state| !state.is_empty()) else {
+            return format!("/?oauth_error={}", OAuthFailure::InvalidState.code());
+        };
+        let now = OffsetDateTime::now_utc();
+        let taken = match self
+            .store
+            .take_oauth_state(&tokens::hash(&state), who.user_id, now)
+            .await
+        {
+            Ok(taken) => taken,
+            Err(error) => {
+                tracing::error!(%error, "cannot read an OAuth state");
+                None
+            }
+        };
+        let Some(row) = taken.filter(|row| row.tenant_id == who.tenant_id) else {
+            return format!("/?oauth_error={}", OAuthFailure::InvalidState.code());
+        };
+        let target = match self.connectors.oauth_target(who, row.connector_id).await {
+            Ok(target) => target,
+            Err(_) => return format!("/?oauth_error={}", OAuthFailure::InvalidState.code()),
+        };
+        let outcome = self
+            .finish(who, &row, &target, params.code, params.error, now)
+            .await;
+        if let Err(failure) = outcome {
+            tracing::info!(connector_id = %row.connector_id, failure = failure.code(), "OAuth sign-in did not finish");
+        }
+        Self::return_url(row.connector_id, &target.entry.key, row.return_to, outcome)
+    }
+
+    async fn finish(
+        &self,
+        who: &Principal,
+        row: &OAuthStateRecord,
+        target: &OAuthTarget,
+        code: Option<String>,
+        error: Option<String>,
+        now: OffsetDateTime,
+    ) -> Result<(), OAuthFailure> {
+        if row.expires_at <= now {
+            return Err(OAuthFailure::Expired);
+        }
+        match error.as_deref() {
+            Some("access_denied") => return Err(OAuthFailure::AccessDenied),
+            Some(_) => return Err(OAuthFailure::ProviderError),
+            None => {}
+        }
+        let code = code
+            .filter(|code| !code.is_empty())
+            .ok_or(OAuthFailure::ProviderError)?;
+        let settings = Self::settings(target).map_err(|_| OAuthFailure::ExchangeFailed)?;
+        let credentials = self
+            .credentials(target)
+            .map_err(|_| OAuthFailure::ExchangeFailed)?;
+        let binding = Binding {
+            tenant_id: row.tenant_id,
+            connector_id: row.connector_id,
+        };
+        let verifier = self
+            .vault
+            .open(&row.verifier, binding)
+            .ok()
+            .and_then(|plain| String::from_utf8(plain.expose_secret().clone()).ok())
+            .ok_or(OAuthFailure::InvalidState)?;
+        let client_auth = client_auth(&target.record.config);
+        let client = self
+            .client(&settings, &credentials, client_auth)
+            .map_err(|_| OAuthFailure::ExchangeFailed)?;
+        let mut request = client.exchange_code(AuthorizationCode::new(code));
+        if settings.pkce {
+            request = request.set_pkce_verifier(PkceCodeVerifier::new(verifier));
+        }
+        let token = request
+            .request_async(&self.http)
+            .await
+            .map_err(|error| match error {
+                RequestTokenError::Request(_) => OAuthFailure::ProviderUnreachable,
+                RequestTokenError::ServerResponse(_)
+                | RequestTokenError::Parse(..)
+                | RequestTokenError::Other(_) => OAuthFailure::ExchangeFailed,
+            })?;
+        let expires_at = token
+            .expires_in()
+            .and_then(|lifetime| time::Duration::try_from(lifetime).ok())
+            .map(|lifetime| now + lifetime);
+        let mut fields = Map::new();
+        fields.insert("access_token".into(), json!(token.access_token().secret()));
+        if let Some(refresh) = token.refresh_token() {
+            fields.insert("refresh_token".into(), json!(refresh.secret()));
+        }
+        fields.insert("token_type".into(), json!(token.token_type().as_ref()));
+        if let Some(scopes) = token.scopes() {
+            let scopes: Vec<&str> = scopes.iter().map(|scope| scope.as_str()).collect();
+            fields.insert("scope".into(), json!(scopes.join(" ")));
+        }
+        if let Some(at) = expires_at {
+            fields.insert("expires_at".into(), json!(crate::store::rfc3339(at)));
+        }
+        self.connectors
+            .save_oauth_tokens(who, target, fields, expires_at)
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "cannot save OAuth tokens");
+                OAuthFailure::ExchangeFailed
+            })
+    }
+}
+
+/// How the client authenticates at the token endpoint: HTTP Basic unless the instance's
+/// configuration says `client_secret_post` (the generic OAuth2 type lets it choose).
+fn client_auth(config: &Value) -> ClientAuth {
+    match config.get("client_auth").and_then(Value::as_str) {
+        Some("client_secret_post") => ClientAuth::RequestBody,
+        _ => ClientAuth::BasicAuth,
+    }
+}
+
+/// `{{config.name}}` replaced by the instance's configuration value (URLs of the generic
+/// OAuth2 type).
+fn render(template: &str, config: &Value) -> String {
+    let mut out = template.to_owned();
+    if let Some(config) = config.as_object() {
+        for (name, value) in config {
+            if let Some(text) = value.as_str() {
+                out = out.replace(&format!("{{{{config.{name}}}}}"), text);
+            }
+        }
+    }
+    out
+}
+
+/// A warning when `host` (as the request arrived) is not the public URL's host and port.
+fn origin_warning(public_url: &url::Url, host: Option<&str>) -> Option<String> {
+    let host = host?.trim().to_ascii_lowercase();
+    let expected = match (public_url.host_str(), public_url.port()) {
+        (Some(name), Some(port)) => format!("{name}:{port}"),
+        (Some(name), None) => name.to_owned(),
+        (None, _) => return None,
+    }
+    .to_ascii_lowercase();
+    (host != expected).then(|| {
+        format!(
+            "This page was opened at {host}, but CONNECTORS_PUBLIC_URL is {public_url}. \
+             Providers send people back to the redirect URI below; either open Connector Hub \
+             at {expected}, or set CONNECTORS_PUBLIC_URL to the address people use (and \
+             register that redirect URI with the provider)."
+        )
+    })
+}
+
+#[async_trait]
+impl OAuthPort for OAuthService {
+    fn redirect_setup(&self, host: Option<&str>) -> OAuthRedirectSetup {
+        OAuthRedirectSetup {
+            redirect_uri: self.redirect_uri.clone(),
+            origin_warning: origin_warning(&self.public_url, host),
+        }
+    }
+
+    async fn start(
+        &self,
+        who: &Principal,
+        connector_id: Uuid,
+        return_to: OAuthReturnTo,
+    ) -> Result<OAuthStart, AppError> {
+        let target = self.connectors.oauth_target(who, connector_id).await?;
+        let settings = Self::settings(&target)?;
+        let credentials = self.credentials(&target)?;
+        let client = self.client(&settings, &credentials, client_auth(&target.record.config))?;
+
+        let (state, state_hash) = tokens::new_oauth_state().map_err(|_| AppError::Internal)?;
+        let state_value = state.expose_secret().to_owned();
+        let mut request = client.authorize_url(move || CsrfToken::new(state_value));
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        if settings.pkce {
+            request = request.set_pkce_challenge(challenge);
+        }
+        if settings.scope_separator == " " {
+            request = request.add_scopes(settings.scopes.iter().cloned().map(Scope::new));
+        } else if !settings.scopes.is_empty() {
+            request =
+                request.add_extra_param("scope", settings.scopes.join(&settings.scope_separator));
+        }
+        for (name, value) in &settings.extra_authorize_params {
+            request = request.add_extra_param(name.clone(), value.clone());
+        }
+        let (authorize_url, _) = request.url();
+
+        let binding = Binding {
+            tenant_id: target.record.tenant_id,
+            connector_id,
+        };
+        let sealed = self
+            .vault
+            .seal(verifier.secret().as_bytes(), binding)
+            .map_err(|_| AppError::Internal)?;
+        let now = OffsetDateTime::now_utc();
+        let row = OAuthStateRecord {
+            state_hash,
+            tenant_id: target.record.tenant_id,
+            user_id: who.user_id,
+            connector_id,
+            verifier: sealed,
+            return_to: match return_to {
+                OAuthReturnTo::Wizard => OAuthReturn::Wizard,
+                OAuthReturnTo::Detail => OAuthReturn::Detail,
+            },
+            created_at: now,
+            expires_at: now + STATE_LIFETIME,
+            used_at: None,
+        };
+        self.store.insert_oauth_state(&row).await?;
+        Ok(OAuthStart {
+            authorize_url: authorize_url.to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_on_another_host_is_warned_about() {
+        let public: url::Url = "https://hub.example.com/".parse().expect("url");
+        assert_eq!(origin_warning(&public, Some("hub.example.com")), None);
+        assert_eq!(origin_warning(&public, Some("HUB.example.com")), None);
+        assert_eq!(origin_warning(&public, None), None);
+        let warning = origin_warning(&public, Some("10.0.0.5:3000")).unwrap_or_default();
+        assert!(
+            warning.contains("10.0.0.5:3000") && warning.contains("https://hub.example.com/"),
+            "{warning}"
+        );
+        let local: url::Url = "http://127.0.0.1:3000".parse().expect("url");
+        assert_eq!(origin_warning(&local, Some("127.0.0.1:3000")), None);
+    }
+
+    #[test]
+    fn templates_take_config_values() {
+        let config = json!({"authorize_url": "https://id.example.com/auth", "n": 3});
+        assert_eq!(
+            render("{{config.authorize_url}}", &config),
+            "https://id.example.com/auth"
+        );
+        assert_eq!(
+            render("https://x/{{config.n}}", &config),
+            "https://x/{{config.n}}"
+        );
+    }
+
+    #[test]
+    fn callbacks_return_to_where_the_sign_in_started() {
+        let id = Uuid::nil();
+        assert_eq!(
+            OAuthService::return_url(id, "slack", OAuthReturn::Wizard, Ok(())),
+            format!("/connectors/new?step=test&draft={id}&type=slack&oauth=connected")
+        );
+        assert_eq!(
+            OAuthService::return_url(
+                id,
+                "slack",
+                OAuthReturn::Wizard,
+                Err(OAuthFailure::AccessDenied)
+            ),
+            format!(
+                "/connectors/new?step=authenticate&draft={id}&type=slack&oauth_error=access_denied"
+            )
+        );
+        assert_eq!(
+            OAuthService::return_url(id, "slack", OAuthReturn::Detail, Err(OAuthFailure::Expired)),
+            format!("/connectors/{id}?tab=credentials&oauth_error=expired")
+        );
+    }
+}

@@ -1,0 +1,388 @@
+//! OAuth 2.0 sign-in against a real provider on loopback (`support::oauth_provider`), on
+//! SQLite and PostgreSQL: the happy path with PKCE; unknown, expired, reused and other
+//! people's states; a replayed code; `access_denied`; a failing token endpoint. Nothing
+//! is half-saved, and no token ever appears in a response.
+#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
+
+#[macro_use]
+mod support;
+
+mod cases {
+    use app::model::identity::{Password, Role};
+    use reqwest::StatusCode;
+    use serde_json::{Value, json};
+    use server::service::admin::AdminService;
+    use server::store::{OAuthReturn, OAuthStateRecord};
+    use server::vault::Binding;
+    use time::OffsetDateTime;
+    use uuid::Uuid;
+
+    use super::support::oauth_provider::{CLIENT_ID, CLIENT_SECRET, Mode, Provider};
+    use super::support::{Backend, Browser, TestServer};
+
+    struct World {
+        server: TestServer,
+        provider: Provider,
+        owner: Browser,
+    }
+
+    impl World {
+        async fn start(backend: Backend) -> Option<World> {
+            let server = TestServer::start_on(backend, |_| {}).await?;
+            let owner = server.owner().await;
+            let provider = Provider::start().await;
+            Some(World {
+                server,
+                provider,
+                owner,
+            })
+        }
+
+        /// A generic OAuth2 instance pointing at the provider, with its own client.
+        async fn install(&self, name: &str) -> String {
+            let body = json!({"input": {
+                "catalog_key": "oauth2_generic",
+                "name": name,
+                "config": self.provider.generic_config(),
+                "auth": {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
+            }});
+            let (status, created) =
+                json_of(self.owner.call_json("install_connector", &body).await).await;
+            assert_eq!(status, StatusCode::OK, "{created}");
+            assert_eq!(created["status"], "pending");
+            created["id"].as_str().unwrap().to_owned()
+        }
+
+        async fn connector(&self, id: &str) -> Value {
+            let (status, body) =
+                json_of(self.owner.get(&format!("/api/connectors/{id}")).await).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            body
+        }
+    }
+
+    /// Status and JSON body, checking that no token or client secret is in it.
+    async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert_no_token(&text);
+        assert!(!status.is_server_error(), "{status}: {text}");
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    fn assert_no_token(text: &str) {
+        for secret in ["access-token-", "refresh-token-", CLIENT_SECRET] {
+            assert!(!text.contains(secret), "a response shows a secret: {text}");
+        }
+    }
+
+    async fn start(browser: &mut Browser, id: &str, return_to: &str) -> String {
+        let response = browser
+            .call("start_oauth", &[("id", id), ("return_to", return_to)])
+            .await;
+        let (status, body) = json_of(response).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["authorize_url"].as_str().unwrap().to_owned()
+    }
+
+    /// Follows the provider's redirect: the callback path (with query) on our server.
+    async fn authorize(server: &TestServer, url: &str) -> String {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let response = client.get(url).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{url}");
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        location
+            .strip_prefix(&server.base_url)
+            .unwrap_or(&location)
+            .to_owned()
+    }
+
+    /// Where our callback sends the browser.
+    async fn callback(browser: &Browser, path: &str) -> String {
+        let response = browser.get(path).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        assert_no_token(&location);
+        location
+    }
+
+    fn query(url: &str, name: &str) -> Option<String> {
+        let parsed = url::Url::parse(&format!("http://x{url}")).ok()?;
+        parsed
+            .query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    }
+
+    pub async fn signing_in_stores_tokens_and_finishes_setup(backend: Backend) {
+        let Some(mut world) = World::start(backend).await else {
+            return;
+        };
+        let id = world.install("Provider").await;
+        let authorize_url = start(&mut world.owner, &id, "wizard").await;
+        assert!(authorize_url.starts_with(&world.provider.base_url));
+        assert_eq!(
+            query(
+                authorize_url.trim_start_matches(&world.provider.base_url),
+                "code_challenge_method"
+            )
+            .as_deref(),
+            Some("S256")
+        );
+        let state = query(
+            authorize_url.trim_start_matches(&world.provider.base_url),
+            "state",
+        )
+        .unwrap();
+        assert!(state.len() >= 43, "32 random bytes, base64: {state}");
+        assert_eq!(
+            query(
+                authorize_url.trim_start_matches(&world.provider.base_url),
+                "redirect_uri"
+            ),
+            Some(format!("{}/oauth/callback", world.server.base_url))
+        );
+
+        let back = authorize(&world.server, &authorize_url).await;
+        let landed = callback(&world.owner, &back).await;
+        assert_eq!(
+            landed,
+            format!("/connectors/new?step=test&draft={id}&type=oauth2_generic&oauth=connected")
+        );
+
+        let connector = world.connector(&id).await;
+        assert_eq!(connector["status"], "inactive");
+        let fields = &connector["credentials"]["fields"];
+        assert_eq!(fields["access_token"]["secret"], true);
+        assert_eq!(fields["access_token"]["set"], true);
+        assert!(fields["access_token"].get("value").is_none());
+        assert_eq!(fields["refresh_token"]["secret"], true);
+        assert_eq!(fields["client_id"]["value"], CLIENT_ID);
+        assert!(fields["expires_at"]["value"].is_string());
+        let (_, audit) = json_of(
+            world
+                .owner
+                .get(&format!("/api/audit?connector_id={id}"))
+                .await,
+        )
+        .await;
+        assert!(audit.to_string().contains("oauth.connected"), "{audit}");
+
+        // The same state again: used up. The same code with a new state: refused by the
+        // provider, and nothing changes.
+        assert_eq!(
+            callback(&world.owner, &back).await,
+            "/?oauth_error=invalid_state"
+        );
+        let code = query(&back, "code").unwrap();
+        let fresh = start(&mut world.owner, &id, "detail").await;
+        let fresh_state =
+            query(fresh.trim_start_matches(&world.provider.base_url), "state").unwrap();
+        let replay = format!("/oauth/callback?code={code}&state={fresh_state}");
+        assert_eq!(
+            callback(&world.owner, &replay).await,
+            format!("/connectors/{id}?tab=credentials&oauth_error=exchange_failed")
+        );
+        assert_eq!(
+            world.connector(&id).await["credentials"],
+            connector["credentials"]
+        );
+    }
+
+    pub async fn unknown_and_other_peoples_states_are_refused(backend: Backend) {
+        let Some(mut world) = World::start(backend).await else {
+            return;
+        };
+        let id = world.install("Provider").await;
+        assert_eq!(
+            callback(&world.owner, "/oauth/callback?code=x&state=made-up").await,
+            "/?oauth_error=invalid_state"
+        );
+        assert_eq!(
+            callback(&world.owner, "/oauth/callback").await,
+            "/?oauth_error=invalid_state"
+        );
+
+        let authorize_url = start(&mut world.owner, &id, "wizard").await;
+        let back = authorize(&world.server, &authorize_url).await;
+        AdminService::new(world.server.store.clone())
+            .add_user(
+                "eve@acme.test",
+                "Eve",
+                "Acme",
+                Role::Admin,
+                Password("a long password 1".into()),
+            )
+            .await
+            .unwrap();
+        let mut eve = world.server.browser();
+        let login = eve
+            .call(
+                "login",
+                &[
+                    ("email", "eve@acme.test"),
+                    ("password", "a long password 1"),
+                ],
+            )
+            .await;
+        assert_eq!(login.status(), StatusCode::OK);
+        assert_eq!(callback(&eve, &back).await, "/?oauth_error=invalid_state");
+        assert_eq!(world.connector(&id).await["status"], "pending");
+
+        // Eve's attempt did not use it up: the owner still finishes.
+        let landed = callback(&world.owner, &back).await;
+        assert!(landed.ends_with("oauth=connected"), "{landed}");
+
+        // Signed out, the callback sends the browser to sign in first.
+        let visitor = world.server.browser();
+        let response = visitor.get(&back).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert!(
+            response.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/login?next=%2Foauth%2Fcallback")
+        );
+    }
+
+    pub async fn an_expired_state_is_refused(backend: Backend) {
+        let Some(world) = World::start(backend).await else {
+            return;
+        };
+        let id = world.install("Provider").await;
+        let connector = world.connector(&id).await;
+        let state = "an-expired-state-of-at-least-thirty-two-bytes";
+        let now = OffsetDateTime::now_utc();
+        let connector_id: Uuid = id.parse().unwrap();
+        let tenant_id: Uuid = connector["tenant_id"].as_str().unwrap().parse().unwrap();
+        let owner_id = world
+            .server
+            .store
+            .user_by_email(super::support::OWNER_EMAIL)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let verifier = world
+            .server
+            .vault
+            .seal(
+                b"verifier",
+                Binding {
+                    tenant_id,
+                    connector_id,
+                },
+            )
+            .unwrap();
+        world
+            .server
+            .store
+            .insert_oauth_state(&OAuthStateRecord {
+                state_hash: server::auth::tokens::hash(state),
+                tenant_id,
+                user_id: owner_id,
+                connector_id,
+                verifier,
+                return_to: OAuthReturn::Wizard,
+                created_at: now - time::Duration::minutes(11),
+                expires_at: now - time::Duration::minutes(1),
+                used_at: None,
+            })
+            .await
+            .unwrap();
+        let landed = callback(
+            &world.owner,
+            &format!("/oauth/callback?code=code-0&state={state}"),
+        )
+        .await;
+        assert_eq!(
+            landed,
+            format!(
+                "/connectors/new?step=authenticate&draft={id}&type=oauth2_generic&oauth_error=expired"
+            )
+        );
+        assert_eq!(world.provider.token_requests(), 0);
+    }
+
+    pub async fn provider_failures_save_nothing(backend: Backend) {
+        let Some(mut world) = World::start(backend).await else {
+            return;
+        };
+        let id = world.install("Provider").await;
+        let before = world.connector(&id).await;
+
+        world.provider.set_mode(Mode::Deny);
+        let authorize_url = start(&mut world.owner, &id, "wizard").await;
+        let back = authorize(&world.server, &authorize_url).await;
+        let landed = callback(&world.owner, &back).await;
+        assert_eq!(
+            query(&landed, "oauth_error").as_deref(),
+            Some("access_denied")
+        );
+        assert_eq!(query(&landed, "step").as_deref(), Some("authenticate"));
+        assert_eq!(world.provider.token_requests(), 0);
+
+        world.provider.set_mode(Mode::TokenFails);
+        let authorize_url = start(&mut world.owner, &id, "wizard").await;
+        world.provider.set_mode(Mode::Normal);
+        let back = authorize(&world.server, &authorize_url).await;
+        world.provider.set_mode(Mode::TokenFails);
+        let landed = callback(&world.owner, &back).await;
+        assert_eq!(
+            query(&landed, "oauth_error").as_deref(),
+            Some("exchange_failed")
+        );
+        assert_eq!(world.provider.token_requests(), 1);
+
+        let after = world.connector(&id).await;
+        assert_eq!(after["status"], "pending");
+        assert_eq!(after["credentials"], before["credentials"]);
+    }
+
+    pub async fn starting_needs_an_oauth_type_and_a_client(backend: Backend) {
+        let Some(mut world) = World::start(backend).await else {
+            return;
+        };
+        // A type that does not sign in with OAuth.
+        let stripe = json!({"input": {"catalog_key": "stripe", "name": "Payments", "config": {"mode": "test"}}});
+        let (_, created) = json_of(world.owner.call_json("install_connector", &stripe).await).await;
+        let response = world
+            .owner
+            .call("start_oauth", &[("id", created["id"].as_str().unwrap())])
+            .await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        // An OAuth type with no client of its own and none configured for the platform.
+        let body = json!({"input": {"catalog_key": "oauth2_generic", "name": "No client",
+            "config": world.provider.generic_config()}});
+        let (_, created) = json_of(world.owner.call_json("install_connector", &body).await).await;
+        let response = world
+            .owner
+            .call("start_oauth", &[("id", created["id"].as_str().unwrap())])
+            .await;
+        let (status, error) = json_of(response).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(
+            error
+                .to_string()
+                .contains("CONNECTORS_OAUTH_OAUTH2_GENERIC_CLIENT_ID"),
+            "{error}"
+        );
+        // Unknown instance.
+        let response = world
+            .owner
+            .call("start_oauth", &[("id", &Uuid::new_v4().to_string())])
+            .await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    }
+}
+
+server_suite!(
+    signing_in_stores_tokens_and_finishes_setup,
+    unknown_and_other_peoples_states_are_refused,
+    an_expired_state_is_refused,
+    provider_failures_save_nothing,
+    starting_needs_an_oauth_type_and_a_client,
+);
