@@ -7,6 +7,8 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 const freshPort = port + 1;
 const baseURL = `http://127.0.0.1:${port}`;
 const freshURL = `http://127.0.0.1:${freshPort}`;
+// A real OAuth 2.0 provider (npm oauth2-mock-server) for the sign-in round trip.
+export const oauthPort = port + 3;
 
 export default defineConfig({
   testDir: './tests',
@@ -45,6 +47,14 @@ export default defineConfig({
     ...(process.env.BENCH ? [{ name: 'bench', testDir: './bench', use: { javaScriptEnabled: true } }] : []),
   ],
   webServer: [
+    {
+      command: `npx oauth2-mock-server -a 127.0.0.1 -p ${oauthPort}`,
+      url: `http://127.0.0.1:${oauthPort}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
     {
       command: `bash ../scripts/e2e-server.sh ${port} provisioned`,
       url: `${baseURL}/healthz`,
