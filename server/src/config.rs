@@ -70,6 +70,15 @@ pub struct Config {
     #[arg(long, env = "CONNECTORS_SESSION_MAX_HOURS", default_value_t = 7 * 24)]
     pub session_max_hours: u64,
 
+    /// How often the background task refreshes OAuth tokens that expire within five
+    /// minutes, in seconds.
+    #[arg(
+        long,
+        env = "CONNECTORS_OAUTH_REFRESH_INTERVAL_SECS",
+        default_value_t = 60
+    )]
+    pub oauth_refresh_interval_secs: u64,
+
     /// Largest accepted request body, in bytes.
     #[arg(long, env = "CONNECTORS_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -155,6 +164,11 @@ impl fmt::Display for Config {
             self.session_idle_minutes
         )?;
         writeln!(f, "CONNECTORS_SESSION_MAX_HOURS={}", self.session_max_hours)?;
+        writeln!(
+            f,
+            "CONNECTORS_OAUTH_REFRESH_INTERVAL_SECS={}",
+            self.oauth_refresh_interval_secs
+        )?;
         writeln!(f, "CONNECTORS_MAX_BODY_BYTES={}", self.max_body_bytes)?;
         write!(f, "CONNECTORS_LOG_FORMAT={:?}", self.log_format)
     }

@@ -72,6 +72,11 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     spawn_session_sweeper(state.store.clone(), state.auth.policy());
+    service::oauth::spawn_refresher(
+        state.oauth.clone(),
+        std::time::Duration::from_secs(state.config.oauth_refresh_interval_secs.max(1)),
+        service::oauth::REFRESH_AHEAD,
+    );
     let app = build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

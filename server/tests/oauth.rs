@@ -8,7 +8,7 @@
 mod support;
 
 mod cases {
-    use app::model::identity::{Password, Role};
+    use app::model::identity::{Credential, Password, Principal, Role};
     use reqwest::StatusCode;
     use serde_json::{Value, json};
     use server::service::admin::AdminService;
@@ -342,6 +342,243 @@ mod cases {
         assert_eq!(after["credentials"], before["credentials"]);
     }
 
+    /// The owner as the services see a signed-in request.
+    async fn owner_principal(world: &World) -> Principal {
+        let store = &world.server.store;
+        let user = store
+            .user_by_email(super::support::OWNER_EMAIL)
+            .await
+            .unwrap()
+            .unwrap();
+        let tenant = store.tenant_by_name("Acme").await.unwrap().unwrap();
+        Principal {
+            user_id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            tenant_id: tenant.id,
+            tenant_name: tenant.name,
+            role: Role::Owner,
+            is_platform_admin: user.is_platform_admin,
+            credential: Credential::Session("tests".into()),
+        }
+    }
+
+    /// A connected instance whose access token expires within the refresh margin.
+    async fn connected_expiring(world: &mut World, name: &str) -> String {
+        world.provider.set_lifetime(30);
+        let id = world.install(name).await;
+        let authorize_url = start(&mut world.owner, &id, "wizard").await;
+        let back = authorize(&world.server, &authorize_url).await;
+        assert!(
+            callback(&world.owner, &back)
+                .await
+                .ends_with("oauth=connected")
+        );
+        world.provider.set_lifetime(3600);
+        id
+    }
+
+    fn token(secrets: &server::service::connectors::Secrets, field: &str) -> String {
+        secrets
+            .get(field)
+            .and_then(Value::as_str)
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn expiring_tokens_refresh_once_before_use_with_rotation(backend: Backend) {
+        let Some(mut world) = World::start(backend).await else {
+            return;
+        };
+        let id = connected_expiring(&mut world, "Provider").await;
+        let who = owner_principal(&world).await;
+        let connector_id: Uuid = id.parse().unwrap();
+        let before = world
+            .server
+            .connectors
+            .credentials_for_use(&who, connector_id, "tests")
+            .await
+            .unwrap();
+        let requests = world.provider.token_requests();
+
+        // Ten uses at once of a token that expires within a minute: one refresh.
+        let uses = (0..10).map(|_| {
+            let oauth = world.server.oauth.clone();
+            let who = who.clone();
+            tokio::spawn(
+                async move { oauth.credentials_for_use(&who, connector_id, "tests").await },
+            )
+        });
+        let mut access_tokens = Vec::new();
+        for use_ in uses.collect::<Vec<_>>() {
+            access_tokens.push(token(&use_.await.unwrap().unwrap(), "access_token"));
+        }
+        assert_eq!(world.provider.token_requests() - requests, 1);
+        access_tokens.dedup();
+        assert_eq!(
+            access_tokens.len(),
+            1,
+            "{} different tokens",
+            access_tokens.len()
+        );
+        assert_ne!(access_tokens[0], token(&before, "access_token"));
+
+        // The provider rotated the refresh token; the new one is what is stored now.
+        let after = world
+            .server
+            .connectors
+            .credentials_for_use(&who, connector_id, "tests")
+            .await
+            .unwrap();
+        assert_ne!(
+            token(&after, "refresh_token"),
+            token(&before, "refresh_token")
+        );
+        assert_eq!(token(&after, "access_token"), access_tokens[0]);
+        // Fresh for an hour now: no further requests.
+        world
+            .server
+            .oauth
+            .credentials_for_use(&who, connector_id, "tests")
+            .await
+            .unwrap();
+        assert_eq!(world.provider.token_requests() - requests, 1);
+        let connector = world.connector(&id).await;
+        assert_eq!(connector["status"], "inactive");
+        let (_, audit) = json_of(
+            world
+                .owner
+                .get(&format!("/api/audit?connector_id={id}"))
+                .await,
+        )
+        .await;
+        let refreshed: Vec<&Value> = audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "oauth.refreshed")
+            .collect();
+        assert_eq!(refreshed.len(), 1);
+        assert!(
+            refreshed[0].get("actor").is_none(),
+            "the system refreshed: {}",
+            refreshed[0]
+        );
+    }
+
+    pub async fn a_provider_without_rotation_keeps_the_refresh_token(backend: Backend) {
+        let Some(mut world) = World::start(backend).await else {
+            return;
+        };
+        let id = connected_expiring(&mut world, "Provider").await;
+        world.provider.set_rotation(false);
+        let who = owner_principal(&world).await;
+        let connector_id: Uuid = id.parse().unwrap();
+        let before = world
+            .server
+            .connectors
+            .credentials_for_use(&who, connector_id, "tests")
+            .await
+            .unwrap();
+        let after = world
+            .server
+            .oauth
+            .credentials_for_use(&who, connector_id, "tests")
+            .await
+            .unwrap();
+        assert_ne!(
+            token(&after, "access_token"),
+            token(&before, "access_token")
+        );
+        assert_eq!(
+            token(&after, "refresh_token"),
+            token(&before, "refresh_token")
+        );
+    }
+
+    pub async fn a_refused_refresh_asks_for_reauthentication(backend: Backend) {
+        let Some(mut world) = World::start(backend).await else {
+            return;
+        };
+        let id = connected_expiring(&mut world, "Provider").await;
+        let who = owner_principal(&world).await;
+        let connector_id: Uuid = id.parse().unwrap();
+
+        // The token endpoint failing: retried with backoff, then reported; nothing changes.
+        world.provider.set_mode(Mode::TokenFails);
+        let requests = world.provider.token_requests();
+        let failed = world
+            .server
+            .oauth
+            .credentials_for_use(&who, connector_id, "tests")
+            .await;
+        assert!(
+            matches!(failed, Err(app::error::AppError::Unavailable)),
+            "{failed:?}"
+        );
+        assert_eq!(world.provider.token_requests() - requests, 3);
+        assert_eq!(world.connector(&id).await["status"], "inactive");
+
+        // `invalid_grant`, and a 401 from the token endpoint: a person must sign in again,
+        // which clears it.
+        for refusal in [Mode::RefreshRevoked, Mode::ClientRevoked] {
+            world.provider.set_mode(refusal);
+            let refused = world
+                .server
+                .oauth
+                .credentials_for_use(&who, connector_id, "tests")
+                .await;
+            let Err(app::error::AppError::Conflict(message)) = refused else {
+                panic!("{refusal:?}: expected a conflict, got {refused:?}");
+            };
+            assert!(message.contains("Re-authentication needed"), "{message}");
+            let connector = world.connector(&id).await;
+            assert_eq!(connector["status"], "error", "{refusal:?}");
+            assert_eq!(connector["last_error"], "Re-authentication needed");
+
+            world.provider.set_mode(Mode::Normal);
+            world.provider.set_lifetime(30);
+            let authorize_url = start(&mut world.owner, &id, "detail").await;
+            let back = authorize(&world.server, &authorize_url).await;
+            assert!(
+                callback(&world.owner, &back)
+                    .await
+                    .ends_with("oauth=connected")
+            );
+            world.provider.set_lifetime(3600);
+            let connector = world.connector(&id).await;
+            assert_eq!(connector["status"], "inactive");
+            assert!(connector.get("last_error").is_none(), "{connector}");
+        }
+    }
+
+    pub async fn the_background_task_refreshes_ahead_of_expiry(backend: Backend) {
+        let Some(mut world) = World::start(backend).await else {
+            return;
+        };
+        let id = connected_expiring(&mut world, "Provider").await;
+        let requests = world.provider.token_requests();
+        assert_eq!(
+            world
+                .server
+                .oauth
+                .refresh_expiring(time::Duration::minutes(5))
+                .await,
+            1
+        );
+        assert_eq!(
+            world
+                .server
+                .oauth
+                .refresh_expiring(time::Duration::minutes(5))
+                .await,
+            0
+        );
+        assert_eq!(world.provider.token_requests() - requests, 1);
+        let fields = &world.connector(&id).await["credentials"]["fields"];
+        assert!(fields["expires_at"]["value"].as_str().unwrap() > "2026");
+    }
+
     pub async fn starting_needs_an_oauth_type_and_a_client(backend: Backend) {
         let Some(mut world) = World::start(backend).await else {
             return;
@@ -385,4 +622,8 @@ server_suite!(
     an_expired_state_is_refused,
     provider_failures_save_nothing,
     starting_needs_an_oauth_type_and_a_client,
+    expiring_tokens_refresh_once_before_use_with_rotation,
+    a_provider_without_rotation_keeps_the_refresh_token,
+    a_refused_refresh_asks_for_reauthentication,
+    the_background_task_refreshes_ahead_of_expiry,
 );

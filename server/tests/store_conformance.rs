@@ -1027,6 +1027,36 @@ mod cases {
         assert_eq!(store.delete_expired_oauth_states(at(601)).await.unwrap(), 2);
     }
 
+    pub async fn credential_locks_are_held_one_at_a_time(store: Arc<dyn Store>) {
+        let id = Uuid::new_v4();
+        let first = store.lock_credentials(id).await.unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let waiter = {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let second = store.lock_credentials(id).await.unwrap();
+                tx.send("second has it").unwrap();
+                second.release().await.unwrap();
+            })
+        };
+        // Another instance's lock is independent.
+        store
+            .lock_credentials(Uuid::new_v4())
+            .await
+            .unwrap()
+            .release()
+            .await
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert!(
+            rx.try_recv().is_err(),
+            "the second lock was granted while the first was held"
+        );
+        first.release().await.unwrap();
+        waiter.await.unwrap();
+        assert_eq!(rx.recv().await, Some("second has it"));
+    }
+
     /// Runs the futures concurrently on the current runtime and collects their outputs.
     async fn futures_join_all<F: std::future::Future + Send + 'static>(
         futures: impl Iterator<Item = F>,
@@ -1081,4 +1111,5 @@ store_suite!(
     rotation_finds_reseals_and_counts_by_key,
     a_key_canary_can_be_forgotten,
     oauth_states_are_taken_once_by_their_own_user,
+    credential_locks_are_held_one_at_a_time,
 );

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::error::AppError;
-use app::model::connector::{OAuthFailure, OAuthRedirectSetup, OAuthReturnTo, OAuthStart};
+use app::model::connector::{
+    ConnectorStatus, OAuthFailure, OAuthRedirectSetup, OAuthReturnTo, OAuthStart,
+};
 use app::model::identity::Principal;
 use app::model::{AuthType, OAuthSettings};
 use app::ports::OAuthPort;
@@ -16,21 +18,51 @@ use async_trait::async_trait;
 use oauth2::basic::BasicClient;
 use oauth2::{
     AuthType as ClientAuth, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope, TokenResponse,
-    TokenUrl,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope,
+    TokenResponse, TokenUrl,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::connectors::{ConnectorService, OAuthTarget, PlatformClients};
+use super::connectors::{ConnectorService, OAuthTarget, PlatformClients, Secrets};
 use crate::auth::tokens;
 use crate::store::{OAuthReturn, OAuthStateRecord, Store};
 use crate::vault::{Binding, Vault};
 
 /// How long a started sign-in stays valid.
 pub const STATE_LIFETIME: time::Duration = time::Duration::minutes(10);
+
+/// The background task refreshes tokens that expire within this.
+pub const REFRESH_AHEAD: time::Duration = time::Duration::minutes(5);
+/// Refresh before a use when the access token expires within this.
+pub const REFRESH_MARGIN: time::Duration = time::Duration::seconds(60);
+/// Attempts at the token endpoint for one refresh, and the first pause between them.
+const REFRESH_ATTEMPTS: u32 = 3;
+const REFRESH_RETRY_START: Duration = Duration::from_millis(200);
+
+/// Refreshes tokens that expire within `ahead`, every `every`, for as long as the server
+/// runs.
+pub fn spawn_refresher(oauth: Arc<OAuthService>, every: Duration, ahead: time::Duration) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let refreshed = oauth.refresh_expiring(ahead).await;
+            if refreshed > 0 {
+                tracing::info!(refreshed, "refreshed OAuth tokens ahead of expiry");
+            }
+        }
+    });
+}
+
+/// A 401 from a token endpoint whose body is not an OAuth error document.
+fn is_unauthorized_body(body: &[u8]) -> bool {
+    std::str::from_utf8(body)
+        .is_ok_and(|text| text.contains("invalid_client") || text.contains("unauthorized"))
+}
 
 /// What the provider sent to `/oauth/callback`.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -181,6 +213,182 @@ impl OAuthService {
         Ok(client)
     }
 
+    /// The instance's credentials for a use (a connection test, a publish), with the
+    /// access token refreshed first when it expires within a minute. Checks and audits the
+    /// use like [`ConnectorService::credentials_for_use`].
+    pub async fn credentials_for_use(
+        &self,
+        who: &Principal,
+        id: Uuid,
+        purpose: &str,
+    ) -> Result<Secrets, AppError> {
+        let secrets = self
+            .connectors
+            .credentials_for_use(who, id, purpose)
+            .await?;
+        if !expires_within(&secrets, REFRESH_MARGIN) {
+            return Ok(secrets);
+        }
+        Ok(self
+            .refresh_if_due(who.tenant_id, id, REFRESH_MARGIN, Due::ForUse)
+            .await?
+            .0)
+    }
+
+    /// Refreshes the instance's access token if, once the lock is held, it still expires
+    /// within `within` (another request or replica may just have refreshed it). One
+    /// refresh at a time per credential; the new refresh token (or the old one, if the
+    /// provider sent none) is saved with the access token. Returns the credentials as
+    /// they are afterwards, and whether they were refreshed.
+    async fn refresh_if_due(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+        within: time::Duration,
+        due: Due,
+    ) -> Result<(Secrets, bool), AppError> {
+        let lock = self.store.lock_credentials(id).await?;
+        let result = self.refresh_locked(tenant_id, id, within, due).await;
+        lock.release().await?;
+        result
+    }
+
+    async fn refresh_locked(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+        within: time::Duration,
+        due: Due,
+    ) -> Result<(Secrets, bool), AppError> {
+        let mut target = self.connectors.refresh_target(tenant_id, id).await?;
+        let secrets = target.secrets.take().ok_or_else(|| {
+            AppError::Conflict("This connector has no credentials to refresh.".into())
+        })?;
+        let waits_for_a_person =
+            target.record.status == ConnectorStatus::Error && due == Due::Ahead;
+        if !expires_within(&secrets, within) || waits_for_a_person {
+            return Ok((secrets, false));
+        }
+        let refresh_token = secrets
+            .get("refresh_token")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        target.secrets = Some(secrets);
+        let outcome = match refresh_token.as_deref() {
+            None => Err(RefreshFailure::Refused("no refresh token".into())),
+            Some(refresh_token) => self.request_refresh(&target, refresh_token).await,
+        };
+        match outcome {
+            Ok(token) => {
+                let (fields, expires_at) =
+                    token_fields(&token, OffsetDateTime::now_utc(), refresh_token.as_deref());
+                let saved = self
+                    .connectors
+                    .save_oauth_tokens(None, &target, fields, expires_at)
+                    .await?;
+                Ok((saved, true))
+            }
+            Err(RefreshFailure::Refused(reason)) => {
+                tracing::warn!(connector_id = %id, %reason, "the provider refused a token refresh");
+                self.connectors
+                    .mark_reauthentication_needed(&target, &reason)
+                    .await?;
+                Err(AppError::Conflict(format!(
+                    "{}: the provider no longer accepts this connector's sign-in. Re-authenticate it.",
+                    super::connectors::REAUTHENTICATION_NEEDED
+                )))
+            }
+            Err(RefreshFailure::Unavailable) => Err(AppError::Unavailable),
+        }
+    }
+
+    /// Asks the token endpoint, retrying network failures and server errors with backoff.
+    async fn request_refresh(
+        &self,
+        target: &OAuthTarget,
+        refresh_token: &str,
+    ) -> Result<oauth2::basic::BasicTokenResponse, RefreshFailure> {
+        let settings =
+            Self::settings(target).map_err(|error| RefreshFailure::Refused(error.to_string()))?;
+        let credentials = self
+            .credentials(target)
+            .map_err(|error| RefreshFailure::Refused(error.to_string()))?;
+        let client = self
+            .client(&settings, &credentials, client_auth(&target.record.config))
+            .map_err(|error| RefreshFailure::Refused(error.to_string()))?;
+        let token = RefreshToken::new(refresh_token.to_owned());
+        let mut delay = REFRESH_RETRY_START;
+        for attempt in 1..=REFRESH_ATTEMPTS {
+            match client
+                .exchange_refresh_token(&token)
+                .request_async(&self.http)
+                .await
+            {
+                Ok(response) => return Ok(response),
+                Err(RequestTokenError::ServerResponse(refusal)) => {
+                    use oauth2::basic::BasicErrorResponseType as Kind;
+                    match refusal.error() {
+                        Kind::InvalidGrant | Kind::InvalidClient | Kind::UnauthorizedClient => {
+                            return Err(RefreshFailure::Refused(
+                                refusal.error().as_ref().to_owned(),
+                            ));
+                        }
+                        _ => {}
+                    }
+                }
+                Err(RequestTokenError::Parse(_, body)) if is_unauthorized_body(&body) => {
+                    return Err(RefreshFailure::Refused("unauthorized".into()));
+                }
+                Err(_) => {}
+            }
+            if attempt < REFRESH_ATTEMPTS {
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+            }
+        }
+        Err(RefreshFailure::Unavailable)
+    }
+
+    /// Refreshes every OAuth credential that expires within `ahead` (except those waiting
+    /// for a person to sign in again); returns how many were refreshed. Run periodically
+    /// by [`spawn_refresher`].
+    pub async fn refresh_expiring(&self, ahead: time::Duration) -> usize {
+        let before = OffsetDateTime::now_utc() + ahead;
+        let due = match self.store.credentials_expiring_before(before, 100).await {
+            Ok(due) => due,
+            Err(error) => {
+                tracing::warn!(%error, "cannot list expiring credentials");
+                return 0;
+            }
+        };
+        let mut refreshed = 0;
+        for credential in due {
+            match self
+                .refresh_if_due(
+                    credential.tenant_id,
+                    credential.connector_id,
+                    ahead,
+                    Due::Ahead,
+                )
+                .await
+            {
+                Ok((_, true)) => refreshed += 1,
+                Ok((_, false)) => {}
+                Err(error) => {
+                    tracing::info!(connector_id = %credential.connector_id, %error, "background token refresh failed");
+                }
+            }
+        }
+        if let Err(error) = self
+            .store
+            .delete_expired_oauth_states(OffsetDateTime::now_utc())
+            .await
+        {
+            tracing::warn!(%error, "cannot remove expired OAuth states");
+        }
+        refreshed
+    }
+
     /// Where the callback sends the browser for `target` after `outcome`.
     fn return_url(
         connector_id: Uuid,
@@ -290,31 +498,75 @@ impl OAuthService {
                 | RequestTokenError::Parse(..)
                 | RequestTokenError::Other(_) => OAuthFailure::ExchangeFailed,
             })?;
-        let expires_at = token
-            .expires_in()
-            .and_then(|lifetime| time::Duration::try_from(lifetime).ok())
-            .map(|lifetime| now + lifetime);
-        let mut fields = Map::new();
-        fields.insert("access_token".into(), json!(token.access_token().secret()));
-        if let Some(refresh) = token.refresh_token() {
-            fields.insert("refresh_token".into(), json!(refresh.secret()));
-        }
-        fields.insert("token_type".into(), json!(token.token_type().as_ref()));
-        if let Some(scopes) = token.scopes() {
-            let scopes: Vec<&str> = scopes.iter().map(|scope| scope.as_str()).collect();
-            fields.insert("scope".into(), json!(scopes.join(" ")));
-        }
-        if let Some(at) = expires_at {
-            fields.insert("expires_at".into(), json!(crate::store::rfc3339(at)));
-        }
+        let (fields, expires_at) = token_fields(&token, now, None);
         self.connectors
-            .save_oauth_tokens(who, target, fields, expires_at)
+            .save_oauth_tokens(Some(who), target, fields, expires_at)
             .await
+            .map(drop)
             .map_err(|error| {
                 tracing::error!(%error, "cannot save OAuth tokens");
                 OAuthFailure::ExchangeFailed
             })
     }
+}
+
+/// The credential fields a token response gives, and when the access token expires. A
+/// response without a refresh token keeps `previous_refresh` (providers that do not
+/// rotate send none).
+fn token_fields(
+    token: &oauth2::basic::BasicTokenResponse,
+    now: OffsetDateTime,
+    previous_refresh: Option<&str>,
+) -> (Map<String, Value>, Option<OffsetDateTime>) {
+    let expires_at = token
+        .expires_in()
+        .and_then(|lifetime| time::Duration::try_from(lifetime).ok())
+        .map(|lifetime| now + lifetime);
+    let mut fields = Map::new();
+    fields.insert("access_token".into(), json!(token.access_token().secret()));
+    let refresh = token
+        .refresh_token()
+        .map(|refresh| refresh.secret().as_str())
+        .or(previous_refresh);
+    if let Some(refresh) = refresh {
+        fields.insert("refresh_token".into(), json!(refresh));
+    }
+    fields.insert("token_type".into(), json!(token.token_type().as_ref()));
+    if let Some(scopes) = token.scopes() {
+        let scopes: Vec<&str> = scopes.iter().map(|scope| scope.as_str()).collect();
+        fields.insert("scope".into(), json!(scopes.join(" ")));
+    }
+    if let Some(at) = expires_at {
+        fields.insert("expires_at".into(), json!(crate::store::rfc3339(at)));
+    }
+    (fields, expires_at)
+}
+
+/// Whether the stored access token expires within `within` from now.
+fn expires_within(secrets: &Secrets, within: time::Duration) -> bool {
+    secrets
+        .get("expires_at")
+        .and_then(Value::as_str)
+        .and_then(|at| {
+            OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()
+        })
+        .is_some_and(|at| at <= OffsetDateTime::now_utc() + within)
+}
+
+/// Why a refresh is asked for: before a use, or ahead of expiry in the background (which
+/// leaves instances that wait for a person alone).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Due {
+    ForUse,
+    Ahead,
+}
+
+/// How a refresh failed.
+enum RefreshFailure {
+    /// The provider refused the refresh token or the client: a person must sign in again.
+    Refused(String),
+    /// The provider could not be reached or answered nonsense, even after retries.
+    Unavailable,
 }
 
 /// How the client authenticates at the token endpoint: HTTP Basic unless the instance's

@@ -345,6 +345,55 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<OAuthStateRecord>, StoreError>;
     /// Removes states that expired before `before`; returns how many.
     async fn delete_expired_oauth_states(&self, before: OffsetDateTime) -> Result<u64, StoreError>;
+
+    /// Waits until no one else (in this process or, on PostgreSQL, any replica) holds the
+    /// instance's credential lock, then holds it until released: one token refresh at a
+    /// time per credential.
+    async fn lock_credentials(&self, connector_id: Uuid) -> Result<CredentialLock, StoreError>;
+    /// Credentials (of any tenant) that expire before `before`, soonest first.
+    async fn credentials_expiring_before(
+        &self,
+        before: OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<CredentialRecord>, StoreError>;
+}
+
+/// A held credential lock; [`CredentialLock::release`] gives it back. Dropping it also
+/// releases it, but on PostgreSQL only once the connection is returned, so release it.
+pub struct CredentialLock {
+    _local: tokio::sync::OwnedMutexGuard<()>,
+    database: Option<sqlx::Transaction<'static, sqlx::Postgres>>,
+}
+
+impl CredentialLock {
+    pub async fn release(self) -> Result<(), StoreError> {
+        if let Some(transaction) = self.database {
+            transaction.rollback().await?;
+        }
+        Ok(())
+    }
+}
+
+/// In-process locks by instance id, shared by both backends (SQLite has one process; on
+/// PostgreSQL this keeps a process's waiters off the connection pool).
+#[derive(Default)]
+pub(crate) struct LocalLocks(
+    std::sync::Mutex<std::collections::HashMap<Uuid, Arc<tokio::sync::Mutex<()>>>>,
+);
+
+impl LocalLocks {
+    pub(crate) async fn acquire(&self, id: Uuid) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = {
+            let mut locks = self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            // Forget locks nobody holds or waits for, so the map stays small.
+            locks.retain(|_, lock| Arc::strong_count(lock) > 1);
+            locks.entry(id).or_default().clone()
+        };
+        lock.lock_owned().await
+    }
 }
 
 /// Connects to the database named by `url`, choosing the backend from its scheme, and

@@ -19,9 +19,9 @@ use super::rows::{
 use crate::vault::Sealed;
 
 use super::{
-    ApiTokenRecord, AuditRecord, ConnectorRecord, CredentialChange, CredentialOwner,
-    CredentialRecord, NewCatalogEntry, OAuthStateRecord, SeedReport, SessionRecord, Store,
-    StoreError, TenantRecord, UserRecord, plan_seed,
+    ApiTokenRecord, AuditRecord, ConnectorRecord, CredentialChange, CredentialLock,
+    CredentialOwner, CredentialRecord, NewCatalogEntry, OAuthStateRecord, SeedReport,
+    SessionRecord, Store, StoreError, TenantRecord, UserRecord, plan_seed,
 };
 
 macro_rules! catalog_select {
@@ -56,6 +56,7 @@ macro_rules! connector_select {
 
 pub struct PostgresStore {
     pool: PgPool,
+    locks: super::LocalLocks,
 }
 
 impl PostgresStore {
@@ -72,7 +73,10 @@ impl PostgresStore {
     /// Uses an existing pool (tests point it at their own schema) and migrates it.
     pub async fn from_pool(pool: PgPool) -> Result<Self, StoreError> {
         sqlx::migrate!("../migrations/postgres").run(&pool).await?;
-        Ok(PostgresStore { pool })
+        Ok(PostgresStore {
+            pool,
+            locks: super::LocalLocks::default(),
+        })
     }
 
     /// Inserts the entry, or updates the row with its key; id and created_at stay.
@@ -795,6 +799,37 @@ impl Store for PostgresStore {
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected())
+    }
+
+    async fn lock_credentials(&self, connector_id: Uuid) -> Result<CredentialLock, StoreError> {
+        let local = self.locks.acquire(connector_id).await;
+        // Replicas share the database: a transaction-scoped advisory lock on the id.
+        let mut transaction = self.pool.begin().await?;
+        let (high, _) = connector_id.as_u64_pair();
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(high as i64)
+            .execute(&mut *transaction)
+            .await?;
+        Ok(CredentialLock {
+            _local: local,
+            database: Some(transaction),
+        })
+    }
+
+    async fn credentials_expiring_before(
+        &self,
+        before: OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<CredentialRecord>, StoreError> {
+        let rows: Vec<CredentialRow> = sqlx::query_as(concat!(
+            credential_select!(),
+            " WHERE expires_at IS NOT NULL AND expires_at < $1 ORDER BY expires_at LIMIT $2"
+        ))
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        convert_all(rows)
     }
 }
 

@@ -20,9 +20,9 @@ use super::rows::{
 use crate::vault::Sealed;
 
 use super::{
-    ApiTokenRecord, AuditRecord, ConnectorRecord, CredentialChange, CredentialOwner,
-    CredentialRecord, NewCatalogEntry, OAuthStateRecord, SeedReport, SessionRecord, Store,
-    StoreError, TenantRecord, UserRecord, plan_seed,
+    ApiTokenRecord, AuditRecord, ConnectorRecord, CredentialChange, CredentialLock,
+    CredentialOwner, CredentialRecord, NewCatalogEntry, OAuthStateRecord, SeedReport,
+    SessionRecord, Store, StoreError, TenantRecord, UserRecord, plan_seed,
 };
 
 macro_rules! catalog_select {
@@ -50,6 +50,7 @@ macro_rules! connector_select {
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    locks: super::LocalLocks,
 }
 
 impl SqliteStore {
@@ -75,7 +76,10 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            locks: super::LocalLocks::default(),
+        })
     }
 
     /// Inserts the entry, or updates the row with its key; id and created_at stay.
@@ -789,6 +793,30 @@ impl Store for SqliteStore {
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected())
+    }
+
+    async fn lock_credentials(&self, connector_id: Uuid) -> Result<CredentialLock, StoreError> {
+        // One process owns a SQLite file: the in-process lock is the whole lock.
+        Ok(CredentialLock {
+            _local: self.locks.acquire(connector_id).await,
+            database: None,
+        })
+    }
+
+    async fn credentials_expiring_before(
+        &self,
+        before: OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<CredentialRecord>, StoreError> {
+        let rows: Vec<CredentialRow> = sqlx::query_as(concat!(
+            credential_select!(),
+            " WHERE expires_at IS NOT NULL AND expires_at < ?1 ORDER BY expires_at LIMIT ?2"
+        ))
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        convert_all(rows)
     }
 }
 

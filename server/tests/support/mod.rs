@@ -110,6 +110,8 @@ pub struct TestServer {
     pub store: Arc<dyn Store>,
     /// The server's connector service, for what no HTTP endpoint offers yet.
     pub connectors: Arc<server::service::ConnectorService>,
+    /// The server's OAuth service, for token uses no HTTP endpoint offers yet.
+    pub oauth: Arc<server::service::OAuthService>,
     /// The server's vault, to seal test data the way the server does.
     pub vault: Arc<server::vault::Vault>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -157,6 +159,7 @@ impl TestServer {
         let vault = test_vault(store.as_ref()).await;
         let state = server::AppState::new(config, store.clone(), vault.clone());
         let connectors = state.connectors.clone();
+        let oauth = state.oauth.clone();
         tokio::spawn(async move {
             let shutdown = async move {
                 let _ = rx.await;
@@ -169,6 +172,7 @@ impl TestServer {
             base_url,
             store,
             connectors,
+            oauth,
             vault,
             shutdown: Some(tx),
             _dir: dir,

@@ -29,6 +29,8 @@ pub enum Mode {
     TokenFails,
     /// `/token` answers `invalid_grant` to refresh requests.
     RefreshRevoked,
+    /// `/token` answers 401 `invalid_client` (the client was deleted at the provider).
+    ClientRevoked,
 }
 
 struct Grant {
@@ -87,6 +89,11 @@ impl Provider {
 
     pub fn set_lifetime(&self, seconds: i64) {
         *self.inner.lifetime.lock().expect("lock") = seconds;
+    }
+
+    /// Whether refreshes return a new refresh token (the default) or none.
+    pub fn set_rotation(&self, rotate: bool) {
+        *self.inner.rotate.lock().expect("lock") = rotate;
     }
 
     pub fn token_requests(&self) -> usize {
@@ -180,7 +187,7 @@ async fn token(
     if mode == Mode::TokenFails {
         return (StatusCode::INTERNAL_SERVER_ERROR, "token endpoint down").into_response();
     }
-    if !client_ok(&headers, &form) {
+    if !client_ok(&headers, &form) || mode == Mode::ClientRevoked {
         return (
             StatusCode::UNAUTHORIZED,
             axum::Json(json!({ "error": "invalid_client" })),

@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 pub use schemas::{SchemaCache, TypeSchemas, secret_fields};
 pub use secrets::Secrets;
-pub use tokens::{OAuthTarget, PlatformClients, TOKEN_FIELDS};
+pub use tokens::{OAuthTarget, PlatformClients, REAUTHENTICATION_NEEDED, TOKEN_FIELDS};
 
 use self::secrets::{Changes, looks_masked, masked_view, parse_masked};
 use super::validate::FieldErrorsBuilder;
@@ -203,12 +203,12 @@ impl ConnectorService {
         })
     }
 
-    /// Seals `secrets` for the instance, keeping the row id and creation facts of the
-    /// credentials it replaces.
+    /// Seals `secrets` for the instance, keeping the row id, creation facts and token
+    /// expiry of the credentials it replaces. `by` is `None` for the system (a refresh).
     #[allow(clippy::too_many_arguments)]
     fn seal(
         &self,
-        who: &Principal,
+        by: Option<&Principal>,
         record: &ConnectorRecord,
         schemas: &TypeSchemas,
         secrets: &Secrets,
@@ -238,7 +238,7 @@ impl ConnectorService {
             &previous_masked,
             changed,
             &rfc3339(now),
-            Some(&who.email),
+            by.map(|who| who.email.as_str()),
         );
         Ok(CredentialRecord {
             id: previous.map_or_else(Uuid::new_v4, |stored| stored.id),
@@ -246,12 +246,12 @@ impl ConnectorService {
             connector_id: record.id,
             sealed,
             masked: serde_json::to_value(masked).unwrap_or_else(|_| json!({})),
-            expires_at: None,
-            refreshed_at: None,
+            expires_at: previous.and_then(|stored| stored.expires_at),
+            refreshed_at: previous.and_then(|stored| stored.refreshed_at),
             created_at: previous.map_or(now, |stored| stored.created_at),
             updated_at: now,
-            created_by: previous.map_or(Some(who.user_id), |stored| stored.created_by),
-            updated_by: Some(who.user_id),
+            created_by: previous.map_or(by.map(|who| who.user_id), |stored| stored.created_by),
+            updated_by: by.map(|who| who.user_id),
         })
     }
 }
@@ -462,7 +462,7 @@ impl ConnectorPort for ConnectorService {
         let credentials = match secrets.as_ref().filter(|s| !s.is_empty()) {
             Some(secrets) => {
                 let fields: Vec<String> = secrets.names().map(str::to_owned).collect();
-                Some(self.seal(who, &record, &schemas, secrets, None, &fields, now)?)
+                Some(self.seal(Some(who), &record, &schemas, secrets, None, &fields, now)?)
             }
             None => None,
         };
@@ -621,7 +621,7 @@ impl ConnectorPort for ConnectorService {
                 remove = stored.is_some();
             } else {
                 put = Some(self.seal(
-                    who,
+                    Some(who),
                     &next,
                     &schemas,
                     secrets,

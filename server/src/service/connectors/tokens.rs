@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{ConnectorService, Secrets, access, audit_entry, move_status};
-use crate::store::{ConnectorRecord, CredentialChange};
+use crate::store::{AuditRecord, ConnectorRecord, CredentialChange};
 
 pub use app::model::connector::OAUTH_TOKEN_FIELDS as TOKEN_FIELDS;
 
@@ -53,16 +53,40 @@ impl ConnectorService {
         })
     }
 
+    /// The instance and its credentials for a token refresh, without access checks: the
+    /// caller already passed them (a use), or is the system (the background refresher).
+    pub async fn refresh_target(&self, tenant_id: Uuid, id: Uuid) -> Result<OAuthTarget, AppError> {
+        let record = self
+            .store
+            .connector(tenant_id, id)
+            .await?
+            .ok_or_else(super::not_found)?;
+        let entry = self
+            .catalog()
+            .await?
+            .remove(&record.catalog_id)
+            .ok_or(AppError::Internal)?;
+        let stored = self.store.credentials_of(tenant_id, id).await?;
+        let secrets = stored.as_ref().and_then(|stored| self.open(stored));
+        Ok(OAuthTarget {
+            record,
+            entry,
+            secrets,
+        })
+    }
+
     /// Saves tokens from the provider into the instance's credentials, keeping its other
-    /// fields, and finishes setup: `pending` (or `error`, after a re-authentication)
-    /// becomes `inactive` once the configuration is complete. Audited as `oauth.connected`.
+    /// fields. A person's sign-in (`by`) replaces every token field and finishes setup:
+    /// `pending` (or `error`, after a re-authentication) becomes `inactive` once the
+    /// configuration is complete; audited as `oauth.connected`. A refresh (`by` = `None`)
+    /// replaces the fields it got and is audited as `oauth.refreshed`.
     pub async fn save_oauth_tokens(
         &self,
-        who: &Principal,
+        by: Option<&Principal>,
         target: &OAuthTarget,
         tokens: Map<String, Value>,
         expires_at: Option<OffsetDateTime>,
-    ) -> Result<(), AppError> {
+    ) -> Result<Secrets, AppError> {
         let schemas = self.schemas_for(&target.entry)?;
         let stored = self
             .store
@@ -72,11 +96,15 @@ impl ConnectorService {
             .as_ref()
             .and_then(|stored| self.open(stored))
             .unwrap_or_else(|| Secrets::new(Map::new()));
-        // A new sign-in replaces every token field; one the provider did not send is gone.
-        let mut edits: BTreeMap<String, FieldEdit> = TOKEN_FIELDS
-            .iter()
-            .map(|field| ((*field).to_owned(), FieldEdit::Clear))
-            .collect();
+        let mut edits: BTreeMap<String, FieldEdit> = BTreeMap::new();
+        if by.is_some() {
+            // A new sign-in: a token field the provider did not send is gone.
+            edits.extend(
+                TOKEN_FIELDS
+                    .iter()
+                    .map(|field| ((*field).to_owned(), FieldEdit::Clear)),
+            );
+        }
         for (field, value) in tokens {
             edits.insert(field, FieldEdit::Replace { value });
         }
@@ -84,7 +112,7 @@ impl ConnectorService {
         let now = OffsetDateTime::now_utc();
         let mut next = target.record.clone();
         let mut sealed = self.seal(
-            who,
+            by,
             &next,
             &schemas,
             &secrets,
@@ -94,39 +122,94 @@ impl ConnectorService {
         )?;
         sealed.expires_at = expires_at;
         sealed.refreshed_at = Some(now);
-        let mut audit = vec![audit_entry(
-            who,
+        let action = if by.is_some() {
+            "oauth.connected"
+        } else {
+            "oauth.refreshed"
+        };
+        let mut audit = vec![entry_by(
+            by,
             &next,
-            "oauth.connected",
+            action,
             json!({ "fields": changes.replaced }),
             now,
         )];
-        let config_complete = schemas.check_config(&next.config).is_empty();
-        if matches!(
-            next.status,
-            ConnectorStatus::Pending | ConnectorStatus::Error
-        ) && config_complete
-        {
-            move_status(
-                who,
-                &mut next,
-                ConnectorStatus::Inactive,
-                "signed in with the provider",
-                now,
-                &mut audit,
-            );
+        if let Some(who) = by {
+            let config_complete = schemas.check_config(&next.config).is_empty();
+            if matches!(
+                next.status,
+                ConnectorStatus::Pending | ConnectorStatus::Error
+            ) && config_complete
+            {
+                move_status(
+                    who,
+                    &mut next,
+                    ConnectorStatus::Inactive,
+                    "signed in with the provider",
+                    now,
+                    &mut audit,
+                );
+                next.last_error = None;
+            }
         }
         next.updated_at = now;
-        next.updated_by = Some(who.user_id);
+        next.updated_by = by.map(|who| who.user_id).or(next.updated_by);
         let saved = self
             .store
             .update_connector(&next, CredentialChange::Put(&sealed), &audit)
             .await?;
         if saved {
-            Ok(())
+            Ok(secrets)
         } else {
             Err(super::not_found())
         }
+    }
+
+    /// The provider refused the refresh token: the instance needs a person to sign in
+    /// again. Sets `error` with "Re-authentication needed" (DESIGN.md §7).
+    pub async fn mark_reauthentication_needed(
+        &self,
+        target: &OAuthTarget,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        let now = OffsetDateTime::now_utc();
+        let mut next = target.record.clone();
+        let details =
+            json!({ "from": next.status, "to": ConnectorStatus::Error, "reason": reason });
+        let audit = vec![entry_by(None, &next, "connector.status", details, now)];
+        next.status = ConnectorStatus::Error;
+        next.last_error = Some(REAUTHENTICATION_NEEDED.to_owned());
+        next.updated_at = now;
+        self.store
+            .update_connector(&next, CredentialChange::Keep, &audit)
+            .await?;
+        Ok(())
+    }
+}
+
+/// What an instance shows when its refresh token stopped working.
+pub const REAUTHENTICATION_NEEDED: &str = "Re-authentication needed";
+
+/// An audit entry by a person, or by the system (`None`).
+fn entry_by(
+    by: Option<&Principal>,
+    record: &ConnectorRecord,
+    action: &str,
+    details: Value,
+    at: OffsetDateTime,
+) -> AuditRecord {
+    match by {
+        Some(who) => audit_entry(who, record, action, details, at),
+        None => AuditRecord {
+            id: Uuid::new_v4(),
+            tenant_id: record.tenant_id,
+            actor: None,
+            action: action.to_owned(),
+            target_type: "connector".to_owned(),
+            target_id: record.id,
+            at,
+            details,
+        },
     }
 }
 
