@@ -108,3 +108,32 @@ test('opened on another origin than the public URL, the authenticate step says w
   await expect(warning).toContainText(`opened at localhost:`);
   await expect(warning).toContainText('CONNECTORS_PUBLIC_URL');
 });
+
+test('a provider error is explained on the authenticate step, and Try again signs in', async ({ page }) => {
+  await signIn(page, accounts.owner, true);
+  const origin = new URL(page.url()).origin;
+  const created = await page.request.post('/api/connectors', {
+    headers: { Origin: origin },
+    data: {
+      catalog_key: 'oauth2_generic',
+      name: `Retry ${Date.now()}`,
+      config: { authorize_url: `${provider}/authorize`, token_url: `${provider}/token`, base_url: provider },
+      auth: { client_id: 'e2e-client', client_secret: CLIENT_SECRET },
+    },
+  });
+  expect(created.status()).toBe(201);
+  const { id } = await created.json();
+  // Where the callback sends the browser when the person declined at the provider.
+  await page.goto(`/connectors/new?step=authenticate&draft=${id}&type=oauth2_generic&oauth_error=access_denied`);
+  await hydrated(page);
+  const alert = page.locator('[data-oauth-error="access_denied"]');
+  await expect(alert).toContainText('Access was not granted at the provider');
+  await noAxeViolations(page);
+  // The saved client secret is not shown; left blank, it is kept.
+  await expect(page.getByLabel('Client secret')).toHaveValue('');
+  await alert.getByRole('button', { name: 'Try again' }).click();
+  await expect(page).toHaveURL(/step=test.*oauth=connected/);
+  const saved = await (await page.request.get(`/api/connectors/${id}`)).json();
+  expect(saved.status).toBe('inactive');
+  expect(saved.credentials.fields.client_secret).toMatchObject({ set: true, secret: true });
+});

@@ -109,6 +109,13 @@ mod cases {
         location
     }
 
+    /// The whole round trip: Connect, the provider, the callback; where the browser lands.
+    async fn sign_in(world: &mut World, id: &str, return_to: &str) -> String {
+        let authorize_url = start(&mut world.owner, id, return_to).await;
+        let back = authorize(&world.server, &authorize_url).await;
+        callback(&world.owner, &back).await
+    }
+
     fn query(url: &str, name: &str) -> Option<String> {
         let parsed = url::Url::parse(&format!("http://x{url}")).ok()?;
         parsed
@@ -315,9 +322,7 @@ mod cases {
         let before = world.connector(&id).await;
 
         world.provider.set_mode(Mode::Deny);
-        let authorize_url = start(&mut world.owner, &id, "wizard").await;
-        let back = authorize(&world.server, &authorize_url).await;
-        let landed = callback(&world.owner, &back).await;
+        let landed = sign_in(&mut world, &id, "wizard").await;
         assert_eq!(
             query(&landed, "oauth_error").as_deref(),
             Some("access_denied")
@@ -367,13 +372,8 @@ mod cases {
     async fn connected_expiring(world: &mut World, name: &str) -> String {
         world.provider.set_lifetime(30);
         let id = world.install(name).await;
-        let authorize_url = start(&mut world.owner, &id, "wizard").await;
-        let back = authorize(&world.server, &authorize_url).await;
-        assert!(
-            callback(&world.owner, &back)
-                .await
-                .ends_with("oauth=connected")
-        );
+        let landed = sign_in(world, &id, "wizard").await;
+        assert!(landed.ends_with("oauth=connected"), "{landed}");
         world.provider.set_lifetime(3600);
         id
     }
@@ -538,13 +538,8 @@ mod cases {
 
             world.provider.set_mode(Mode::Normal);
             world.provider.set_lifetime(30);
-            let authorize_url = start(&mut world.owner, &id, "detail").await;
-            let back = authorize(&world.server, &authorize_url).await;
-            assert!(
-                callback(&world.owner, &back)
-                    .await
-                    .ends_with("oauth=connected")
-            );
+            let landed = sign_in(&mut world, &id, "detail").await;
+            assert!(landed.ends_with("oauth=connected"), "{landed}");
             world.provider.set_lifetime(3600);
             let connector = world.connector(&id).await;
             assert_eq!(connector["status"], "inactive");

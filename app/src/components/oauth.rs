@@ -57,9 +57,13 @@ pub fn RedirectUri() -> impl IntoView {
     }
 }
 
-/// What the callback said, from the URL (`?oauth=connected` or `?oauth_error=…`).
+/// What the callback said, from the URL (`?oauth=connected` or `?oauth_error=…`), with
+/// a "Try again" button when `retry` is given.
 #[component]
-pub fn OAuthOutcome(provider: String) -> impl IntoView {
+pub fn OAuthOutcome(
+    provider: String,
+    #[prop(default = None)] retry: Option<Callback<()>>,
+) -> impl IntoView {
     let query = use_query_map();
     let connected = move || query.read().get("oauth").as_deref() == Some("connected");
     let failure = move || {
@@ -73,7 +77,14 @@ pub fn OAuthOutcome(provider: String) -> impl IntoView {
             <p class="alert alert-success" role="status">{format!("Signed in with {provider}.")}</p>
         })}
         {move || failure().map(|failure| view! {
-            <p class="alert alert-error" role="alert" data-oauth-error=failure.code()>{failure.message()}</p>
+            <div class="alert alert-error" role="alert" data-oauth-error=failure.code()>
+                <p>{failure.message()}</p>
+                {retry.map(|retry| view! {
+                    <button type="button" class="button secondary small" on:click=move |_| retry.run(())>
+                        "Try again"
+                    </button>
+                })}
+            </div>
         })}
     }
 }

@@ -407,24 +407,26 @@ fn CredentialsTab(context: Context) -> impl IntoView {
             }
         })
         .collect_view();
-    let oauth = (entry.auth_type == AuthType::Oauth2 && connector.can_write).then(|| {
-        let problem = RwSignal::new(None::<String>);
-        let leaving = RwSignal::new(false);
-        let reauthenticate = move |_| {
-            leaving.set(true);
-            problem.set(None);
-            leptos::task::spawn_local(async move {
-                if let Err(error) = go_to_provider(id, OAuthReturnTo::Detail).await {
-                    leaving.set(false);
-                    problem.set(Some(error.to_string()));
-                }
-            });
-        };
+    let problem = RwSignal::new(None::<String>);
+    let leaving = RwSignal::new(false);
+    let reauthenticate = move || {
+        leaving.set(true);
+        problem.set(None);
+        leptos::task::spawn_local(async move {
+            if let Err(error) = go_to_provider(id, OAuthReturnTo::Detail).await {
+                leaving.set(false);
+                problem.set(Some(error.to_string()));
+            }
+        });
+    };
+    let may_reauthenticate = entry.auth_type == AuthType::Oauth2 && connector.can_write;
+    let retry = may_reauthenticate.then(|| Callback::new(move |()| reauthenticate()));
+    let oauth = may_reauthenticate.then(|| {
         view! {
             <div class="callout" data-oauth="reauthenticate">
                 <p>{format!("Sign in with {} again to get new tokens; the configuration stays as it is.", entry.name)}</p>
                 <RedirectUri />
-                <button type="button" class="button secondary" disabled=move || leaving.get() on:click=reauthenticate>
+                <button type="button" class="button secondary" disabled=move || leaving.get() on:click=move |_| reauthenticate()>
                     "Re-authenticate"
                 </button>
                 <p class="field-error" role="alert">{move || problem.get()}</p>
@@ -432,7 +434,7 @@ fn CredentialsTab(context: Context) -> impl IntoView {
         }
     });
     view! {
-        <OAuthOutcome provider=entry.name.clone() />
+        <OAuthOutcome provider=entry.name.clone() retry=retry />
         {saved.needs_reentry.then(|| view! { <p class="alert alert-error" role="alert">"The saved credentials cannot be decrypted. Enter them again."</p> })}
         <p class="field-help">"Saved secrets are never shown again; replace or clear them here."</p>
         <ul class="credentials">{rows}</ul>

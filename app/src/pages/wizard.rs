@@ -612,7 +612,15 @@ fn AuthenticateStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> i
             (name.clone(), shown)
         })
         .collect();
-    let stored_fields: Vec<String> = saved.iter().map(|(name, _)| name.clone()).collect();
+    // Stored plain fields the form no longer holds are cleared on save; a stored secret
+    // left blank is kept (it is never shown, so blank means "keep").
+    let stored_fields: Vec<String> = draft
+        .credentials
+        .iter()
+        .flat_map(|credentials| &credentials.fields)
+        .filter(|(_, field)| field.set && !field.secret)
+        .map(|(name, _)| name.clone())
+        .collect();
     let stored_fields = StoredValue::new(stored_fields);
     let has_saved = !saved.is_empty();
     let failure = RwSignal::new(None::<String>);
@@ -677,11 +685,11 @@ fn AuthenticateStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> i
     };
     view! {
         <form class="wizard-form" novalidate on:submit=submit>
-            <OAuthOutcome provider=entry.name.clone() />
+            <OAuthOutcome provider=entry.name.clone() retry=Some(Callback::new(move |()| save_then(true))) />
             <ErrorSummary id="auth-summary" items />
             {has_saved.then(|| view! {
                 <div class="callout">
-                    <p>"Credentials are saved for this connector. Enter them again below to replace them, or keep them."</p>
+                    <p>"Credentials are saved for this connector. Enter them again below to replace them (a secret left blank keeps its saved value), or keep them all."</p>
                     <ul class="saved-credentials">
                         {saved.into_iter().map(|(name, shown)| view! { <li><code>{name}</code>": "{shown}</li> }).collect_view()}
                     </ul>
@@ -699,8 +707,9 @@ fn AuthenticateStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> i
     .into_any()
 }
 
-/// Saves the authentication form: every field it holds replaces the stored one, and
-/// stored fields it no longer holds are cleared, except the tokens an OAuth sign-in wrote.
+/// Saves the authentication form: every field it holds replaces the stored one, and the
+/// `stored` plain fields it no longer holds are cleared, except the tokens an OAuth
+/// sign-in wrote.
 async fn save_auth(id: Uuid, value: &Value, stored: &[String]) -> Result<Connector, AppError> {
     let mut edits: std::collections::BTreeMap<String, FieldEdit> = value
         .as_object()
