@@ -1113,3 +1113,31 @@ store_suite!(
     oauth_states_are_taken_once_by_their_own_user,
     credential_locks_are_held_one_at_a_time,
 );
+
+/// Two PostgreSQL stores with their own pools and in-process locks stand for two replicas:
+/// the advisory lock alone must keep the second waiting (advisory locks span the database).
+#[tokio::test]
+async fn postgres_credential_locks_hold_across_replicas() {
+    let (Some(first), Some(second)) = (
+        support::postgres_store().await,
+        support::postgres_store().await,
+    ) else {
+        return;
+    };
+    let id = uuid::Uuid::new_v4();
+    let held = first.lock_credentials(id).await.unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let waiter = tokio::spawn(async move {
+        let lock = second.lock_credentials(id).await.unwrap();
+        tx.send(()).unwrap();
+        lock.release().await.unwrap();
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        rx.try_recv().is_err(),
+        "the other replica got the lock while it was held"
+    );
+    held.release().await.unwrap();
+    waiter.await.unwrap();
+    assert_eq!(rx.recv().await, Some(()));
+}
