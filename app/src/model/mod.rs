@@ -3,5 +3,6 @@
 pub mod catalog;
 pub mod connector;
 pub mod identity;
+pub mod probe;
 
 pub use catalog::{AuthType, CatalogCard, CatalogFilter, Category, ConnectorType, OAuthSettings};

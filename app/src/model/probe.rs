@@ -1,0 +1,74 @@
+//! Connection tests: what a probe did and found (DESIGN.md §8). Every secret is already
+//! redacted when a trace exists; it can be stored and shown as it is.
+
+use serde::{Deserialize, Serialize};
+
+/// Why a connection test failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorClass {
+    /// The host name does not resolve (or resolves only to refused addresses).
+    Dns,
+    /// No connection: refused, unreachable, or a private address that is not allowed.
+    Connect,
+    /// The TLS handshake failed (certificate, protocol).
+    Tls,
+    /// No answer within the time budget.
+    Timeout,
+    /// The service answered 401 or 403: the credentials are wrong or lack access.
+    Auth,
+    /// Another status than the test expects.
+    Http,
+    /// Anything else, e.g. a body that does not say what the test expects.
+    Unexpected,
+}
+
+impl ErrorClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorClass::Dns => "dns",
+            ErrorClass::Connect => "connect",
+            ErrorClass::Tls => "tls",
+            ErrorClass::Timeout => "timeout",
+            ErrorClass::Auth => "auth",
+            ErrorClass::Http => "http",
+            ErrorClass::Unexpected => "unexpected",
+        }
+    }
+}
+
+/// One phase of a probe and how long it took.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProbeStep {
+    /// `resolve`, `request` (connect, TLS and sending, up to the response headers) or
+    /// `response` (reading the body).
+    pub name: String,
+    pub ok: bool,
+    pub millis: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// What a connection test did and found, secrets redacted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProbeTrace {
+    pub ok: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_class: Option<ErrorClass>,
+    /// What happened and the likely fix, for people.
+    pub message: String,
+    pub method: String,
+    pub url: String,
+    pub steps: Vec<ProbeStep>,
+    pub request_headers: Vec<(String, String)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    pub response_headers: Vec<(String, String)>,
+    /// The start of the response body (at most a few KiB of the 64 KiB read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_excerpt: Option<String>,
+    pub duration_ms: u64,
+}

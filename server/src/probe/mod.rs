@@ -1,0 +1,540 @@
+//! Connection tests: a connector type's declarative probe run with an instance's
+//! configuration and credentials (DESIGN.md §8), through one shared HTTP client with a
+//! 5-second budget, redirects only within the same host, a 64 KiB body cap and the
+//! address guard. The result is a [`ProbeTrace`] with every secret already redacted.
+
+pub mod guard;
+pub mod template;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use app::model::ConnectorType;
+use app::model::probe::{ErrorClass, ProbeStep, ProbeTrace};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+use serde_json::Value;
+
+use self::guard::{GuardedResolver, OnlyPrivateAddresses, is_denied};
+use self::template::{Renderer, redact};
+use crate::service::connectors::Secrets;
+
+/// Everything a probe may take, from resolving the name to the last byte read.
+pub const BUDGET: Duration = Duration::from_secs(5);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// How much of a response body is read at most.
+pub const BODY_CAP: usize = 64 * 1024;
+/// How much of it a trace keeps.
+const EXCERPT: usize = 2 * 1024;
+/// Headers whose values are never shown, whatever they hold.
+const SENSITIVE_HEADERS: [&str; 5] = [
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "x-api-key",
+];
+
+/// Runs probes; one per server, sharing its connection pool.
+pub struct Prober {
+    client: reqwest::Client,
+    allow_private: bool,
+}
+
+/// The trace as it grows; kept outside the timed part so a timeout keeps what happened.
+struct Recorder {
+    trace: ProbeTrace,
+    secrets: Vec<String>,
+}
+
+impl Recorder {
+    fn step(&mut self, name: &str, ok: bool, since: Instant, detail: Option<String>) {
+        self.trace.steps.push(ProbeStep {
+            name: name.to_owned(),
+            ok,
+            millis: since.elapsed().as_millis() as u64,
+            detail: detail.map(|detail| redact(&detail, &self.secrets)),
+        });
+    }
+
+    fn fail(&mut self, class: ErrorClass, message: impl Into<String>) {
+        self.trace.ok = false;
+        self.trace.error_class = Some(class);
+        self.trace.message = redact(&message.into(), &self.secrets);
+    }
+}
+
+impl Prober {
+    pub fn new(allow_private: bool) -> Self {
+        let client = reqwest::Client::builder()
+            .dns_resolver(Arc::new(GuardedResolver { allow_private }))
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                let first_host = attempt
+                    .previous()
+                    .first()
+                    .and_then(|url| url.host_str().map(str::to_owned));
+                if attempt.previous().len() > 5
+                    || attempt.url().host_str().map(str::to_owned) != first_host
+                {
+                    attempt.stop()
+                } else {
+                    attempt.follow()
+                }
+            }))
+            .connect_timeout(CONNECT_TIMEOUT)
+            .no_proxy()
+            .user_agent(concat!("ConnectorHub-probe/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .unwrap_or_default();
+        Prober {
+            client,
+            allow_private,
+        }
+    }
+
+    /// Runs `entry`'s test for an instance with `config` and (decrypted) `secrets`.
+    pub async fn run(
+        &self,
+        entry: &ConnectorType,
+        config: &Value,
+        secrets: Option<&Secrets>,
+    ) -> ProbeTrace {
+        let started = Instant::now();
+        let mut recorder = Recorder {
+            trace: ProbeTrace {
+                ok: false,
+                error_class: None,
+                message: String::new(),
+                method: String::new(),
+                url: String::new(),
+                steps: Vec::new(),
+                request_headers: Vec::new(),
+                status: None,
+                response_headers: Vec::new(),
+                body_excerpt: None,
+                duration_ms: 0,
+            },
+            secrets: Vec::new(),
+        };
+        let step_started = Instant::now();
+        let finished =
+            tokio::time::timeout(BUDGET, self.probe(entry, config, secrets, &mut recorder)).await;
+        if finished.is_err() {
+            let phase = if recorder.trace.status.is_some() {
+                "response"
+            } else {
+                "request"
+            };
+            recorder.step(
+                phase,
+                false,
+                step_started,
+                Some("no answer within 5 seconds".into()),
+            );
+            recorder.fail(
+                ErrorClass::Timeout,
+                "The service did not answer within 5 seconds. Check that the address is right and the service is up; a firewall may be dropping the connection.",
+            );
+        }
+        recorder.trace.duration_ms = started.elapsed().as_millis() as u64;
+        recorder.trace
+    }
+
+    async fn probe(
+        &self,
+        entry: &ConnectorType,
+        config: &Value,
+        secrets: Option<&Secrets>,
+        recorder: &mut Recorder,
+    ) {
+        let test = &entry.test;
+        let mut renderer = Renderer::new(config, secrets);
+        let method = test
+            .get("method")
+            .and_then(Value::as_str)
+            .unwrap_or("GET")
+            .to_owned();
+        let url_text = renderer.render(test.get("url").and_then(Value::as_str).unwrap_or_default());
+        let mut headers = HeaderMap::new();
+        for (name, value) in test
+            .get("headers")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let value = renderer.render(value.as_str().unwrap_or_default());
+            insert_header(&mut headers, &renderer.render(name), &value);
+        }
+        let mut query: Vec<(String, String)> = Vec::new();
+        let method_key = secrets
+            .and_then(|secrets| secrets.get("method"))
+            .and_then(Value::as_str)
+            .unwrap_or(entry.auth_type.as_str())
+            .to_owned();
+        if let Some(application) = test
+            .get("credentials")
+            .and_then(|c| c.get(&method_key))
+            .and_then(Value::as_object)
+        {
+            if let Some(bearer) = application.get("bearer").and_then(Value::as_str) {
+                let token = renderer.render(bearer);
+                insert_header(&mut headers, "authorization", &format!("Bearer {token}"));
+            }
+            if let Some(basic) = application.get("basic") {
+                use base64::Engine;
+                let user = renderer.render(
+                    basic
+                        .get("username")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default(),
+                );
+                let password = renderer.render(
+                    basic
+                        .get("password")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default(),
+                );
+                let encoded =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+                insert_header(&mut headers, "authorization", &format!("Basic {encoded}"));
+            }
+            for (name, value) in application
+                .get("headers")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let value = renderer.render(value.as_str().unwrap_or_default());
+                insert_header(&mut headers, &renderer.render(name), &value);
+            }
+            for (name, value) in application
+                .get("query")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                query.push((
+                    name.clone(),
+                    renderer.render(value.as_str().unwrap_or_default()),
+                ));
+            }
+        }
+        let body = match test.get("body") {
+            Some(Value::String(text)) => Some(renderer.render(text)),
+            Some(object @ Value::Object(_)) => Some(renderer.render(&object.to_string())),
+            _ => None,
+        };
+        recorder.secrets = renderer.used_secrets.clone();
+        if let Some(secrets) = secrets {
+            recorder.secrets.extend(
+                secrets
+                    .fields()
+                    .filter_map(|(_, value)| value.as_str().map(str::to_owned)),
+            );
+        }
+        recorder.trace.method = method.clone();
+        recorder.trace.url = redact(&url_text, &recorder.secrets);
+
+        let Ok(mut url) = reqwest::Url::parse(&url_text) else {
+            recorder.fail(
+                ErrorClass::Unexpected,
+                "The test address is not a valid URL. Check the base URL in the configuration.",
+            );
+            return;
+        };
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query.iter());
+        }
+        if !self.resolve(&url, recorder).await {
+            return;
+        }
+
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
+        let mut request = self.client.request(method, url.clone()).headers(headers);
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let request = match request.build() {
+            Ok(request) => request,
+            Err(_) => {
+                recorder.fail(
+                    ErrorClass::Unexpected,
+                    "The test request could not be built from the configuration.",
+                );
+                return;
+            }
+        };
+        recorder.trace.request_headers = shown_headers(request.headers(), &recorder.secrets);
+        let sent = Instant::now();
+        let response = match self.client.execute(request).await {
+            Ok(response) => response,
+            Err(error) => {
+                recorder.step("request", false, sent, Some(describe(&error)));
+                let (class, message) = classify(&error, &url);
+                recorder.fail(class, message);
+                return;
+            }
+        };
+        recorder.step("request", true, sent, None);
+        let status = response.status();
+        recorder.trace.status = Some(status.as_u16());
+        recorder.trace.response_headers = shown_headers(response.headers(), &recorder.secrets);
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let reading = Instant::now();
+        let (body, truncated) = read_capped(response).await;
+        recorder.step(
+            "response",
+            true,
+            reading,
+            Some(format!(
+                "{} bytes{}",
+                body.len(),
+                if truncated { " (capped at 64 KiB)" } else { "" }
+            )),
+        );
+        let excerpt_len = floor_char_boundary(&body, EXCERPT);
+        recorder.trace.body_excerpt =
+            (!body.is_empty()).then(|| redact(&body[..excerpt_len], &recorder.secrets));
+        judge(
+            &entry.test,
+            status.as_u16(),
+            &body,
+            location.as_deref(),
+            recorder,
+        );
+    }
+
+    /// The resolve step: the host's addresses, refused ones named. IP literals are checked
+    /// here (the client's resolver never sees them).
+    async fn resolve(&self, url: &reqwest::Url, recorder: &mut Recorder) -> bool {
+        let started = Instant::now();
+        let Some(host) = url.host_str().map(|host| {
+            host.trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_owned()
+        }) else {
+            recorder.fail(
+                ErrorClass::Unexpected,
+                "The test address has no host. Check the base URL.",
+            );
+            return false;
+        };
+        let port = url.port_or_known_default().unwrap_or(443);
+        let addresses: Vec<std::net::IpAddr> = match host.parse::<std::net::IpAddr>() {
+            Ok(ip) => vec![ip],
+            Err(_) => match tokio::net::lookup_host((host.as_str(), port)).await {
+                Ok(found) => found.map(|addr| addr.ip()).collect(),
+                Err(_) => {
+                    recorder.step(
+                        "resolve",
+                        false,
+                        started,
+                        Some(format!("{host} did not resolve")),
+                    );
+                    recorder.fail(
+                        ErrorClass::Dns,
+                        format!("The name {host} does not resolve. Check the spelling of the address in the configuration."),
+                    );
+                    return false;
+                }
+            },
+        };
+        let allowed: Vec<String> = addresses
+            .iter()
+            .filter(|ip| self.allow_private || !is_denied(**ip))
+            .map(ToString::to_string)
+            .collect();
+        if allowed.is_empty() {
+            recorder.step(
+                "resolve",
+                false,
+                started,
+                Some(format!("{host}: only private or reserved addresses")),
+            );
+            recorder.fail(
+                ErrorClass::Connect,
+                format!(
+                    "{host} is a private or reserved address, which connection tests may not reach. Use the service's public address (an administrator can allow private targets with CONNECTORS_ALLOW_PRIVATE_TARGETS)."
+                ),
+            );
+            return false;
+        }
+        recorder.step("resolve", true, started, Some(allowed.join(", ")));
+        true
+    }
+}
+
+fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) {
+    if let (Ok(name), Ok(value)) = (
+        HeaderName::from_bytes(name.as_bytes()),
+        HeaderValue::from_str(value),
+    ) {
+        headers.insert(name, value);
+    }
+}
+
+/// Headers as a trace shows them: sensitive ones masked, secrets redacted from the rest.
+fn shown_headers(headers: &HeaderMap, secrets: &[String]) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let shown = if SENSITIVE_HEADERS.contains(&name.as_str()) || name == AUTHORIZATION {
+                "[redacted]".to_owned()
+            } else {
+                redact(&String::from_utf8_lossy(value.as_bytes()), secrets)
+            };
+            (name.as_str().to_owned(), shown)
+        })
+        .collect()
+}
+
+/// Reads at most [`BODY_CAP`] bytes; says whether there was more.
+async fn read_capped(mut response: reqwest::Response) -> (String, bool) {
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut truncated = false;
+    while let Ok(Some(chunk)) = response.chunk().await {
+        let room = BODY_CAP - bytes.len();
+        if chunk.len() > room {
+            bytes.extend_from_slice(&chunk[..room]);
+            truncated = true;
+            break;
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    (String::from_utf8_lossy(&bytes).into_owned(), truncated)
+}
+
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// Whether the answer is what the test expects, and if not, why.
+fn judge(test: &Value, status: u16, body: &str, location: Option<&str>, recorder: &mut Recorder) {
+    let expected: Vec<u64> = test
+        .pointer("/success/status")
+        .and_then(Value::as_array)
+        .map(|codes| codes.iter().filter_map(Value::as_u64).collect())
+        .unwrap_or_else(|| vec![200]);
+    if !expected.contains(&u64::from(status)) {
+        let (class, message) = match status {
+            401 | 403 => (
+                ErrorClass::Auth,
+                format!(
+                    "The service refused the credentials ({status}). Check them, or re-authenticate if the connector signs in with OAuth."
+                ),
+            ),
+            300..=399 => (
+                ErrorClass::Http,
+                format!(
+                    "The service redirected ({status}) to {}, another host, which is not followed. Use the final address as the base URL.",
+                    location.unwrap_or("another address")
+                ),
+            ),
+            _ => (
+                ErrorClass::Http,
+                format!(
+                    "The service answered {status}, where the test expects {}. Check the address and the service's status.",
+                    list(&expected)
+                ),
+            ),
+        };
+        recorder.fail(class, message);
+        return;
+    }
+    if let Some(check) = test.pointer("/success/json") {
+        let pointer = check
+            .get("pointer")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let found = serde_json::from_str::<Value>(body)
+            .ok()
+            .and_then(|json| json.pointer(pointer).cloned());
+        if found.as_ref() != check.get("equals") {
+            recorder.fail(
+                ErrorClass::Unexpected,
+                format!("The service answered {status}, but its response does not confirm access (at {pointer}). The credentials may lack a permission."),
+            );
+            return;
+        }
+    }
+    recorder.trace.ok = true;
+    recorder.trace.error_class = None;
+    recorder.trace.message = format!("Connected: the service answered {status} as expected.");
+}
+
+fn list(codes: &[u64]) -> String {
+    codes
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// The class and message of a request that got no response.
+fn classify(error: &reqwest::Error, url: &reqwest::Url) -> (ErrorClass, String) {
+    let host = url.host_str().unwrap_or_default();
+    if error.is_timeout() {
+        return (
+            ErrorClass::Timeout,
+            "The service did not answer within 5 seconds. Check that the address is right and the service is up.".into(),
+        );
+    }
+    let chain = describe(error).to_lowercase();
+    if has_source::<OnlyPrivateAddresses>(error) {
+        return (
+            ErrorClass::Connect,
+            format!(
+                "{host} resolves to a private or reserved address, which connection tests may not reach."
+            ),
+        );
+    }
+    if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake") {
+        return (
+            ErrorClass::Tls,
+            format!(
+                "The TLS handshake with {host} failed (certificate or protocol). The certificate may be self-signed, expired or for another name."
+            ),
+        );
+    }
+    if error.is_connect() {
+        return (
+            ErrorClass::Connect,
+            format!(
+                "Could not connect to {host}. Check the address and port, and that the service accepts connections from this server."
+            ),
+        );
+    }
+    (
+        ErrorClass::Unexpected,
+        "The request failed before the service answered.".into(),
+    )
+}
+
+fn has_source<T: std::error::Error + 'static>(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = current {
+        if error.is::<T>() {
+            return true;
+        }
+        current = error.source();
+    }
+    false
+}
+
+/// An error with its causes, one line.
+fn describe(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![error.to_string()];
+    let mut current = error.source();
+    while let Some(cause) = current {
+        parts.push(cause.to_string());
+        current = cause.source();
+    }
+    parts.join(": ")
+}

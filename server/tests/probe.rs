@@ -1,0 +1,251 @@
+//! The probe runner against real HTTP servers on loopback: success, 401, 500, a slow
+//! answer, an unknown name, a redirect to another host, a huge body, and the address
+//! guard (refused before any connection). No trace may hold a secret.
+#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use app::model::ConnectorType;
+use app::model::probe::{ErrorClass, ProbeTrace};
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use serde_json::{Map, json};
+use server::probe::Prober;
+use server::service::connectors::Secrets;
+
+const TOKEN: &str = "tok_ProbeSecret_0123456789";
+
+/// A loopback server: routes for every case, and a count of the requests it got.
+async fn target() -> (String, Arc<AtomicUsize>) {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counted = hits.clone();
+    let app = Router::new()
+        .route(
+            "/ok",
+            get(|headers: HeaderMap| async move {
+                let authorized = headers.get("authorization").and_then(|v| v.to_str().ok())
+                    == Some(&format!("Bearer {TOKEN}"));
+                if authorized {
+                    (
+                        StatusCode::OK,
+                        axum::Json(json!({"ok": true, "echo": TOKEN})),
+                    )
+                        .into_response()
+                } else {
+                    StatusCode::UNAUTHORIZED.into_response()
+                }
+            }),
+        )
+        .route(
+            "/fail",
+            get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "boom") }),
+        )
+        .route(
+            "/slow",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(6)).await;
+                "late"
+            }),
+        )
+        .route("/huge", get(|| async { "x".repeat(10 * 1024 * 1024) }))
+        .layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| {
+                let counted = counted.clone();
+                async move {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    next.run(request).await
+                }
+            },
+        ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (base, hits)
+}
+
+/// The generic HTTP type, with a bearer token.
+fn http_type() -> ConnectorType {
+    serde_json::from_value(json!({
+        "id": uuid::Uuid::nil(), "key": "http_rest", "name": "HTTP", "description": "d",
+        "category": "generic", "icon": "", "auth_type": "custom", "capabilities": {},
+        "config_schema": {}, "auth_schema": {}, "oauth": null, "docs_url": "", "version": 1,
+        "created_at": "", "updated_at": "",
+        "test": {
+            "method": "GET",
+            "url": "{{config.base_url}}{{config.health_path}}",
+            "credentials": {"bearer": {"bearer": "{{credentials.token}}"}},
+            "success": {"status": [200]}
+        }
+    }))
+    .unwrap()
+}
+
+fn secrets() -> Secrets {
+    let mut fields = Map::new();
+    fields.insert("method".into(), json!("bearer"));
+    fields.insert("token".into(), json!(TOKEN));
+    Secrets::new(fields)
+}
+
+async fn probe(prober: &Prober, base: &str, path: &str) -> ProbeTrace {
+    let config = json!({"base_url": base, "health_path": path});
+    let trace = prober.run(&http_type(), &config, Some(&secrets())).await;
+    let stored = serde_json::to_string(&trace).unwrap();
+    assert!(
+        !stored.contains(TOKEN) && !stored.contains(&TOKEN[..TOKEN.len() - 4]),
+        "a trace holds the secret: {stored}"
+    );
+    trace
+}
+
+fn step_names(trace: &ProbeTrace) -> Vec<&str> {
+    trace.steps.iter().map(|step| step.name.as_str()).collect()
+}
+
+#[tokio::test]
+async fn a_working_service_passes_with_a_full_trace() {
+    let (base, _) = target().await;
+    let trace = probe(&Prober::new(true), &base, "/ok").await;
+    assert!(trace.ok, "{trace:?}");
+    assert_eq!(trace.status, Some(200));
+    assert_eq!(step_names(&trace), ["resolve", "request", "response"]);
+    assert!(
+        trace
+            .request_headers
+            .contains(&("authorization".into(), "[redacted]".into()))
+    );
+    // The service echoed the token: the excerpt shows it redacted.
+    assert!(
+        trace
+            .body_excerpt
+            .as_deref()
+            .unwrap()
+            .contains("[redacted]")
+    );
+    assert_eq!(trace.method, "GET");
+    assert_eq!(trace.url, format!("{base}/ok"));
+}
+
+#[tokio::test]
+async fn refused_credentials_are_auth_and_server_errors_are_http() {
+    let (base, _) = target().await;
+    let prober = Prober::new(true);
+    let config = json!({"base_url": base, "health_path": "/ok"});
+    let mut wrong = Map::new();
+    wrong.insert("method".into(), json!("bearer"));
+    wrong.insert("token".into(), json!("tok_wrong_value_999"));
+    let trace = prober
+        .run(&http_type(), &config, Some(&Secrets::new(wrong)))
+        .await;
+    assert_eq!(
+        (trace.ok, trace.error_class, trace.status),
+        (false, Some(ErrorClass::Auth), Some(401))
+    );
+    assert!(trace.message.contains("credentials"), "{}", trace.message);
+    assert!(
+        !serde_json::to_string(&trace)
+            .unwrap()
+            .contains("tok_wrong_value_999")
+    );
+
+    let trace = probe(&prober, &base, "/fail").await;
+    assert_eq!(
+        (trace.error_class, trace.status),
+        (Some(ErrorClass::Http), Some(500))
+    );
+    assert_eq!(trace.body_excerpt.as_deref(), Some("boom"));
+}
+
+#[tokio::test]
+async fn a_slow_service_times_out_at_five_seconds() {
+    let (base, _) = target().await;
+    let trace = probe(&Prober::new(true), &base, "/slow").await;
+    assert_eq!(trace.error_class, Some(ErrorClass::Timeout), "{trace:?}");
+    assert!(
+        (5000..5900).contains(&trace.duration_ms),
+        "took {} ms",
+        trace.duration_ms
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_name_is_dns() {
+    let trace = probe(&Prober::new(true), "http://no-such-host.invalid", "/").await;
+    assert_eq!(trace.error_class, Some(ErrorClass::Dns), "{trace:?}");
+    assert_eq!(step_names(&trace), ["resolve"]);
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_is_not_followed() {
+    let (other, other_hits) = target().await;
+    let elsewhere = other.replace("127.0.0.1", "localhost");
+    let app = Router::new().route(
+        "/moved",
+        get(move || async move { Redirect::temporary(&format!("{elsewhere}/ok")) }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let trace = probe(&Prober::new(true), &base, "/moved").await;
+    assert_eq!(
+        (trace.error_class, trace.status),
+        (Some(ErrorClass::Http), Some(307)),
+        "{trace:?}"
+    );
+    assert!(trace.message.contains("not followed"), "{}", trace.message);
+    assert_eq!(other_hits.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn a_huge_body_is_read_only_up_to_the_cap() {
+    let (base, _) = target().await;
+    let trace = probe(&Prober::new(true), &base, "/huge").await;
+    let response = trace
+        .steps
+        .iter()
+        .find(|step| step.name == "response")
+        .unwrap();
+    assert_eq!(
+        response.detail.as_deref(),
+        Some("65536 bytes (capped at 64 KiB)")
+    );
+    assert!(trace.body_excerpt.as_deref().unwrap().len() <= 2048);
+}
+
+#[tokio::test]
+async fn private_addresses_are_refused_before_any_connection() {
+    let guarded = Prober::new(false);
+    for base in [
+        "http://169.254.169.254",
+        "http://10.0.0.1:81",
+        "http://[fd00::1]",
+    ] {
+        let trace = probe(&guarded, base, "/latest/meta-data").await;
+        assert_eq!(
+            trace.error_class,
+            Some(ErrorClass::Connect),
+            "{base}: {trace:?}"
+        );
+        assert_eq!(
+            step_names(&trace),
+            ["resolve"],
+            "{base}: no request may be sent"
+        );
+        assert!(
+            trace.message.contains("CONNECTORS_ALLOW_PRIVATE_TARGETS"),
+            "{}",
+            trace.message
+        );
+    }
+    // A name that resolves to loopback: refused too, and the server never hears of it.
+    let (base, hits) = target().await;
+    let by_name = base.replace("127.0.0.1", "localhost");
+    let trace = probe(&guarded, &by_name, "/ok").await;
+    assert_eq!(trace.error_class, Some(ErrorClass::Connect), "{trace:?}");
+    assert_eq!(hits.load(Ordering::SeqCst), 0);
+}
