@@ -249,3 +249,52 @@ async fn private_addresses_are_refused_before_any_connection() {
     assert_eq!(trace.error_class, Some(ErrorClass::Connect), "{trace:?}");
     assert_eq!(hits.load(Ordering::SeqCst), 0);
 }
+
+/// A TLS server with a self-signed certificate for 127.0.0.1, answering 200 to anything.
+async fn self_signed_server() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let certified =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+            .unwrap();
+    let cert = certified.cert.der().clone();
+    let key = rustls_key(certified.key_pair.serialize_der());
+    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(Arc::new(
+        tokio_rustls::rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![cert], key)
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("https://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                if let Ok(mut tls) = acceptor.accept(stream).await {
+                    let mut buffer = [0u8; 1024];
+                    let _ = tls.read(&mut buffer).await;
+                    let _ = tls
+                        .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
+                        .await;
+                }
+            });
+        }
+    });
+    base
+}
+
+fn rustls_key(der: Vec<u8>) -> tokio_rustls::rustls::pki_types::PrivateKeyDer<'static> {
+    tokio_rustls::rustls::pki_types::PrivateKeyDer::Pkcs8(der.into())
+}
+
+#[tokio::test]
+async fn a_self_signed_certificate_is_tls() {
+    let base = self_signed_server().await;
+    let trace = probe(&Prober::new(true), &base, "/").await;
+    assert_eq!(trace.error_class, Some(ErrorClass::Tls), "{trace:?}");
+    assert!(trace.message.contains("TLS"), "{}", trace.message);
+    assert_eq!(trace.status, None);
+}
