@@ -13,8 +13,9 @@ mod cases {
     use app::model::{AuthType, Category};
     use serde_json::json;
     use server::store::{
-        ApiTokenRecord, AuditRecord, ConnectorRecord, CredentialChange, CredentialRecord,
-        OAuthReturn, OAuthStateRecord, SessionRecord, Store, StoreError, TenantRecord, UserRecord,
+        ApiTokenRecord, AuditRecord, ConnectionTestRecord, ConnectorRecord, CredentialChange,
+        CredentialRecord, OAuthReturn, OAuthStateRecord, SessionRecord, Store, StoreError,
+        TenantRecord, TestOutcome, UserRecord,
     };
     use server::vault::Sealed;
     use time::OffsetDateTime;
@@ -1057,6 +1058,157 @@ mod cases {
         assert_eq!(rx.recv().await, Some("second has it"));
     }
 
+    fn test_result(
+        of: &ConnectorRecord,
+        second: i64,
+        ok: bool,
+        before: Option<ConnectorStatus>,
+    ) -> ConnectionTestRecord {
+        use app::model::probe::{ErrorClass, ProbeTrace, TestTrigger};
+        ConnectionTestRecord {
+            id: Uuid::new_v4(),
+            tenant_id: of.tenant_id,
+            connector_id: of.id,
+            started_at: at(second),
+            duration_ms: 120,
+            ok,
+            error_class: (!ok).then_some(ErrorClass::Auth),
+            trace: ProbeTrace {
+                ok,
+                error_class: (!ok).then_some(ErrorClass::Auth),
+                message: format!("test at {second}"),
+                method: "GET".into(),
+                url: "https://api.example.com/me".into(),
+                steps: Vec::new(),
+                request_headers: vec![("authorization".into(), "[redacted]".into())],
+                status: Some(if ok { 200 } else { 401 }),
+                response_headers: Vec::new(),
+                body_excerpt: None,
+                duration_ms: 120,
+            },
+            trigger: TestTrigger::User,
+            status_before: before,
+        }
+    }
+
+    pub async fn connection_tests_update_their_instance_and_keep_the_newest(store: Arc<dyn Store>) {
+        let (acme, ada, stripe) = tenant_with_catalog(&store, "Acme").await;
+        let mut record = connector(&acme, &ada, stripe, "Stripe EU");
+        record.status = ConnectorStatus::Active;
+        store
+            .create_connector(&record, None, &audit(&record, "connector.create", 0))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.status_before_error(acme.id, record.id).await.unwrap(),
+            None
+        );
+
+        // A failing test of an active instance: error, remembering "active".
+        let failed = test_result(&record, 10, false, Some(ConnectorStatus::Active));
+        let outcome = TestOutcome {
+            status: ConnectorStatus::Error,
+            last_tested_at: at(10),
+            last_test_ok: false,
+            last_error: Some("refused".into()),
+        };
+        assert!(
+            store
+                .record_connection_test(
+                    &failed,
+                    &outcome,
+                    &[audit(&record, "connector.test", 10)],
+                    3
+                )
+                .await
+                .unwrap()
+        );
+        let stored = store.connector(acme.id, record.id).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                stored.status,
+                stored.last_test_ok,
+                stored.last_error.as_deref()
+            ),
+            (ConnectorStatus::Error, Some(false), Some("refused"))
+        );
+        assert_eq!(stored.last_tested_at, Some(at(10)));
+        assert_eq!(stored.name, record.name);
+        assert_eq!(
+            store.status_before_error(acme.id, record.id).await.unwrap(),
+            Some(ConnectorStatus::Active)
+        );
+
+        // More results: only the newest 3 stay, newest first; the round trip is exact.
+        let mut later = Vec::new();
+        for second in 11..15 {
+            let result = test_result(&record, second, true, None);
+            let outcome = TestOutcome {
+                status: ConnectorStatus::Active,
+                last_tested_at: at(second),
+                last_test_ok: true,
+                last_error: None,
+            };
+            assert!(
+                store
+                    .record_connection_test(&result, &outcome, &[], 3)
+                    .await
+                    .unwrap()
+            );
+            later.push(result);
+        }
+        let history = store
+            .connection_tests(acme.id, record.id, 10)
+            .await
+            .unwrap();
+        later.reverse();
+        assert_eq!(history, later[..3].to_vec());
+        assert_eq!(
+            store
+                .connection_tests(acme.id, record.id, 1)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        let trail = store.audit_entries(acme.id, record.id, 10).await.unwrap();
+        assert!(trail.iter().any(|entry| entry.action == "connector.test"));
+
+        // Another tenant sees nothing and changes nothing.
+        let (beta, _, _) = tenant_with_catalog(&store, "Beta").await;
+        assert!(
+            store
+                .connection_tests(beta.id, record.id, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let foreign = ConnectionTestRecord {
+            tenant_id: beta.id,
+            ..test_result(&record, 20, true, None)
+        };
+        let outcome = TestOutcome {
+            status: ConnectorStatus::Inactive,
+            last_tested_at: at(20),
+            last_test_ok: true,
+            last_error: None,
+        };
+        assert!(
+            !store
+                .record_connection_test(&foreign, &outcome, &[], 3)
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            store
+                .connection_tests(acme.id, record.id, 10)
+                .await
+                .unwrap()
+                .len(),
+            3
+        );
+    }
+
     /// Runs the futures concurrently on the current runtime and collects their outputs.
     async fn futures_join_all<F: std::future::Future + Send + 'static>(
         futures: impl Iterator<Item = F>,
@@ -1112,6 +1264,7 @@ store_suite!(
     a_key_canary_can_be_forgotten,
     oauth_states_are_taken_once_by_their_own_user,
     credential_locks_are_held_one_at_a_time,
+    connection_tests_update_their_instance_and_keep_the_newest,
 );
 
 /// Two PostgreSQL stores with their own pools and in-process locks stand for two replicas:

@@ -25,6 +25,20 @@ pub enum ErrorClass {
 }
 
 impl ErrorClass {
+    pub const ALL: [ErrorClass; 7] = [
+        ErrorClass::Dns,
+        ErrorClass::Connect,
+        ErrorClass::Tls,
+        ErrorClass::Timeout,
+        ErrorClass::Auth,
+        ErrorClass::Http,
+        ErrorClass::Unexpected,
+    ];
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|class| class.as_str() == value)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorClass::Dns => "dns",
@@ -71,4 +85,55 @@ pub struct ProbeTrace {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_excerpt: Option<String>,
     pub duration_ms: u64,
+}
+
+/// What started a connection test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TestTrigger {
+    /// "Test connection" on a card or the connector page, or the API.
+    User,
+    /// The health checker.
+    Schedule,
+    /// The setup wizard's test step.
+    Wizard,
+}
+
+impl TestTrigger {
+    pub const ALL: [TestTrigger; 3] = [
+        TestTrigger::User,
+        TestTrigger::Schedule,
+        TestTrigger::Wizard,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TestTrigger::User => "user",
+            TestTrigger::Schedule => "schedule",
+            TestTrigger::Wizard => "wizard",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|trigger| trigger.as_str() == value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for class in ErrorClass::ALL {
+            assert_eq!(ErrorClass::parse(class.as_str()), Some(class));
+        }
+        for trigger in TestTrigger::ALL {
+            assert_eq!(TestTrigger::parse(trigger.as_str()), Some(trigger));
+        }
+        assert_eq!(ErrorClass::parse("nope"), None);
+    }
 }

@@ -2,6 +2,7 @@
 
 use app::model::connector::{ConnectorStatus, Scope};
 use app::model::identity::Role;
+use app::model::probe::{ErrorClass, ProbeTrace, TestTrigger};
 use serde_json::Value;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -113,4 +114,29 @@ pub struct OAuthStateRecord {
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
     pub used_at: Option<OffsetDateTime>,
+}
+
+/// One stored connection test result. The trace is redacted before it gets here.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConnectionTestRecord {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub connector_id: Uuid,
+    pub started_at: OffsetDateTime,
+    pub duration_ms: i64,
+    pub ok: bool,
+    pub error_class: Option<ErrorClass>,
+    pub trace: ProbeTrace,
+    pub trigger: TestTrigger,
+    /// The instance's status before this (failing) test set `error`.
+    pub status_before: Option<ConnectorStatus>,
+}
+
+/// What a test result changes on its instance.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TestOutcome {
+    pub status: ConnectorStatus,
+    pub last_tested_at: OffsetDateTime,
+    pub last_test_ok: bool,
+    pub last_error: Option<String>,
 }

@@ -22,7 +22,8 @@ use uuid::Uuid;
 use crate::vault::Sealed;
 
 pub use connectors::{
-    AuditRecord, ConnectorRecord, CredentialChange, CredentialRecord, OAuthReturn, OAuthStateRecord,
+    AuditRecord, ConnectionTestRecord, ConnectorRecord, CredentialChange, CredentialRecord,
+    OAuthReturn, OAuthStateRecord, TestOutcome,
 };
 pub use identity::{ApiTokenRecord, CredentialOwner, SessionRecord, TenantRecord, UserRecord};
 pub use postgres::PostgresStore;
@@ -350,6 +351,30 @@ pub trait Store: Send + Sync + 'static {
     /// instance's credential lock, then holds it until released: one token refresh at a
     /// time per credential.
     async fn lock_credentials(&self, connector_id: Uuid) -> Result<CredentialLock, StoreError>;
+    /// Stores a test result, sets the instance's status and last-test fields, appends the
+    /// audit entries, and keeps only the instance's newest `keep` results, in one
+    /// transaction. False when the instance is not there.
+    async fn record_connection_test(
+        &self,
+        test: &ConnectionTestRecord,
+        outcome: &TestOutcome,
+        audit: &[AuditRecord],
+        keep: i64,
+    ) -> Result<bool, StoreError>;
+    /// The instance's results, newest first.
+    async fn connection_tests(
+        &self,
+        tenant_id: Uuid,
+        connector_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<ConnectionTestRecord>, StoreError>;
+    /// The status a passing test restores: `status_before` of the newest result that set
+    /// `error`.
+    async fn status_before_error(
+        &self,
+        tenant_id: Uuid,
+        connector_id: Uuid,
+    ) -> Result<Option<app::model::connector::ConnectorStatus>, StoreError>;
     /// Credentials (of any tenant) that expire before `before`, soonest first.
     async fn credentials_expiring_before(
         &self,

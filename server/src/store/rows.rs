@@ -10,6 +10,7 @@ use app::model::identity::{ApiTokenInfo, Member, Membership, Role};
 
 use app::model::connector::{ConnectorStatus, Scope};
 
+use super::ConnectionTestRecord;
 use super::{
     ApiTokenRecord, AuditRecord, ConnectorRecord, CredentialOwner, CredentialRecord, OAuthReturn,
     OAuthStateRecord, SessionRecord, StoreError, TenantRecord, UserRecord,
@@ -495,6 +496,56 @@ impl TryFrom<OAuthStateRow> for OAuthStateRecord {
             created_at: row.created_at,
             expires_at: row.expires_at,
             used_at: row.used_at,
+        })
+    }
+}
+
+/// The columns of `connection_tests` (ids as text on both backends).
+#[derive(sqlx::FromRow)]
+pub(crate) struct ConnectionTestRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub connector_id: String,
+    pub started_at: OffsetDateTime,
+    pub duration_ms: i64,
+    pub ok: bool,
+    pub error_class: Option<String>,
+    pub trace: Json<Value>,
+    pub trigger: String,
+    pub status_before: Option<String>,
+}
+
+impl TryFrom<ConnectionTestRow> for ConnectionTestRecord {
+    type Error = StoreError;
+
+    fn try_from(row: ConnectionTestRow) -> Result<Self, StoreError> {
+        let table = "connection_tests";
+        let corrupt =
+            |what: &str, value: &str| StoreError::Corrupt(format!("{table}.{what}: {value}"));
+        Ok(ConnectionTestRecord {
+            id: uuid_column(table, &row.id)?,
+            tenant_id: uuid_column(table, &row.tenant_id)?,
+            connector_id: uuid_column(table, &row.connector_id)?,
+            started_at: row.started_at,
+            duration_ms: row.duration_ms,
+            ok: row.ok,
+            error_class: row
+                .error_class
+                .map(|class| {
+                    app::model::probe::ErrorClass::parse(&class)
+                        .ok_or_else(|| corrupt("error_class", &class))
+                })
+                .transpose()?,
+            trace: serde_json::from_value(row.trace.0)
+                .map_err(|error| corrupt("trace", &error.to_string()))?,
+            trigger: app::model::probe::TestTrigger::parse(&row.trigger)
+                .ok_or_else(|| corrupt("trigger", &row.trigger))?,
+            status_before: row
+                .status_before
+                .map(|status| {
+                    ConnectorStatus::parse(&status).ok_or_else(|| corrupt("status_before", &status))
+                })
+                .transpose()?,
         })
     }
 }

@@ -14,15 +14,16 @@ use uuid::Uuid;
 use app::model::identity::{ApiTokenInfo, Member, Membership, Role};
 
 use super::rows::{
-    AuditRow, CatalogRow, ConnectorRow, CredentialRow, MemberRow, MembershipRow, OAuthStateRow,
-    SessionRow, TenantRow, TokenInfoRow, TokenRow, UserRow, convert_all, oauth_json, roles_json,
+    AuditRow, CatalogRow, ConnectionTestRow, ConnectorRow, CredentialRow, MemberRow, MembershipRow,
+    OAuthStateRow, SessionRow, TenantRow, TokenInfoRow, TokenRow, UserRow, convert_all, oauth_json,
+    roles_json,
 };
 use crate::vault::Sealed;
 
 use super::{
-    ApiTokenRecord, AuditRecord, ConnectorRecord, CredentialChange, CredentialLock,
-    CredentialOwner, CredentialRecord, NewCatalogEntry, OAuthStateRecord, SeedReport,
-    SessionRecord, Store, StoreError, TenantRecord, UserRecord, plan_seed,
+    ApiTokenRecord, AuditRecord, ConnectionTestRecord, ConnectorRecord, CredentialChange,
+    CredentialLock, CredentialOwner, CredentialRecord, NewCatalogEntry, OAuthStateRecord,
+    SeedReport, SessionRecord, Store, StoreError, TenantRecord, TestOutcome, UserRecord, plan_seed,
 };
 
 macro_rules! catalog_select {
@@ -817,6 +818,106 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         convert_all(rows)
+    }
+
+    async fn record_connection_test(
+        &self,
+        test: &ConnectionTestRecord,
+        outcome: &TestOutcome,
+        audit: &[AuditRecord],
+        keep: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // Only the status and last-test fields: a test must not undo a concurrent edit.
+        let done = sqlx::query(
+                "UPDATE connectors SET status = ?3, last_tested_at = ?4, last_test_ok = ?5, last_error = ?6 \
+                 WHERE id = ?1 AND tenant_id = ?2",
+            )
+            .bind(text(test.connector_id))
+            .bind(text(test.tenant_id))
+            .bind(outcome.status.as_str())
+            .bind(outcome.last_tested_at)
+            .bind(outcome.last_test_ok)
+            .bind(&outcome.last_error)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        let trace = serde_json::to_value(&test.trace)
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        sqlx::query(
+            "INSERT INTO connection_tests (id, tenant_id, connector_id, started_at, duration_ms, ok, \
+                 error_class, trace, trigger, status_before) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )
+        .bind(text(test.id))
+        .bind(text(test.tenant_id))
+        .bind(text(test.connector_id))
+        .bind(test.started_at)
+        .bind(test.duration_ms)
+        .bind(test.ok)
+        .bind(test.error_class.map(|class| class.as_str()))
+        .bind(Json(trace))
+        .bind(test.trigger.as_str())
+        .bind(test.status_before.map(|status| status.as_str()))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+                "DELETE FROM connection_tests WHERE connector_id = ?1 AND id NOT IN \
+                 (SELECT id FROM connection_tests WHERE connector_id = ?1 ORDER BY started_at DESC, id DESC LIMIT ?2)",
+            )
+            .bind(text(test.connector_id))
+            .bind(keep)
+            .execute(&mut *tx)
+            .await?;
+        for entry in audit {
+            insert_audit(&mut tx, entry).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn connection_tests(
+        &self,
+        tenant_id: Uuid,
+        connector_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<ConnectionTestRecord>, StoreError> {
+        let rows: Vec<ConnectionTestRow> = sqlx::query_as(
+                "SELECT id, tenant_id, connector_id, started_at, duration_ms, ok, error_class, trace, trigger, status_before FROM connection_tests \
+                 WHERE tenant_id = ?1 AND connector_id = ?2 ORDER BY started_at DESC, id DESC LIMIT ?3",
+            )
+            .bind(text(tenant_id))
+            .bind(text(connector_id))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        convert_all(rows)
+    }
+
+    async fn status_before_error(
+        &self,
+        tenant_id: Uuid,
+        connector_id: Uuid,
+    ) -> Result<Option<app::model::connector::ConnectorStatus>, StoreError> {
+        let found: Option<(String,)> = sqlx::query_as(
+            "SELECT status_before FROM connection_tests \
+                 WHERE tenant_id = ?1 AND connector_id = ?2 AND status_before IS NOT NULL \
+                 ORDER BY started_at DESC, id DESC LIMIT 1",
+        )
+        .bind(text(tenant_id))
+        .bind(text(connector_id))
+        .fetch_optional(&self.pool)
+        .await?;
+        found
+            .map(|(status,)| {
+                app::model::connector::ConnectorStatus::parse(&status).ok_or_else(|| {
+                    StoreError::Corrupt(format!("connection_tests.status_before: {status}"))
+                })
+            })
+            .transpose()
     }
 }
 
