@@ -127,6 +127,25 @@ pub struct Ports {
     pub identity: Arc<dyn IdentityPort>,
     pub connectors: Arc<dyn ConnectorPort>,
     pub oauth: Arc<dyn OAuthPort>,
+    pub testing: Arc<dyn TestingPort>,
+}
+
+/// Connection tests (DESIGN.md §8).
+#[async_trait]
+pub trait TestingPort: Send + Sync {
+    /// Runs the instance's connection test now (anyone who may use it) and records it.
+    async fn run(
+        &self,
+        who: &Principal,
+        connector_id: Uuid,
+        trigger: crate::model::probe::TestTrigger,
+    ) -> Result<crate::model::probe::ConnectionTest, AppError>;
+    /// The instance's results, newest first (anyone who may see it).
+    async fn history(
+        &self,
+        who: &Principal,
+        connector_id: Uuid,
+    ) -> Result<Vec<crate::model::probe::ConnectionTest>, AppError>;
 }
 
 /// Signing an instance in with its provider (DESIGN.md §7).

@@ -8,7 +8,9 @@ use leptos::config::LeptosOptions;
 use crate::auth::Authenticator;
 use crate::config::Config;
 use crate::service::connectors::PlatformClients;
-use crate::service::{CatalogService, ConnectorService, IdentityService, OAuthService};
+use crate::service::{
+    CatalogService, ConnectorService, IdentityService, OAuthService, TestingService,
+};
 use crate::store::Store;
 use crate::vault::Vault;
 
@@ -48,6 +50,12 @@ impl AppState {
             PlatformClients::from_vars(std::env::vars()),
             &config.public_url,
         ));
+        let testing = Arc::new(TestingService::new(
+            store.clone(),
+            connectors.clone(),
+            oauth.clone(),
+            config.allow_private_targets,
+        ));
         AppState {
             leptos_options: config.leptos_options(),
             ports: Ports {
@@ -55,6 +63,7 @@ impl AppState {
                 identity,
                 connectors: connectors.clone(),
                 oauth: oauth.clone(),
+                testing,
             },
             connectors,
             oauth,

@@ -125,6 +125,8 @@ mod cases {
             (Method::GET, "/api/publish-targets".to_owned()),
             (Method::GET, format!("/api/audit?connector_id={nil}")),
             (Method::POST, format!("/api/connectors/{nil}/oauth/start")),
+            (Method::POST, format!("/api/connectors/{nil}/test")),
+            (Method::GET, format!("/api/connectors/{nil}/tests")),
         ];
         for (method, path) in every_endpoint {
             let response = visitor
@@ -141,7 +143,9 @@ mod cases {
                 "{method} {path}"
             );
         }
-        let every_signed_in_function: [(&str, Vec<(&str, &str)>); 16] = [
+        let every_signed_in_function: [(&str, Vec<(&str, &str)>); 18] = [
+            ("test_connector", vec![("id", nil)]),
+            ("connector_tests", vec![("id", nil)]),
             ("start_oauth", vec![("id", nil)]),
             ("catalog_cards", vec![]),
             ("catalog_entry", vec![("key", "stripe")]),

@@ -123,3 +123,30 @@ pub async fn oauth_redirect_setup() -> Result<crate::model::connector::OAuthRedi
         .oauth
         .redirect_setup(host.as_deref()))
 }
+
+/// Runs the instance's connection test now.
+#[server(prefix = "/sfn", endpoint = "test_connector")]
+pub async fn test_connector(
+    id: Uuid,
+    #[server(default)] wizard: bool,
+) -> Result<crate::model::probe::ConnectionTest, AppError> {
+    use crate::model::probe::TestTrigger;
+    let who = crate::ports::use_principal()?;
+    let trigger = if wizard {
+        TestTrigger::Wizard
+    } else {
+        TestTrigger::User
+    };
+    crate::ports::use_ports()?
+        .testing
+        .run(&who, id, trigger)
+        .await
+}
+
+#[server(prefix = "/sfn", endpoint = "connector_tests")]
+pub async fn connector_tests(
+    id: Uuid,
+) -> Result<Vec<crate::model::probe::ConnectionTest>, AppError> {
+    let who = crate::ports::use_principal()?;
+    crate::ports::use_ports()?.testing.history(&who, id).await
+}

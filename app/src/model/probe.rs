@@ -87,6 +87,31 @@ pub struct ProbeTrace {
     pub duration_ms: u64,
 }
 
+/// One connection test result, as the API and the Tests tab show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConnectionTest {
+    pub id: uuid::Uuid,
+    /// RFC 3339.
+    pub started_at: String,
+    pub duration_ms: i64,
+    pub ok: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_class: Option<ErrorClass>,
+    pub trigger: TestTrigger,
+    pub trace: ProbeTrace,
+}
+
+/// `POST /api/connectors/{id}/test`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TestInput {
+    /// `user` (default) or `wizard`; `schedule` is the health checker's own.
+    #[serde(default)]
+    pub trigger: Option<TestTrigger>,
+}
+
 /// What started a connection test.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

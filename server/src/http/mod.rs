@@ -8,6 +8,7 @@ pub mod error;
 mod health;
 mod oauth;
 mod openapi;
+mod testing;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -36,6 +37,8 @@ pub fn build_router(state: AppState) -> Router {
                 .delete(connectors::delete),
         )
         .route("/connectors/{id}/oauth/start", post(oauth::start))
+        .route("/connectors/{id}/test", post(testing::run))
+        .route("/connectors/{id}/tests", get(testing::history))
         .route("/validate-config", post(connectors::validate_config))
         .route("/publish-targets", get(connectors::publish_targets))
         .route("/audit", get(connectors::audit))

@@ -6,9 +6,11 @@ pub mod catalog;
 pub mod connectors;
 pub mod identity;
 pub mod oauth;
+pub mod testing;
 mod validate;
 
 pub use catalog::CatalogService;
 pub use connectors::ConnectorService;
 pub use identity::IdentityService;
 pub use oauth::OAuthService;
+pub use testing::TestingService;

@@ -269,6 +269,20 @@ impl Browser {
         request.send().await.expect("POST")
     }
 
+    /// Calls a form-encoded server function without keeping cookies (read-only uses).
+    pub async fn call_json_form(&self, function: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(format!("{}/sfn/{function}", self.base_url))
+            .header("origin", &self.base_url)
+            .header("accept", "application/json")
+            .form(form);
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.expect("POST")
+    }
+
     /// Calls a server function the way the hydrated app does, keeping any session cookie
     /// it sets (or clears).
     pub async fn call(&mut self, function: &str, form: &[(&str, &str)]) -> reqwest::Response {

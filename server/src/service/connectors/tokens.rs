@@ -53,6 +53,35 @@ impl ConnectorService {
         })
     }
 
+    /// The instance, its type and whether it has stored credentials, if the caller may
+    /// use it (a connection test).
+    pub async fn usable(
+        &self,
+        who: &Principal,
+        id: Uuid,
+    ) -> Result<(ConnectorRecord, ConnectorType, bool), AppError> {
+        let record = self.visible(who, id).await?;
+        if !access::may_use(who, &record) {
+            return Err(AppError::Forbidden);
+        }
+        let entry = self
+            .catalog()
+            .await?
+            .remove(&record.catalog_id)
+            .ok_or(AppError::Internal)?;
+        let has_credentials = self
+            .store
+            .credentials_of(record.tenant_id, id)
+            .await?
+            .is_some();
+        Ok((record, entry, has_credentials))
+    }
+
+    /// The instance, if the caller may see it.
+    pub async fn seen(&self, who: &Principal, id: Uuid) -> Result<ConnectorRecord, AppError> {
+        self.visible(who, id).await
+    }
+
     /// The instance and its credentials for a token refresh, without access checks: the
     /// caller already passed them (a use), or is the system (the background refresher).
     pub async fn refresh_target(&self, tenant_id: Uuid, id: Uuid) -> Result<OAuthTarget, AppError> {

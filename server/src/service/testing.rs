@@ -1,0 +1,174 @@
+//! Connection tests of installed instances (DESIGN.md §8): the probe run with the
+//! instance's configuration and credentials (refreshed first when an OAuth token is about
+//! to expire), the result recorded, and the status rules applied: a failing test of an
+//! active instance sets `error`; a passing test of an `error` instance restores the status
+//! it had before.
+
+use std::sync::Arc;
+
+use app::error::AppError;
+use app::model::connector::ConnectorStatus;
+use app::model::identity::Principal;
+use app::model::probe::{ConnectionTest, ProbeTrace, TestTrigger};
+use app::ports::TestingPort;
+use async_trait::async_trait;
+use serde_json::json;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::OAuthService;
+use super::connectors::ConnectorService;
+use crate::probe::Prober;
+use crate::store::{
+    AuditRecord, ConnectionTestRecord, ConnectorRecord, Store, TestOutcome, rfc3339,
+};
+
+/// How many results are kept per instance.
+pub const HISTORY_KEPT: i64 = 50;
+
+pub struct TestingService {
+    store: Arc<dyn Store>,
+    connectors: Arc<ConnectorService>,
+    oauth: Arc<OAuthService>,
+    prober: Prober,
+}
+
+impl TestingService {
+    pub fn new(
+        store: Arc<dyn Store>,
+        connectors: Arc<ConnectorService>,
+        oauth: Arc<OAuthService>,
+        allow_private_targets: bool,
+    ) -> Self {
+        TestingService {
+            store,
+            connectors,
+            oauth,
+            prober: Prober::new(allow_private_targets),
+        }
+    }
+
+    /// Records `trace` for `record` with the status rules; `actor` is `None` for the
+    /// health checker.
+    async fn record(
+        &self,
+        actor: Option<Uuid>,
+        record: &ConnectorRecord,
+        trace: ProbeTrace,
+        trigger: TestTrigger,
+        started_at: OffsetDateTime,
+    ) -> Result<ConnectionTest, AppError> {
+        let (status, status_before) = match (record.status, trace.ok) {
+            (ConnectorStatus::Active, false) => {
+                (ConnectorStatus::Error, Some(ConnectorStatus::Active))
+            }
+            (ConnectorStatus::Error, true) => {
+                let before = self
+                    .store
+                    .status_before_error(record.tenant_id, record.id)
+                    .await?;
+                (before.unwrap_or(ConnectorStatus::Inactive), None)
+            }
+            (status, _) => (status, None),
+        };
+        let test = ConnectionTestRecord {
+            id: Uuid::new_v4(),
+            tenant_id: record.tenant_id,
+            connector_id: record.id,
+            started_at,
+            duration_ms: trace.duration_ms as i64,
+            ok: trace.ok,
+            error_class: trace.error_class,
+            trace,
+            trigger,
+            status_before,
+        };
+        let outcome = TestOutcome {
+            status,
+            last_tested_at: started_at,
+            last_test_ok: test.ok,
+            last_error: (!test.ok).then(|| test.trace.message.clone()),
+        };
+        let mut audit = vec![AuditRecord {
+            id: Uuid::new_v4(),
+            tenant_id: record.tenant_id,
+            actor,
+            action: "connector.test".into(),
+            target_type: "connector".into(),
+            target_id: record.id,
+            at: started_at,
+            details: json!({ "ok": test.ok, "error_class": test.error_class, "trigger": trigger }),
+        }];
+        if status != record.status {
+            audit.push(AuditRecord {
+                id: Uuid::new_v4(),
+                action: "connector.status".into(),
+                details: json!({ "from": record.status, "to": status, "reason": "connection test" }),
+                ..audit[0].clone()
+            });
+        }
+        if !self
+            .store
+            .record_connection_test(&test, &outcome, &audit, HISTORY_KEPT)
+            .await?
+        {
+            return Err(AppError::NotFound("No connector with this id.".into()));
+        }
+        Ok(shown(test))
+    }
+}
+
+fn shown(test: ConnectionTestRecord) -> ConnectionTest {
+    ConnectionTest {
+        id: test.id,
+        started_at: rfc3339(test.started_at),
+        duration_ms: test.duration_ms,
+        ok: test.ok,
+        error_class: test.error_class,
+        trigger: test.trigger,
+        trace: test.trace,
+    }
+}
+
+#[async_trait]
+impl TestingPort for TestingService {
+    async fn run(
+        &self,
+        who: &Principal,
+        connector_id: Uuid,
+        trigger: TestTrigger,
+    ) -> Result<ConnectionTest, AppError> {
+        let (record, entry, has_credentials) = self.connectors.usable(who, connector_id).await?;
+        let secrets = if has_credentials {
+            Some(
+                self.oauth
+                    .credentials_for_use(who, connector_id, "connection test")
+                    .await?,
+            )
+        } else {
+            None
+        };
+        let started_at = OffsetDateTime::now_utc();
+        let trace = self
+            .prober
+            .run(&entry, &record.config, secrets.as_ref())
+            .await;
+        // Re-read: the test took a while, and a refresh may have changed the status.
+        let record = self.connectors.seen(who, connector_id).await?;
+        self.record(Some(who.user_id), &record, trace, trigger, started_at)
+            .await
+    }
+
+    async fn history(
+        &self,
+        who: &Principal,
+        connector_id: Uuid,
+    ) -> Result<Vec<ConnectionTest>, AppError> {
+        let record = self.connectors.seen(who, connector_id).await?;
+        let tests = self
+            .store
+            .connection_tests(record.tenant_id, connector_id, HISTORY_KEPT)
+            .await?;
+        Ok(tests.into_iter().map(shown).collect())
+    }
+}

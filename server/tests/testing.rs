@@ -1,0 +1,207 @@
+//! Connection tests through the API, on SQLite and PostgreSQL, against a real HTTP
+//! server on loopback: results recorded, the status rules (active → error on failure,
+//! back on success), history, who may test and read, and no secret in any response.
+#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
+
+#[macro_use]
+mod support;
+
+mod cases {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use app::model::identity::{Password, Role};
+    use axum::http::{HeaderMap, StatusCode as AxumStatus};
+    use axum::response::IntoResponse;
+    use reqwest::StatusCode;
+    use serde_json::{Value, json};
+    use server::service::admin::AdminService;
+
+    use super::support::{Backend, Browser, TestServer};
+
+    const TOKEN: &str = "tok_TestingSecret_4242424242";
+
+    /// A service that accepts the token while `up` is true, and answers 401 otherwise.
+    async fn service(up: Arc<AtomicBool>) -> String {
+        let app = axum::Router::new().route(
+            "/me",
+            axum::routing::get(move |headers: HeaderMap| {
+                let up = up.clone();
+                async move {
+                    let bearer = headers.get("authorization").and_then(|v| v.to_str().ok())
+                        == Some(&format!("Bearer {TOKEN}"));
+                    if bearer && up.load(Ordering::SeqCst) {
+                        (AxumStatus::OK, "{\"me\": \"ok\"}").into_response()
+                    } else {
+                        AxumStatus::UNAUTHORIZED.into_response()
+                    }
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        base
+    }
+
+    async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert!(
+            !text.contains(TOKEN) && !text.contains(&TOKEN[..TOKEN.len() - 4]),
+            "a response shows the secret: {text}"
+        );
+        assert!(!status.is_server_error(), "{status}: {text}");
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    async fn person(server: &TestServer, email: &str, role: Role) -> Browser {
+        AdminService::new(server.store.clone())
+            .add_user(
+                email,
+                "Someone",
+                "Acme",
+                role,
+                Password("a long password 1".into()),
+            )
+            .await
+            .unwrap();
+        let mut browser = server.browser();
+        let login = browser
+            .call(
+                "login",
+                &[("email", email), ("password", "a long password 1")],
+            )
+            .await;
+        assert_eq!(login.status(), StatusCode::OK);
+        browser
+    }
+
+    pub async fn tests_are_recorded_and_move_the_status(backend: Backend) {
+        let Some(server) =
+            TestServer::start_on(backend, |config| config.allow_private_targets = true).await
+        else {
+            return;
+        };
+        let mut owner = server.owner().await;
+        let up = Arc::new(AtomicBool::new(true));
+        let base = service(up.clone()).await;
+        let body = json!({"input": {
+            "catalog_key": "http_rest", "name": "API",
+            "config": {"base_url": base, "health_path": "/me"},
+            "auth": {"method": "bearer", "token": TOKEN},
+        }});
+        let (status, created) = json_of(owner.call_json("install_connector", &body).await).await;
+        assert_eq!(status, StatusCode::OK, "{created}");
+        let id = created["id"].as_str().unwrap().to_owned();
+
+        let (status, passed) = browser_test(&owner, &id).await;
+        assert_eq!(status, StatusCode::OK, "{passed}");
+        assert_eq!(
+            (passed["ok"].as_bool(), passed["trace"]["status"].as_u64()),
+            (Some(true), Some(200))
+        );
+        let connector = json_of(owner.get(&format!("/api/connectors/{id}")).await)
+            .await
+            .1;
+        assert_eq!(
+            (
+                connector["status"].as_str(),
+                connector["last_test_ok"].as_bool()
+            ),
+            (Some("inactive"), Some(true))
+        );
+
+        let activated = owner
+            .call("set_connector_status", &[("id", &id), ("status", "active")])
+            .await;
+        assert_eq!(activated.status(), StatusCode::OK);
+
+        // The service starts refusing: a failing test of an active instance is an error.
+        up.store(false, Ordering::SeqCst);
+        let (_, failed) = browser_test(&owner, &id).await;
+        assert_eq!(
+            (failed["ok"].as_bool(), failed["error_class"].as_str()),
+            (Some(false), Some("auth"))
+        );
+        let connector = json_of(owner.get(&format!("/api/connectors/{id}")).await)
+            .await
+            .1;
+        assert_eq!(connector["status"], "error");
+        assert!(
+            connector["last_error"]
+                .as_str()
+                .unwrap()
+                .contains("refused the credentials")
+        );
+
+        // Fixed: a passing test restores the status it had.
+        up.store(true, Ordering::SeqCst);
+        let (_, passed_again) = browser_test(&owner, &id).await;
+        assert_eq!(passed_again["ok"], true);
+        let connector = json_of(owner.get(&format!("/api/connectors/{id}")).await)
+            .await
+            .1;
+        assert_eq!(connector["status"], "active");
+        assert!(connector.get("last_error").is_none(), "{connector}");
+
+        let (_, history) = json_of(owner.get(&format!("/api/connectors/{id}/tests")).await).await;
+        let oks: Vec<bool> = history
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["ok"].as_bool().unwrap())
+            .collect();
+        assert_eq!(oks, [true, false, true], "newest first");
+
+        // Members may test; viewers may read the history but not test.
+        let member = person(&server, "mo@acme.test", Role::Member).await;
+        assert_eq!(browser_test(&member, &id).await.0, StatusCode::OK);
+        let mut viewer = person(&server, "vi@acme.test", Role::Viewer).await;
+        assert_eq!(browser_test(&viewer, &id).await.0, StatusCode::FORBIDDEN);
+        let (status, history) = json_of(viewer.call("connector_tests", &[("id", &id)]).await).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(history.as_array().unwrap().len(), 4);
+        let (_, audit) = json_of(owner.get(&format!("/api/audit?connector_id={id}")).await).await;
+        assert!(audit.to_string().contains("connector.test"));
+    }
+
+    async fn browser_test(browser: &Browser, id: &str) -> (StatusCode, Value) {
+        let response = browser
+            .call_json_form("test_connector", &[("id", id)])
+            .await;
+        json_of(response).await
+    }
+
+    pub async fn private_targets_are_refused_unless_allowed(backend: Backend) {
+        let Some(server) =
+            TestServer::start_on(backend, |config| config.allow_private_targets = false).await
+        else {
+            return;
+        };
+        let owner = server.owner().await;
+        let base = service(Arc::new(AtomicBool::new(true))).await;
+        let body = json!({"input": {
+            "catalog_key": "http_rest", "name": "Internal",
+            "config": {"base_url": base, "health_path": "/me"},
+            "auth": {"method": "bearer", "token": TOKEN},
+        }});
+        let (_, created) = json_of(owner.call_json("install_connector", &body).await).await;
+        let (status, result) = browser_test(&owner, created["id"].as_str().unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            (result["ok"].as_bool(), result["error_class"].as_str()),
+            (Some(false), Some("connect"))
+        );
+        assert_eq!(
+            result["trace"]["steps"].as_array().unwrap().len(),
+            1,
+            "refused before any request"
+        );
+    }
+}
+
+server_suite!(
+    tests_are_recorded_and_move_the_status,
+    private_targets_are_refused_unless_allowed
+);
