@@ -378,6 +378,33 @@ mod cases {
         id
     }
 
+    /// The stored credentials, as they are (no refresh).
+    async fn stored(
+        world: &World,
+        who: &Principal,
+        id: Uuid,
+    ) -> server::service::connectors::Secrets {
+        world
+            .server
+            .connectors
+            .credentials_for_use(who, id, "tests")
+            .await
+            .unwrap()
+    }
+
+    /// The credentials for a use, refreshed first when the token expires soon.
+    async fn for_use(
+        world: &World,
+        who: &Principal,
+        id: Uuid,
+    ) -> Result<server::service::connectors::Secrets, app::error::AppError> {
+        world
+            .server
+            .oauth
+            .credentials_for_use(who, id, "tests")
+            .await
+    }
+
     fn token(secrets: &server::service::connectors::Secrets, field: &str) -> String {
         secrets
             .get(field)
@@ -393,12 +420,7 @@ mod cases {
         let id = connected_expiring(&mut world, "Provider").await;
         let who = owner_principal(&world).await;
         let connector_id: Uuid = id.parse().unwrap();
-        let before = world
-            .server
-            .connectors
-            .credentials_for_use(&who, connector_id, "tests")
-            .await
-            .unwrap();
+        let before = stored(&world, &who, connector_id).await;
         let requests = world.provider.token_requests();
 
         // Ten uses at once of a token that expires within a minute: one refresh.
@@ -424,24 +446,14 @@ mod cases {
         assert_ne!(access_tokens[0], token(&before, "access_token"));
 
         // The provider rotated the refresh token; the new one is what is stored now.
-        let after = world
-            .server
-            .connectors
-            .credentials_for_use(&who, connector_id, "tests")
-            .await
-            .unwrap();
+        let after = stored(&world, &who, connector_id).await;
         assert_ne!(
             token(&after, "refresh_token"),
             token(&before, "refresh_token")
         );
         assert_eq!(token(&after, "access_token"), access_tokens[0]);
         // Fresh for an hour now: no further requests.
-        world
-            .server
-            .oauth
-            .credentials_for_use(&who, connector_id, "tests")
-            .await
-            .unwrap();
+        for_use(&world, &who, connector_id).await.unwrap();
         assert_eq!(world.provider.token_requests() - requests, 1);
         let connector = world.connector(&id).await;
         assert_eq!(connector["status"], "inactive");
@@ -474,18 +486,8 @@ mod cases {
         world.provider.set_rotation(false);
         let who = owner_principal(&world).await;
         let connector_id: Uuid = id.parse().unwrap();
-        let before = world
-            .server
-            .connectors
-            .credentials_for_use(&who, connector_id, "tests")
-            .await
-            .unwrap();
-        let after = world
-            .server
-            .oauth
-            .credentials_for_use(&who, connector_id, "tests")
-            .await
-            .unwrap();
+        let before = stored(&world, &who, connector_id).await;
+        let after = for_use(&world, &who, connector_id).await.unwrap();
         assert_ne!(
             token(&after, "access_token"),
             token(&before, "access_token")
@@ -507,11 +509,7 @@ mod cases {
         // The token endpoint failing: retried with backoff, then reported; nothing changes.
         world.provider.set_mode(Mode::TokenFails);
         let requests = world.provider.token_requests();
-        let failed = world
-            .server
-            .oauth
-            .credentials_for_use(&who, connector_id, "tests")
-            .await;
+        let failed = for_use(&world, &who, connector_id).await;
         assert!(
             matches!(failed, Err(app::error::AppError::Unavailable)),
             "{failed:?}"
@@ -523,11 +521,7 @@ mod cases {
         // which clears it.
         for refusal in [Mode::RefreshRevoked, Mode::ClientRevoked] {
             world.provider.set_mode(refusal);
-            let refused = world
-                .server
-                .oauth
-                .credentials_for_use(&who, connector_id, "tests")
-                .await;
+            let refused = for_use(&world, &who, connector_id).await;
             let Err(app::error::AppError::Conflict(message)) = refused else {
                 panic!("{refusal:?}: expected a conflict, got {refused:?}");
             };

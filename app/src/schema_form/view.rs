@@ -354,19 +354,31 @@ fn text_memo(form: FormState, pointer: String, codec: Codec) -> Memo<String> {
     Memo::new(move |_| codec.to_text(form.value_at(&pointer).as_ref()))
 }
 
-fn setter(
-    form: FormState,
-    pointer: String,
-    codec: Codec,
-    in_list: bool,
-) -> impl Fn(String) + Clone {
-    move |text: String| {
-        let value = if in_list {
-            codec.item_from_text(&text).ok()
-        } else {
-            codec.from_text(&text).ok().flatten()
-        };
-        form.set_at(&pointer, value);
+/// What a text-like input binds to: the text it shows, what typing does (the codec turns
+/// it into the value), and what leaving it does (its errors may show).
+#[derive(Clone, Copy)]
+struct TextBinding {
+    text: Memo<String>,
+    typed: Callback<String>,
+    left: Callback<()>,
+}
+
+fn bind_text(props: &FieldProps) -> TextBinding {
+    let (form, pointer) = (props.form, props.pointer.clone());
+    let codec = codec_of(props.renderer);
+    let in_list = in_list(form, &pointer);
+    let (typed_at, left_at) = (pointer.clone(), pointer.clone());
+    TextBinding {
+        text: text_memo(form, pointer, codec),
+        typed: Callback::new(move |text: String| {
+            let value = if in_list {
+                codec.item_from_text(&text).ok()
+            } else {
+                codec.from_text(&text).ok().flatten()
+            };
+            form.set_at(&typed_at, value);
+        }),
+        left: Callback::new(move |()| form.blur(&left_at)),
     }
 }
 
@@ -387,7 +399,6 @@ pub fn text(props: FieldProps) -> AnyView {
         required,
         ..
     } = props.clone();
-    let codec = codec_of(renderer);
     let input_type = match renderer.name {
         "email" => "email",
         "url" => "url",
@@ -403,9 +414,7 @@ pub fn text(props: FieldProps) -> AnyView {
         .get("x-placeholder")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    let text = text_memo(form, pointer.clone(), codec);
-    let set = setter(form, pointer.clone(), codec, in_list(form, &pointer));
-    let blur_at = pointer.clone();
+    let bound = bind_text(&props);
     let input = view! {
         <input
             type=input_type
@@ -418,9 +427,9 @@ pub fn text(props: FieldProps) -> AnyView {
             aria-required=required.then_some("true")
             aria-invalid=invalid(form, pointer.clone())
             aria-describedby=described_by(&props)
-            prop:value=text
-            on:input=move |event| set(event_target_value(&event))
-            on:blur=move |_| form.blur(&blur_at)
+            prop:value=bound.text
+            on:input=move |event| bound.typed.run(event_target_value(&event))
+            on:blur=move |_| bound.left.run(())
         />
     };
     field_shell(&props, "field", input)
@@ -430,14 +439,10 @@ pub fn multiline(props: FieldProps) -> AnyView {
     let FieldProps {
         form,
         pointer,
-        renderer,
         required,
         ..
     } = props.clone();
-    let codec = codec_of(renderer);
-    let text = text_memo(form, pointer.clone(), codec);
-    let set = setter(form, pointer.clone(), codec, in_list(form, &pointer));
-    let blur_at = pointer.clone();
+    let bound = bind_text(&props);
     let input = view! {
         <textarea
             id=form.field_id(&pointer)
@@ -446,9 +451,9 @@ pub fn multiline(props: FieldProps) -> AnyView {
             aria-required=required.then_some("true")
             aria-invalid=invalid(form, pointer.clone())
             aria-describedby=described_by(&props)
-            prop:value=text
-            on:input=move |event| set(event_target_value(&event))
-            on:blur=move |_| form.blur(&blur_at)
+            prop:value=bound.text
+            on:input=move |event| bound.typed.run(event_target_value(&event))
+            on:blur=move |_| bound.left.run(())
         ></textarea>
     };
     field_shell(&props, "field", input)
@@ -460,15 +465,11 @@ pub fn secret(props: FieldProps) -> AnyView {
     let FieldProps {
         form,
         pointer,
-        renderer,
         required,
         ..
     } = props.clone();
-    let codec = codec_of(renderer);
     let shown = RwSignal::new(false);
-    let text = text_memo(form, pointer.clone(), codec);
-    let set = setter(form, pointer.clone(), codec, in_list(form, &pointer));
-    let blur_at = pointer.clone();
+    let bound = bind_text(&props);
     let id = form.field_id(&pointer);
     let input = view! {
         <div class="secret-input">
@@ -481,9 +482,9 @@ pub fn secret(props: FieldProps) -> AnyView {
                 aria-required=required.then_some("true")
                 aria-invalid=invalid(form, pointer.clone())
                 aria-describedby=described_by(&props)
-                prop:value=text
-                on:input=move |event| set(event_target_value(&event))
-                on:blur=move |_| form.blur(&blur_at)
+                prop:value=bound.text
+                on:input=move |event| bound.typed.run(event_target_value(&event))
+                on:blur=move |_| bound.left.run(())
             />
             <button
                 type="button"

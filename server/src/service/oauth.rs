@@ -82,6 +82,15 @@ pub struct OAuthService {
     http: reqwest::Client,
 }
 
+/// An `oauth2` client with its authorization and token endpoints set.
+type Client = BasicClient<
+    oauth2::EndpointSet,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointSet,
+>;
+
 /// The client the flow uses: the platform's for the type, else the instance's own.
 struct ClientCredentials {
     id: String,
@@ -175,21 +184,12 @@ impl OAuthService {
         }
     }
 
-    fn client(
-        &self,
-        settings: &OAuthSettings,
-        credentials: &ClientCredentials,
-        client_auth: ClientAuth,
-    ) -> Result<
-        BasicClient<
-            oauth2::EndpointSet,
-            oauth2::EndpointNotSet,
-            oauth2::EndpointNotSet,
-            oauth2::EndpointNotSet,
-            oauth2::EndpointSet,
-        >,
-        AppError,
-    > {
+    /// The instance's provider settings and an `oauth2` client for them: the endpoints
+    /// (templates rendered), the client credentials and how they are sent.
+    fn client_for(&self, target: &OAuthTarget) -> Result<(OAuthSettings, Client), AppError> {
+        let settings = Self::settings(target)?;
+        let credentials = self.credentials(target)?;
+        let client_auth = client_auth(&target.record.config);
         let invalid = |what: &str| {
             AppError::Conflict(format!(
                 "The provider's {what} is not a valid URL; check the configuration."
@@ -210,7 +210,7 @@ impl OAuthService {
         if let Some(secret) = &credentials.secret {
             client = client.set_client_secret(ClientSecret::new(secret.expose_secret().to_owned()));
         }
-        Ok(client)
+        Ok((settings, client))
     }
 
     /// The instance's credentials for a use (a connection test, a publish), with the
@@ -308,13 +308,8 @@ impl OAuthService {
         target: &OAuthTarget,
         refresh_token: &str,
     ) -> Result<oauth2::basic::BasicTokenResponse, RefreshFailure> {
-        let settings =
-            Self::settings(target).map_err(|error| RefreshFailure::Refused(error.to_string()))?;
-        let credentials = self
-            .credentials(target)
-            .map_err(|error| RefreshFailure::Refused(error.to_string()))?;
-        let client = self
-            .client(&settings, &credentials, client_auth(&target.record.config))
+        let (_, client) = self
+            .client_for(target)
             .map_err(|error| RefreshFailure::Refused(error.to_string()))?;
         let token = RefreshToken::new(refresh_token.to_owned());
         let mut delay = REFRESH_RETRY_START;
@@ -467,9 +462,8 @@ impl OAuthService {
         let code = code
             .filter(|code| !code.is_empty())
             .ok_or(OAuthFailure::ProviderError)?;
-        let settings = Self::settings(target).map_err(|_| OAuthFailure::ExchangeFailed)?;
-        let credentials = self
-            .credentials(target)
+        let (settings, client) = self
+            .client_for(target)
             .map_err(|_| OAuthFailure::ExchangeFailed)?;
         let binding = Binding {
             tenant_id: row.tenant_id,
@@ -481,10 +475,6 @@ impl OAuthService {
             .ok()
             .and_then(|plain| String::from_utf8(plain.expose_secret().clone()).ok())
             .ok_or(OAuthFailure::InvalidState)?;
-        let client_auth = client_auth(&target.record.config);
-        let client = self
-            .client(&settings, &credentials, client_auth)
-            .map_err(|_| OAuthFailure::ExchangeFailed)?;
         let mut request = client.exchange_code(AuthorizationCode::new(code));
         if settings.pkce {
             request = request.set_pkce_verifier(PkceCodeVerifier::new(verifier));
@@ -627,9 +617,7 @@ impl OAuthPort for OAuthService {
         return_to: OAuthReturnTo,
     ) -> Result<OAuthStart, AppError> {
         let target = self.connectors.oauth_target(who, connector_id).await?;
-        let settings = Self::settings(&target)?;
-        let credentials = self.credentials(&target)?;
-        let client = self.client(&settings, &credentials, client_auth(&target.record.config))?;
+        let (settings, client) = self.client_for(&target)?;
 
         let (state, state_hash) = tokens::new_oauth_state().map_err(|_| AppError::Internal)?;
         let state_value = state.expose_secret().to_owned();

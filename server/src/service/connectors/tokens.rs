@@ -39,18 +39,7 @@ impl ConnectorService {
         if !access::may_write(who, &record) {
             return Err(AppError::Forbidden);
         }
-        let catalog = self.catalog().await?;
-        let entry = catalog
-            .get(&record.catalog_id)
-            .cloned()
-            .ok_or(AppError::Internal)?;
-        let stored = self.store.credentials_of(record.tenant_id, id).await?;
-        let secrets = stored.as_ref().and_then(|stored| self.open(stored));
-        Ok(OAuthTarget {
-            record,
-            entry,
-            secrets,
-        })
+        self.target_of(record).await
     }
 
     /// The instance, its type and whether it has stored credentials, if the caller may
@@ -64,11 +53,7 @@ impl ConnectorService {
         if !access::may_use(who, &record) {
             return Err(AppError::Forbidden);
         }
-        let entry = self
-            .catalog()
-            .await?
-            .remove(&record.catalog_id)
-            .ok_or(AppError::Internal)?;
+        let entry = self.entry_of(&record).await?;
         let has_credentials = self
             .store
             .credentials_of(record.tenant_id, id)
@@ -90,12 +75,24 @@ impl ConnectorService {
             .connector(tenant_id, id)
             .await?
             .ok_or_else(super::not_found)?;
-        let entry = self
-            .catalog()
+        self.target_of(record).await
+    }
+
+    /// The type of an instance.
+    async fn entry_of(&self, record: &ConnectorRecord) -> Result<ConnectorType, AppError> {
+        self.catalog()
             .await?
             .remove(&record.catalog_id)
-            .ok_or(AppError::Internal)?;
-        let stored = self.store.credentials_of(tenant_id, id).await?;
+            .ok_or(AppError::Internal)
+    }
+
+    /// The instance with its type and decrypted credentials.
+    async fn target_of(&self, record: ConnectorRecord) -> Result<OAuthTarget, AppError> {
+        let entry = self.entry_of(&record).await?;
+        let stored = self
+            .store
+            .credentials_of(record.tenant_id, record.id)
+            .await?;
         let secrets = stored.as_ref().and_then(|stored| self.open(stored));
         Ok(OAuthTarget {
             record,
