@@ -17,6 +17,8 @@ export CONNECTORS_SEEDS_DIR="$root/seeds/connectors"
 export CONNECTORS_DATA_DIR="$data"
 export CONNECTORS_PUBLIC_URL="http://$LEPTOS_SITE_ADDR"
 export RUST_LOG="${RUST_LOG:-warn}"
+# The health checker would race the tests' own connection tests (server/tests/health.rs tests it).
+export CONNECTORS_HEALTH_CHECK_INTERVAL_SECS=0
 if [ "${2:-provisioned}" = provisioned ]; then
   "$server" tenant add --name Acme >/dev/null
   echo "owner password 1" | "$server" user add --email owner@acme.test --name "Olivia Owner" --tenant Acme --role owner >/dev/null

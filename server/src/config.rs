@@ -50,13 +50,18 @@ pub struct Config {
     #[arg(long, env = "CONNECTORS_SEEDS_DIR", default_value = "seeds/connectors")]
     pub seeds_dir: PathBuf,
 
-    /// Seconds between scheduled health checks of active connectors.
+    /// Seconds after its last test when an active connector is tested again by the
+    /// health checker; 0 turns the checker off.
     #[arg(
         long,
         env = "CONNECTORS_HEALTH_CHECK_INTERVAL_SECS",
         default_value_t = 300
     )]
     pub health_check_interval_secs: u64,
+
+    /// How many scheduled health checks one server process runs at a time.
+    #[arg(long, env = "CONNECTORS_HEALTH_CHECK_CONCURRENCY", default_value_t = 4)]
+    pub health_check_concurrency: usize,
 
     /// Let connection tests reach private and loopback addresses (tests and local setups).
     #[arg(long, env = "CONNECTORS_ALLOW_PRIVATE_TARGETS")]
@@ -118,6 +123,11 @@ impl Config {
         }
     }
 
+    /// The health checker's interval; zero when it is off.
+    pub fn health_check_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.health_check_interval_secs)
+    }
+
     /// The generated key file used when no master key is configured.
     pub fn key_file(&self) -> PathBuf {
         self.data_dir.join("master.key")
@@ -152,6 +162,11 @@ impl fmt::Display for Config {
             f,
             "CONNECTORS_HEALTH_CHECK_INTERVAL_SECS={}",
             self.health_check_interval_secs
+        )?;
+        writeln!(
+            f,
+            "CONNECTORS_HEALTH_CHECK_CONCURRENCY={}",
+            self.health_check_concurrency
         )?;
         writeln!(
             f,

@@ -78,6 +78,12 @@ pub async fn serve(
         std::time::Duration::from_secs(state.config.oauth_refresh_interval_secs.max(1)),
         service::oauth::REFRESH_AHEAD,
     );
+    if state.config.health_check_interval_secs > 0 {
+        service::health::spawn_health_checker(
+            state.health.clone(),
+            state.config.health_check_interval(),
+        );
+    }
     let app = build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

@@ -9,7 +9,7 @@ use crate::auth::Authenticator;
 use crate::config::Config;
 use crate::service::connectors::PlatformClients;
 use crate::service::{
-    CatalogService, ConnectorService, IdentityService, OAuthService, TestingService,
+    CatalogService, ConnectorService, HealthChecker, IdentityService, OAuthService, TestingService,
 };
 use crate::store::Store;
 use crate::vault::Vault;
@@ -25,6 +25,8 @@ pub struct AppState {
     pub connectors: Arc<ConnectorService>,
     /// The OAuth service itself, for the callback (a page route, not a port call).
     pub oauth: Arc<OAuthService>,
+    /// Run in the background by [`crate::serve`] unless the interval is 0.
+    pub health: Arc<HealthChecker>,
     pub store: Arc<dyn Store>,
     pub auth: Arc<Authenticator>,
     pub config: Arc<Config>,
@@ -56,6 +58,12 @@ impl AppState {
             oauth.clone(),
             config.allow_private_targets,
         ));
+        let health = Arc::new(HealthChecker::new(
+            store.clone(),
+            testing.clone(),
+            config.health_check_interval(),
+            config.health_check_concurrency,
+        ));
         AppState {
             leptos_options: config.leptos_options(),
             ports: Ports {
@@ -67,6 +75,7 @@ impl AppState {
             },
             connectors,
             oauth,
+            health,
             store,
             auth,
             config: Arc::new(config),

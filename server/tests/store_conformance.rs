@@ -14,8 +14,8 @@ mod cases {
     use serde_json::json;
     use server::store::{
         ApiTokenRecord, AuditRecord, ConnectionTestRecord, ConnectorRecord, CredentialChange,
-        CredentialRecord, OAuthReturn, OAuthStateRecord, SessionRecord, Store, StoreError,
-        TenantRecord, TestOutcome, UserRecord,
+        CredentialRecord, DueCheck, OAuthReturn, OAuthStateRecord, SessionRecord, Store,
+        StoreError, TenantRecord, TestOutcome, UserRecord,
     };
     use server::vault::Sealed;
     use time::OffsetDateTime;
@@ -1209,6 +1209,91 @@ mod cases {
         );
     }
 
+    pub async fn due_health_checks_are_claimed_once_until_tested(store: Arc<dyn Store>) {
+        let (acme, ada, stripe) = tenant_with_catalog(&store, "Acme").await;
+        let install = |name: &str, status: ConnectorStatus, tested: Option<i64>| {
+            let mut record = connector(&acme, &ada, stripe, name);
+            record.status = status;
+            record.last_tested_at = tested.map(at);
+            record
+        };
+        let never = install("Never tested", ConnectorStatus::Active, None);
+        let long_ago = install("Tested long ago", ConnectorStatus::Active, Some(10));
+        let recent = install("Tested recently", ConnectorStatus::Active, Some(100));
+        let inactive = install("Inactive", ConnectorStatus::Inactive, None);
+        let failing = install("In error", ConnectorStatus::Error, Some(10));
+        for record in [&never, &long_ago, &recent, &inactive, &failing] {
+            store
+                .create_connector(record, None, &audit(record, "connector.create", 0))
+                .await
+                .unwrap();
+        }
+        let due = |record: &ConnectorRecord| DueCheck {
+            tenant_id: record.tenant_id,
+            connector_id: record.id,
+        };
+
+        // Active and due only, never tested first; then held until the hold ends.
+        let first = store.claim_due_health_checks(at(50), at(200), at(500), 1);
+        assert_eq!(first.await.unwrap(), vec![due(&never)]);
+        let rest = store.claim_due_health_checks(at(50), at(200), at(500), 10);
+        assert_eq!(rest.await.unwrap(), vec![due(&long_ago)]);
+        let again = store.claim_due_health_checks(at(50), at(201), at(500), 10);
+        assert!(again.await.unwrap().is_empty());
+
+        // A recorded result makes an instance not due; an expired hold frees the other.
+        let outcome = TestOutcome {
+            status: ConnectorStatus::Active,
+            last_tested_at: at(300),
+            last_test_ok: true,
+            last_error: None,
+        };
+        let result = test_result(&never, 300, true, None);
+        assert!(
+            store
+                .record_connection_test(&result, &outcome, &[], 3)
+                .await
+                .unwrap()
+        );
+        let after_hold = store
+            .claim_due_health_checks(at(50), at(500), at(5000), 10)
+            .await
+            .unwrap();
+        assert_eq!(after_hold, vec![due(&long_ago)]);
+
+        // Racing claims of one each: every due instance goes to exactly one claimant.
+        let mut racing = Vec::new();
+        for n in 0..12 {
+            let record = install(&format!("Racing {n}"), ConnectorStatus::Active, None);
+            store
+                .create_connector(&record, None, &audit(&record, "connector.create", 0))
+                .await
+                .unwrap();
+            racing.push(due(&record));
+        }
+        let claims = futures_join_all((0..16).map(|_| {
+            let store = store.clone();
+            async move {
+                let mut mine = Vec::new();
+                while let Some(one) = store
+                    .claim_due_health_checks(at(50), at(1000), at(2000), 1)
+                    .await
+                    .unwrap()
+                    .pop()
+                {
+                    mine.push(one);
+                }
+                mine
+            }
+        }))
+        .await;
+        let mut all: Vec<DueCheck> = claims.into_iter().flatten().collect();
+        assert_eq!(all.len(), racing.len(), "an instance was claimed twice");
+        all.sort_by_key(|check| check.connector_id);
+        racing.sort_by_key(|check| check.connector_id);
+        assert_eq!(all, racing);
+    }
+
     /// Runs the futures concurrently on the current runtime and collects their outputs.
     async fn futures_join_all<F: std::future::Future + Send + 'static>(
         futures: impl Iterator<Item = F>,
@@ -1265,6 +1350,7 @@ store_suite!(
     oauth_states_are_taken_once_by_their_own_user,
     credential_locks_are_held_one_at_a_time,
     connection_tests_update_their_instance_and_keep_the_newest,
+    due_health_checks_are_claimed_once_until_tested,
 );
 
 /// Two PostgreSQL stores with their own pools and in-process locks stand for two replicas:

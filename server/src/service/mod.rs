@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod catalog;
 pub mod connectors;
+pub mod health;
 pub mod identity;
 pub mod oauth;
 pub mod testing;
@@ -11,6 +12,7 @@ mod validate;
 
 pub use catalog::CatalogService;
 pub use connectors::ConnectorService;
+pub use health::HealthChecker;
 pub use identity::IdentityService;
 pub use oauth::OAuthService;
 pub use testing::TestingService;

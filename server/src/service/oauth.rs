@@ -226,11 +226,38 @@ impl OAuthService {
             .connectors
             .credentials_for_use(who, id, purpose)
             .await?;
+        self.fresh(who.tenant_id, id, secrets).await
+    }
+
+    /// What a scheduled use (the health checker) works with: the instance, its type and
+    /// its credentials, refreshed first like [`Self::credentials_for_use`]; see
+    /// [`ConnectorService::system_use`].
+    pub async fn system_use(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+        purpose: &str,
+    ) -> Result<OAuthTarget, AppError> {
+        let mut target = self.connectors.system_use(tenant_id, id, purpose).await?;
+        if let Some(secrets) = target.secrets.take() {
+            target.secrets = Some(self.fresh(tenant_id, id, secrets).await?);
+        }
+        Ok(target)
+    }
+
+    /// `secrets`, or the refreshed credentials when its access token expires within a
+    /// minute.
+    async fn fresh(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+        secrets: Secrets,
+    ) -> Result<Secrets, AppError> {
         if !expires_within(&secrets, REFRESH_MARGIN) {
             return Ok(secrets);
         }
         Ok(self
-            .refresh_if_due(who.tenant_id, id, REFRESH_MARGIN, Due::ForUse)
+            .refresh_if_due(tenant_id, id, REFRESH_MARGIN, Due::ForUse)
             .await?
             .0)
     }

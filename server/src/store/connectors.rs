@@ -132,6 +132,13 @@ pub struct ConnectionTestRecord {
     pub status_before: Option<ConnectorStatus>,
 }
 
+/// An instance the health checker has claimed for a scheduled test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DueCheck {
+    pub tenant_id: Uuid,
+    pub connector_id: Uuid,
+}
+
 /// What a test result changes on its instance.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TestOutcome {

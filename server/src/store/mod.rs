@@ -23,7 +23,7 @@ use crate::vault::Sealed;
 
 pub use connectors::{
     AuditRecord, ConnectionTestRecord, ConnectorRecord, CredentialChange, CredentialRecord,
-    OAuthReturn, OAuthStateRecord, TestOutcome,
+    DueCheck, OAuthReturn, OAuthStateRecord, TestOutcome,
 };
 pub use identity::{ApiTokenRecord, CredentialOwner, SessionRecord, TenantRecord, UserRecord};
 pub use postgres::PostgresStore;
@@ -381,6 +381,20 @@ pub trait Store: Send + Sync + 'static {
         before: OffsetDateTime,
         limit: i64,
     ) -> Result<Vec<CredentialRecord>, StoreError>;
+    /// Claims up to `limit` active instances (of any tenant) for the health checker: those
+    /// never tested or last tested before `due_before`, and not held by a checker at
+    /// `now`. Each claimed instance is held until `hold_until`, so no other checker (in
+    /// any server process) claims it again before its result is recorded; the result
+    /// then makes it not due. Picks the least recently tested first (returned in no
+    /// particular order). On PostgreSQL, rows another
+    /// process is claiming at that moment are skipped rather than waited for.
+    async fn claim_due_health_checks(
+        &self,
+        due_before: OffsetDateTime,
+        now: OffsetDateTime,
+        hold_until: OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<DueCheck>, StoreError>;
 }
 
 /// A held credential lock; [`CredentialLock::release`] gives it back. Dropping it also

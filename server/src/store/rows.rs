@@ -78,6 +78,18 @@ impl TryFrom<CatalogRow> for ConnectorType {
     }
 }
 
+/// A claimed instance from its `(tenant_id, id)` columns as text.
+pub(crate) fn due_check((tenant_id, id): (String, String)) -> Result<super::DueCheck, StoreError> {
+    let parse = |text: &str| {
+        uuid::Uuid::parse_str(text)
+            .map_err(|_| StoreError::Corrupt(format!("connectors.id: {text}")))
+    };
+    Ok(super::DueCheck {
+        tenant_id: parse(&tenant_id)?,
+        connector_id: parse(&id)?,
+    })
+}
+
 pub(crate) fn rfc3339(at: OffsetDateTime) -> String {
     // Formatting a valid OffsetDateTime as RFC 3339 fails only for years outside 0..=9999.
     at.format(&Rfc3339).unwrap_or_else(|_| at.to_string())

@@ -15,14 +15,14 @@ use app::model::identity::{ApiTokenInfo, Member, Membership, Role};
 
 use super::rows::{
     AuditRow, CatalogRow, ConnectionTestRow, ConnectorRow, CredentialRow, MemberRow, MembershipRow,
-    OAuthStateRow, SessionRow, TenantRow, TokenInfoRow, TokenRow, UserRow, convert_all, oauth_json,
-    roles_json,
+    OAuthStateRow, SessionRow, TenantRow, TokenInfoRow, TokenRow, UserRow, convert_all, due_check,
+    oauth_json, roles_json,
 };
 use crate::vault::Sealed;
 
 use super::{
     ApiTokenRecord, AuditRecord, ConnectionTestRecord, ConnectorRecord, CredentialChange,
-    CredentialLock, CredentialOwner, CredentialRecord, NewCatalogEntry, OAuthStateRecord,
+    CredentialLock, CredentialOwner, CredentialRecord, DueCheck, NewCatalogEntry, OAuthStateRecord,
     SeedReport, SessionRecord, Store, StoreError, TenantRecord, TestOutcome, UserRecord, plan_seed,
 };
 
@@ -918,6 +918,31 @@ impl Store for SqliteStore {
                 })
             })
             .transpose()
+    }
+
+    async fn claim_due_health_checks(
+        &self,
+        due_before: OffsetDateTime,
+        now: OffsetDateTime,
+        hold_until: OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<DueCheck>, StoreError> {
+        // One statement, and SQLite has one writer: two claims cannot take the same row.
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "UPDATE connectors SET health_claimed_until = ?3 WHERE id IN ( \
+                 SELECT id FROM connectors \
+                 WHERE status = 'active' AND (last_tested_at IS NULL OR last_tested_at < ?1) \
+                   AND (health_claimed_until IS NULL OR health_claimed_until <= ?2) \
+                 ORDER BY last_tested_at IS NOT NULL, last_tested_at, id LIMIT ?4) \
+             RETURNING tenant_id, id",
+        )
+        .bind(due_before)
+        .bind(now)
+        .bind(hold_until)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(due_check).collect()
     }
 }
 

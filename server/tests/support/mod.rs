@@ -34,6 +34,12 @@ pub async fn sqlite_store() -> (Arc<dyn Store>, TempDir) {
 /// Without that variable the PostgreSQL half of a suite is skipped locally, but it is an
 /// error under CI (`CI` set), where `make test` must exercise both backends.
 pub async fn postgres_store() -> Option<Arc<dyn Store>> {
+    Some(postgres_schema().await?.0)
+}
+
+/// Like [`postgres_store`], with a `DATABASE_URL` that reaches the same schema from
+/// another process (a server started as a child process).
+pub async fn postgres_schema() -> Option<(Arc<dyn Store>, String)> {
     let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -59,8 +65,11 @@ pub async fn postgres_store() -> Option<Arc<dyn Store>> {
         .connect_with(base.options([("search_path", schema.as_str())]))
         .await
         .expect("connect to test schema");
-    Some(Arc::new(
-        PostgresStore::from_pool(pool).await.expect("migrate"),
+    let store: Arc<dyn Store> = Arc::new(PostgresStore::from_pool(pool).await.expect("migrate"));
+    let separator = if url.contains('?') { '&' } else { '?' };
+    Some((
+        store,
+        format!("{url}{separator}options[search_path]={schema}"),
     ))
 }
 
@@ -77,6 +86,9 @@ pub fn test_config(database_url: &str) -> Config {
         database_url,
         "--site-addr",
         "127.0.0.1:0",
+        // Off: a background test would race the tests' own. `tests/health.rs` runs it.
+        "--health-check-interval-secs",
+        "0",
     ])
     .config
 }
@@ -107,6 +119,8 @@ pub enum Backend {
 /// A real server on a loopback port, stopped when dropped.
 pub struct TestServer {
     pub base_url: String,
+    /// The server's database, for another process to open.
+    pub database_url: String,
     pub store: Arc<dyn Store>,
     /// The server's connector service, for what no HTTP endpoint offers yet.
     pub connectors: Arc<server::service::ConnectorService>,
@@ -140,12 +154,16 @@ impl TestServer {
     /// when that backend is not available here (PostgreSQL outside CI).
     pub async fn start_on(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Option<TestServer> {
         let turn = SERVER_TURN.clone().lock_owned().await;
-        let (store, dir) = match backend {
+        let (store, dir, database_url) = match backend {
             Backend::Sqlite => {
                 let (store, dir) = sqlite_store().await;
-                (store, Some(dir))
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                (store, Some(dir), url)
             }
-            Backend::Postgres => (postgres_store().await?, None),
+            Backend::Postgres => {
+                let (store, url) = postgres_schema().await?;
+                (store, None, url)
+            }
         };
         store.seed_catalog(&seed_entries()).await.expect("seed");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -170,6 +188,7 @@ impl TestServer {
         });
         Some(TestServer {
             base_url,
+            database_url,
             store,
             connectors,
             oauth,

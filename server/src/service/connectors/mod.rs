@@ -74,13 +74,26 @@ impl ConnectorService {
             .credentials_of(record.tenant_id, id)
             .await?
             .ok_or_else(|| AppError::Conflict("This connector has no credentials yet.".into()))?;
-        let secrets = self.open(&stored).ok_or_else(|| {
-            tracing::warn!(connector_id = %id, "stored credentials cannot be decrypted");
+        self.open_for_use(Some(who.user_id), &record, &stored, purpose)
+            .await
+    }
+
+    /// Decrypts stored credentials for a use by `actor` (`None`: the system), audited
+    /// before the secret is returned.
+    async fn open_for_use(
+        &self,
+        actor: Option<Uuid>,
+        record: &ConnectorRecord,
+        stored: &CredentialRecord,
+        purpose: &str,
+    ) -> Result<Secrets, AppError> {
+        let secrets = self.open(stored).ok_or_else(|| {
+            tracing::warn!(connector_id = %record.id, "stored credentials cannot be decrypted");
             AppError::Conflict(NEEDS_REENTRY.into())
         })?;
-        let entry = audit_entry(
-            who,
-            &record,
+        let entry = audit_by(
+            actor,
+            record,
             "credentials.decrypt",
             json!({ "purpose": purpose }),
             OffsetDateTime::now_utc(),
@@ -279,10 +292,21 @@ fn audit_entry(
     details: Value,
     at: OffsetDateTime,
 ) -> AuditRecord {
+    audit_by(Some(who.user_id), record, action, details, at)
+}
+
+/// An audit entry about `record` by `actor` (`None`: the system).
+fn audit_by(
+    actor: Option<Uuid>,
+    record: &ConnectorRecord,
+    action: &str,
+    details: Value,
+    at: OffsetDateTime,
+) -> AuditRecord {
     AuditRecord {
         id: Uuid::new_v4(),
         tenant_id: record.tenant_id,
-        actor: Some(who.user_id),
+        actor,
         action: action.to_owned(),
         target_type: "connector".to_owned(),
         target_id: record.id,

@@ -78,6 +78,33 @@ impl ConnectorService {
         self.target_of(record).await
     }
 
+    /// The instance, its type and its decrypted credentials for a use the system makes
+    /// on its own (a scheduled health check): no access check, and the decryption is
+    /// audited with no actor. Credentials that will not decrypt are an error, as for a
+    /// person's use.
+    pub async fn system_use(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+        purpose: &str,
+    ) -> Result<OAuthTarget, AppError> {
+        let record = self
+            .store
+            .connector(tenant_id, id)
+            .await?
+            .ok_or_else(super::not_found)?;
+        let entry = self.entry_of(&record).await?;
+        let secrets = match self.store.credentials_of(tenant_id, id).await? {
+            Some(stored) => Some(self.open_for_use(None, &record, &stored, purpose).await?),
+            None => None,
+        };
+        Ok(OAuthTarget {
+            record,
+            entry,
+            secrets,
+        })
+    }
+
     /// The type of an instance.
     async fn entry_of(&self, record: &ConnectorRecord) -> Result<ConnectorType, AppError> {
         self.catalog()
