@@ -112,7 +112,10 @@ async fn a_working_service_passes_with_a_full_trace() {
     let trace = probe(&Prober::new(true), &base, "/ok").await;
     assert!(trace.ok, "{trace:?}");
     assert_eq!(trace.status, Some(200));
-    assert_eq!(step_names(&trace), ["resolve", "request", "response"]);
+    assert_eq!(
+        step_names(&trace),
+        ["resolve", "connect", "request", "response"]
+    );
     assert!(
         trace
             .request_headers
@@ -295,6 +298,31 @@ async fn a_self_signed_certificate_is_tls() {
     let base = self_signed_server().await;
     let trace = probe(&Prober::new(true), &base, "/").await;
     assert_eq!(trace.error_class, Some(ErrorClass::Tls), "{trace:?}");
-    assert!(trace.message.contains("TLS"), "{}", trace.message);
+    assert!(
+        trace.message.contains("not signed by a trusted authority"),
+        "{}",
+        trace.message
+    );
+    assert_eq!(step_names(&trace), ["resolve", "connect", "tls"]);
+    assert_eq!(
+        trace.steps.iter().map(|step| step.ok).collect::<Vec<_>>(),
+        [true, true, false]
+    );
     assert_eq!(trace.status, None);
+}
+
+#[tokio::test]
+async fn a_closed_port_is_connect() {
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap()
+    };
+    let trace = probe(&Prober::new(true), &format!("http://{closed}"), "/").await;
+    assert_eq!(trace.error_class, Some(ErrorClass::Connect), "{trace:?}");
+    assert_eq!(step_names(&trace), ["resolve", "connect"]);
+    assert!(
+        trace.message.contains(&format!("port {}", closed.port())),
+        "{}",
+        trace.message
+    );
 }

@@ -4,6 +4,7 @@
 //! address guard. The result is a [`ProbeTrace`] with every secret already redacted.
 
 pub mod guard;
+mod handshake;
 pub mod template;
 
 use std::sync::Arc;
@@ -38,6 +39,8 @@ const SENSITIVE_HEADERS: [&str; 5] = [
 pub struct Prober {
     client: reqwest::Client,
     allow_private: bool,
+    /// For the TLS step; `None` only if ring offered no safe protocol version.
+    tls: Option<Arc<tokio_rustls::rustls::ClientConfig>>,
 }
 
 /// The trace as it grows; kept outside the timed part so a timeout keeps what happened.
@@ -88,6 +91,7 @@ impl Prober {
         Prober {
             client,
             allow_private,
+            tls: handshake::tls_config(),
         }
     }
 
@@ -244,7 +248,12 @@ impl Prober {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query.iter());
         }
-        if !self.resolve(&url, recorder).await {
+        let Some((host, addresses)) = self.resolve(&url, recorder).await else {
+            return;
+        };
+        if !handshake::connect_and_handshake(&url, &host, &addresses, self.tls.as_ref(), recorder)
+            .await
+        {
             return;
         }
 
@@ -307,9 +316,13 @@ impl Prober {
         );
     }
 
-    /// The resolve step: the host's addresses, refused ones named. IP literals are checked
-    /// here (the client's resolver never sees them).
-    async fn resolve(&self, url: &reqwest::Url, recorder: &mut Recorder) -> bool {
+    /// The resolve step: the host and its allowed addresses, refused ones named. IP
+    /// literals are checked here (the client's resolver never sees them).
+    async fn resolve(
+        &self,
+        url: &reqwest::Url,
+        recorder: &mut Recorder,
+    ) -> Option<(String, Vec<std::net::IpAddr>)> {
         let started = Instant::now();
         let Some(host) = url.host_str().map(|host| {
             host.trim_start_matches('[')
@@ -320,7 +333,7 @@ impl Prober {
                 ErrorClass::Unexpected,
                 "The test address has no host. Check the base URL.",
             );
-            return false;
+            return None;
         };
         let port = url.port_or_known_default().unwrap_or(443);
         let addresses: Vec<std::net::IpAddr> = match host.parse::<std::net::IpAddr>() {
@@ -338,14 +351,13 @@ impl Prober {
                         ErrorClass::Dns,
                         format!("The name {host} does not resolve. Check the spelling of the address in the configuration."),
                     );
-                    return false;
+                    return None;
                 }
             },
         };
-        let allowed: Vec<String> = addresses
-            .iter()
-            .filter(|ip| self.allow_private || !is_denied(**ip))
-            .map(ToString::to_string)
+        let allowed: Vec<std::net::IpAddr> = addresses
+            .into_iter()
+            .filter(|ip| self.allow_private || !is_denied(*ip))
             .collect();
         if allowed.is_empty() {
             recorder.step(
@@ -360,10 +372,11 @@ impl Prober {
                     "{host} is a private or reserved address, which connection tests may not reach. Use the service's public address (an administrator can allow private targets with CONNECTORS_ALLOW_PRIVATE_TARGETS)."
                 ),
             );
-            return false;
+            return None;
         }
-        recorder.step("resolve", true, started, Some(allowed.join(", ")));
-        true
+        let shown: Vec<String> = allowed.iter().map(ToString::to_string).collect();
+        recorder.step("resolve", true, started, Some(shown.join(", ")));
+        Some((host, allowed))
     }
 }
 
