@@ -9,6 +9,8 @@ const baseURL = `http://127.0.0.1:${port}`;
 const freshURL = `http://127.0.0.1:${freshPort}`;
 // A real OAuth 2.0 provider (npm oauth2-mock-server) for the sign-in round trip.
 export const oauthPort = port + 3;
+// A WordPress stand-in (support/wordpress-site.mjs) for connection tests.
+export const wordpressPort = port + 4;
 
 export default defineConfig({
   testDir: './tests',
@@ -47,6 +49,14 @@ export default defineConfig({
     ...(process.env.BENCH ? [{ name: 'bench', testDir: './bench', use: { javaScriptEnabled: true } }] : []),
   ],
   webServer: [
+    {
+      command: `node support/wordpress-site.mjs ${wordpressPort}`,
+      url: `http://127.0.0.1:${wordpressPort}/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
     {
       command: `npx oauth2-mock-server -a 127.0.0.1 -p ${oauthPort}`,
       url: `http://127.0.0.1:${oauthPort}/.well-known/openid-configuration`,

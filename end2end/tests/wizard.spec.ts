@@ -96,7 +96,7 @@ test('a WordPress connector is added through every wizard step, then edited on i
   await page.getByRole('button', { name: 'Hide' }).click();
   await page.getByRole('button', { name: 'Save and continue' }).click();
 
-  // 5. Test (not available yet) and 6. review.
+  // 5. Test (skipped here: connection-test.spec.ts runs one) and 6. review.
   await expectStep(page, 5, 'Test the connection');
   await noAxeViolations(page);
   await page.getByRole('link', { name: 'Continue' }).click();

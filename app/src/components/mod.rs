@@ -2,6 +2,7 @@
 
 pub mod auth_epoch;
 pub mod confirm;
+pub mod connection_test;
 pub mod connector_fields;
 pub mod connector_icon;
 pub mod forms;

@@ -39,6 +39,19 @@ impl ErrorClass {
         Self::ALL.into_iter().find(|class| class.as_str() == value)
     }
 
+    /// What failed, in a few words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ErrorClass::Dns => "Host name not found",
+            ErrorClass::Connect => "No connection",
+            ErrorClass::Tls => "TLS handshake failed",
+            ErrorClass::Timeout => "Timed out",
+            ErrorClass::Auth => "Credentials refused",
+            ErrorClass::Http => "Unexpected HTTP status",
+            ErrorClass::Unexpected => "Unexpected response",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorClass::Dns => "dns",
@@ -56,8 +69,8 @@ impl ErrorClass {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProbeStep {
-    /// `resolve`, `request` (connect, TLS and sending, up to the response headers) or
-    /// `response` (reading the body).
+    /// `resolve`, `connect`, `tls` (https only), `request` (sending, up to the response
+    /// headers, on the client's own connection) or `response` (reading the body).
     pub name: String,
     pub ok: bool,
     pub millis: u64,
@@ -131,6 +144,15 @@ impl TestTrigger {
         TestTrigger::Schedule,
         TestTrigger::Wizard,
     ];
+
+    /// Who started the test, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            TestTrigger::User => "Run by a person",
+            TestTrigger::Schedule => "Scheduled check",
+            TestTrigger::Wizard => "Setup wizard",
+        }
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {

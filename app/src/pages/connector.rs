@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::api::connectors::{InstanceView, connector_audit, connector_page, update_connector};
 use crate::components::confirm::{ConfirmDialog, Question};
+use crate::components::connection_test::{TestConnection, TestHistory, TestRuns, shown_time};
 use crate::components::connector_fields::{AccessFields, IdentityFields, InstanceFields};
 use crate::components::connector_icon::ConnectorIcon;
 use crate::components::oauth::{OAuthOutcome, RedirectUri, go_to_provider};
@@ -63,13 +64,15 @@ impl Tab {
     }
 }
 
-/// What a tab needs: the instance and its type, a way to reload both, and the toasts.
+/// What a tab needs: the instance and its type, a way to reload both, the toasts, and the
+/// connection tests run on this page (kept across reloads).
 #[derive(Clone)]
 struct Context {
     connector: Connector,
     entry: ConnectorType,
     reload: RwSignal<u64>,
     toasts: Toasts,
+    runs: TestRuns,
 }
 
 impl Context {
@@ -98,6 +101,7 @@ pub fn ConnectorDetailPage() -> impl IntoView {
     });
     let reload = RwSignal::new(0_u64);
     let toasts = Toasts::new();
+    let runs = TestRuns::new();
     let page = Resource::new(
         move || (id.get(), reload.get()),
         |(id, _)| async move {
@@ -112,7 +116,7 @@ pub fn ConnectorDetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(InstanceView { connector, entry }) => {
-                        let context = Context { connector, entry, reload, toasts };
+                        let context = Context { connector, entry, reload, toasts, runs };
                         Either::Left(view! { <Detail context tab /> })
                     }
                     Err(error) => Either::Right(view! { <Title text="Connector" /> <LoadError error /> }),
@@ -131,6 +135,11 @@ fn Detail(context: Context, tab: Memo<Tab>) -> impl IntoView {
         let href = wizard_href(Step::Configure, Some(id), Some(&connector.catalog_key));
         view! { <a class="button" href=href>"Continue setup"</a> }
     });
+    let reload = context.reload;
+    let tester = connector.can_use.then(|| {
+        let after = Callback::new(move |()| reload.update(|version| *version += 1));
+        view! { <TestConnection id runs=context.runs on_done=after open_trace=true /> }
+    });
     let tabs = Tab::ALL
         .into_iter()
         .map(|each| {
@@ -147,7 +156,7 @@ fn Detail(context: Context, tab: Memo<Tab>) -> impl IntoView {
         match tab.get() {
             Tab::Configuration => view! { <ConfigurationTab context /> }.into_any(),
             Tab::Credentials => view! { <CredentialsTab context /> }.into_any(),
-            Tab::Tests => view! { <TestsTab connector=context.connector /> }.into_any(),
+            Tab::Tests => view! { <TestsTab context /> }.into_any(),
             Tab::Permissions => view! { <PermissionsTab context /> }.into_any(),
             Tab::Activity => view! { <ActivityTab id /> }.into_any(),
         }
@@ -163,6 +172,7 @@ fn Detail(context: Context, tab: Memo<Tab>) -> impl IntoView {
             <StatusBadge status=connector.status needs_reentry=connector.needs_reentry() />
             {resume}
         </div>
+        {tester}
         <nav class="tabs" aria-label="Connector sections">
             <ul>{tabs}</ul>
         </nav>
@@ -445,15 +455,21 @@ fn CredentialsTab(context: Context) -> impl IntoView {
 }
 
 #[component]
-fn TestsTab(connector: Connector) -> impl IntoView {
+fn TestsTab(context: Context) -> impl IntoView {
+    let connector = context.connector;
+    // Untested: the empty history says so.
     let last = match (&connector.last_tested_at, connector.last_test_ok) {
-        (Some(at), Some(true)) => format!("The last test passed ({at})."),
-        (Some(at), _) => format!("The last test failed ({at})."),
-        _ => "This connector has not been tested yet.".to_owned(),
+        (Some(at), Some(true)) => Some(format!("The last test passed ({}).", shown_time(at))),
+        (Some(at), _) => Some(format!("The last test failed ({}).", shown_time(at))),
+        _ => None,
     };
+    let error = connector
+        .last_error
+        .map(|error| view! { <p class="field-error">{error}</p> });
     view! {
-        <p>{last}</p>
-        <p class="callout">"Running connection tests and their history arrive with connection testing."</p>
+        {last.map(|last| view! { <p>{last}</p> })}
+        {error}
+        <TestHistory id=connector.id reload=context.reload />
     }
 }
 

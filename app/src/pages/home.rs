@@ -1,5 +1,5 @@
 //! `/`: the connectors installed in this tenant, as cards with their status and the
-//! actions the viewer may take: configure, activate or deactivate, delete.
+//! actions the viewer may take: configure, test, activate or deactivate, delete.
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::api::connectors::{delete_connector, installed_connectors, set_connector_status};
 use crate::components::confirm::{ConfirmDialog, Question};
+use crate::components::connection_test::{TestConnection, TestRuns, shown_time};
 use crate::components::connector_icon::ConnectorIcon;
 use crate::components::oauth::OAuthOutcome;
 use crate::components::status_badge::StatusBadge;
@@ -65,7 +66,14 @@ pub fn HomePage() -> impl IntoView {
     let toasts = Toasts::new();
     let pending = RwSignal::new(None::<Pending>);
     let act = Action::new(|request: &Request| request.clone().send());
-    let list = Resource::new(move || act.version().get(), |_| installed_connectors());
+    let runs = TestRuns::new();
+    // A test can change an instance's status: the list is reloaded after each.
+    let tested = RwSignal::new(0_u64);
+    let after_test = Callback::new(move |()| tested.update(|version| *version += 1));
+    let list = Resource::new(
+        move || (act.version().get(), tested.get()),
+        |_| installed_connectors(),
+    );
 
     // Outcomes: a toast, or (activating after a failed test) a question first.
     Effect::new(move |_| {
@@ -136,7 +144,7 @@ pub fn HomePage() -> impl IntoView {
                             {view
                                 .connectors
                                 .into_iter()
-                                .map(|connector| view! { <InstalledCard connector ask /> })
+                                .map(|connector| view! { <InstalledCard connector ask runs after_test /> })
                                 .collect_view()}
                         </ul>
                     })),
@@ -164,7 +172,12 @@ fn EmptyState(can_install: bool) -> impl IntoView {
 }
 
 #[component]
-fn InstalledCard(connector: Connector, ask: Callback<Request>) -> impl IntoView {
+fn InstalledCard(
+    connector: Connector,
+    ask: Callback<Request>,
+    runs: TestRuns,
+    after_test: Callback<()>,
+) -> impl IntoView {
     let Connector {
         id,
         name,
@@ -176,10 +189,13 @@ fn InstalledCard(connector: Connector, ask: Callback<Request>) -> impl IntoView 
     let heading_id = format!("connector-{id}");
     let labelled_by = heading_id.clone();
     let last_test = match (&connector.last_tested_at, connector.last_test_ok) {
-        (Some(at), Some(true)) => format!("Last test passed ({at})"),
-        (Some(at), _) => format!("Last test failed ({at})"),
+        (Some(at), Some(true)) => format!("Last test passed ({})", shown_time(at)),
+        (Some(at), _) => format!("Last test failed ({})", shown_time(at)),
         _ => "Not tested yet".to_owned(),
     };
+    let test_view = (connector.can_use && status != ConnectorStatus::Pending).then(|| {
+        view! { <TestConnection id runs on_done=after_test name=name.clone() /> }
+    });
     let toggle = match status {
         ConnectorStatus::Active => Some((ConnectorStatus::Inactive, "Deactivate")),
         ConnectorStatus::Inactive | ConnectorStatus::Error => {
@@ -255,6 +271,7 @@ fn InstalledCard(connector: Connector, ask: Callback<Request>) -> impl IntoView 
                 {toggle_view}
                 {delete_view}
             </div>
+            {test_view}
         </li>
     }
 }

@@ -18,6 +18,7 @@ use crate::api::catalog::{catalog_cards, catalog_entry};
 use crate::api::connectors::{
     InstanceView, connector_page, install_connector, set_connector_status, update_connector,
 };
+use crate::components::connection_test::{TestConnection, TestRuns};
 use crate::components::connector_fields::{AccessFields, IdentityFields, InstanceFields};
 use crate::components::connector_icon::ConnectorIcon;
 use crate::components::oauth::{OAuthOutcome, RedirectUri, go_to_provider};
@@ -742,9 +743,8 @@ fn TestStep(wizard: Wizard, draft: Connector) -> impl IntoView {
     let key = draft.catalog_key.clone();
     view! {
         <OAuthOutcome provider=draft.catalog_name.clone() />
-        <div class="callout" role="note">
-            <p>"Connection tests are not available yet: they arrive with connection testing. You can run one from this connector's page once they do."</p>
-        </div>
+        <p>"Check the settings and credentials against the service before you save. Nothing is changed there: the test only reads."</p>
+        <TestConnection id=draft.id runs=TestRuns::new() wizard=true open_trace=true />
         <div class="wizard-actions">
             <a class="button secondary" href=back_href(wizard, Step::Test, &key)>"Back"</a>
             <a class="button" href=wizard_href(Step::Review, Some(draft.id), Some(&key))>"Continue"</a>
