@@ -164,6 +164,23 @@ mod cases {
         assert_eq!(history.as_array().unwrap().len(), 4);
         let (_, audit) = json_of(owner.get(&format!("/api/audit?connector_id={id}")).await).await;
         assert!(audit.to_string().contains("connector.test"));
+
+        // The stored rows themselves, as the database holds them: no trace has the token.
+        let tenant = server.store.tenant_by_name("Acme").await.unwrap().unwrap();
+        let stored = server
+            .store
+            .connection_tests(tenant.id, id.parse().unwrap(), 100)
+            .await
+            .unwrap();
+        assert_eq!(stored.len(), 4);
+        for test in stored {
+            let trace = serde_json::to_string(&test.trace).unwrap();
+            assert!(
+                !trace.contains(TOKEN) && !trace.contains(&TOKEN[4..]),
+                "a stored trace holds the token: {trace}"
+            );
+            assert!(trace.contains("[redacted]"), "{trace}");
+        }
     }
 
     async fn browser_test(browser: &Browser, id: &str) -> (StatusCode, Value) {
