@@ -16,13 +16,14 @@ export TEST_DATABASE_URL ?= postgres://$(shell id -un)@localhost/connector_hub_t
 SERVER := $(CARGO_TARGET_DIR)/release/server
 
 .PHONY: help run build test bootstrap bootstrap-test fmt-check clippy clippy-server clippy-wasm \
-        rust-tests wasm-tree e2e seed-connectors test-db bench-forms
+        rust-tests wasm-tree e2e seed-connectors test-db bench-forms bench
 
 help:
 	@echo "make run              build and serve http://127.0.0.1:3000 (SQLite under data/)"
 	@echo "make test             fmt, clippy, Rust tests on SQLite and PostgreSQL, WASM tree check, Playwright"
 	@echo "make seed-connectors  validate seeds/connectors/*.json and upsert them (idempotent)"
 	@echo "make e2e              Playwright against a release build"
+	@echo "make bench            benchmarks with their budgets: one table, and target/bench/report.json"
 	@echo "make bench-forms      form render time in Chromium and release WASM size (printed)"
 
 bootstrap:
@@ -74,3 +75,9 @@ bench-forms: build bootstrap-test
 	cd end2end && BENCH=1 npx playwright test --project=bench --reporter=list
 	@wasm=target/site/pkg/connector-hub.wasm; \
 	  echo "release WASM: $$(stat -c %s $$wasm) bytes raw, $$(gzip -9 -c $$wasm | wc -c) bytes gzip -9"
+
+# Criterion micro-benchmarks, then load, start-up and size figures against the release
+# build (examples/bench reads the criterion results and prints the one table).
+bench: build test-db
+	cargo bench -p server --bench vault --bench validation -- --warm-up-time 1 --measurement-time 3
+	cargo run --release -p server --example bench

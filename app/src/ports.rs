@@ -31,6 +31,11 @@ pub trait CatalogPort: Send + Sync {
     ) -> Result<Vec<ConnectorType>, AppError>;
     /// One type by key; `NotFound` when there is none.
     async fn get(&self, who: &Principal, key: &str) -> Result<ConnectorType, AppError>;
+    /// Every type as a card (no schemas), ordered by name.
+    async fn cards(&self, who: &Principal) -> Result<Vec<crate::model::CatalogCard>, AppError> {
+        let types = self.list(who, &CatalogFilter::default()).await?;
+        Ok(types.into_iter().map(Into::into).collect())
+    }
 }
 
 /// A session just opened: the `Set-Cookie` header value that carries it to the browser.

@@ -7,6 +7,7 @@ use leptos::config::LeptosOptions;
 
 use crate::auth::Authenticator;
 use crate::config::Config;
+use crate::service::catalog::CatalogCache;
 use crate::service::connectors::PlatformClients;
 use crate::service::{
     CatalogService, ConnectorService, HealthChecker, IdentityService, OAuthService, TestingService,
@@ -23,6 +24,8 @@ pub struct AppState {
     /// The connector service itself, for what other slices need beyond the port
     /// (decrypting credentials for use).
     pub connectors: Arc<ConnectorService>,
+    /// The catalog service itself, for the catalog JSON as held (`GET /api/catalog`).
+    pub catalog: Arc<CatalogService>,
     /// The OAuth service itself, for the callback (a page route, not a port call).
     pub oauth: Arc<OAuthService>,
     /// Run in the background by [`crate::serve`] unless the interval is 0.
@@ -38,13 +41,19 @@ impl AppState {
     /// Wires the services over `store`, sealing credentials with `vault`.
     pub fn new(config: Config, store: Arc<dyn Store>, vault: Arc<Vault>) -> Self {
         let auth = Arc::new(Authenticator::new(store.clone(), config.session_policy()));
-        let catalog: Arc<dyn CatalogPort> = Arc::new(CatalogService::new(store.clone()));
+        let catalog_cache = Arc::new(CatalogCache::new(store.clone()));
+        let catalog_service = Arc::new(CatalogService::new(catalog_cache.clone()));
+        let catalog: Arc<dyn CatalogPort> = catalog_service.clone();
         let identity: Arc<dyn IdentityPort> = Arc::new(IdentityService::new(
             store.clone(),
             auth.clone(),
             config.serves_https(),
         ));
-        let connectors = Arc::new(ConnectorService::new(store.clone(), vault.clone()));
+        let connectors = Arc::new(ConnectorService::with_catalog(
+            store.clone(),
+            vault.clone(),
+            catalog_cache,
+        ));
         let oauth = Arc::new(OAuthService::new(
             store.clone(),
             vault,
@@ -74,6 +83,7 @@ impl AppState {
                 testing,
             },
             connectors,
+            catalog: catalog_service,
             oauth,
             health,
             store,

@@ -19,9 +19,8 @@ pub struct CatalogView {
 pub async fn catalog_cards() -> Result<CatalogView, AppError> {
     let who = crate::ports::use_principal()?;
     let ports = crate::ports::use_ports()?;
-    let types = ports.catalog.list(&who, &Default::default()).await?;
     Ok(CatalogView {
-        cards: types.into_iter().map(CatalogCard::from).collect(),
+        cards: ports.catalog.cards(&who).await?,
         can_install: who.role.can_administer(),
     })
 }

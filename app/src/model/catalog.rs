@@ -227,6 +227,19 @@ impl CatalogCard {
     }
 }
 
+impl From<&ConnectorType> for CatalogCard {
+    fn from(entry: &ConnectorType) -> Self {
+        CatalogCard {
+            key: entry.key.clone(),
+            name: entry.name.clone(),
+            description: entry.description.clone(),
+            category: entry.category,
+            icon: entry.icon.clone(),
+            auth_type: entry.auth_type,
+        }
+    }
+}
+
 impl From<ConnectorType> for CatalogCard {
     fn from(entry: ConnectorType) -> Self {
         CatalogCard {

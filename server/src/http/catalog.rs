@@ -2,13 +2,18 @@
 
 use app::model::{CatalogFilter, ConnectorType};
 use app::ports::Ports;
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::auth::SignedIn;
 use super::error::{ApiError, ErrorBody};
+use crate::service::CatalogService;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -44,12 +49,14 @@ pub struct ApiPath<T>(pub T);
     security(("bearer" = []), ("session" = []))
 )]
 pub async fn list(
-    State(ports): State<Ports>,
-    SignedIn(who): SignedIn,
+    State(catalog): State<Arc<CatalogService>>,
+    SignedIn(_who): SignedIn,
     ApiQuery(query): ApiQuery<CatalogQuery>,
-) -> Result<Json<Vec<ConnectorType>>, ApiError> {
+) -> Result<impl IntoResponse, ApiError> {
     let filter = CatalogFilter::from_query(query.q.as_deref(), query.category.as_deref())?;
-    Ok(Json(ports.catalog.list(&who, &filter).await?))
+    // The same list as `CatalogPort::list`, serialised once per catalog snapshot.
+    let json = catalog.list_json(&filter).await?;
+    Ok(([(CONTENT_TYPE, "application/json")], json))
 }
 
 /// One connector type by key.

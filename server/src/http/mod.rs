@@ -49,6 +49,8 @@ pub fn build_router(state: AppState) -> Router {
     let ports = state.ports.clone();
     let leptos_options = state.leptos_options.clone();
     let max_body = state.config.max_body_bytes;
+    // The middleware runs on every request: one reference count, not a copy of the state.
+    let shared = std::sync::Arc::new(state.clone());
 
     Router::new()
         .nest("/api", api)
@@ -65,15 +67,15 @@ pub fn build_router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(error::server_fn_error_status))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            shared.clone(),
             auth::guard_pages,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            shared.clone(),
             auth::check_origin,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            shared,
             auth::authenticate,
         ))
         .layer(RequestBodyLimitLayer::new(max_body))

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use app::model::ConnectorType;
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::types::Json;
 use sqlx::{Sqlite, Transaction};
 use time::OffsetDateTime;
@@ -60,6 +62,10 @@ impl SqliteStore {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
+            // The usual pairing with WAL: commits survive a crash of the process (kill -9
+            // included) without an fsync each; a power cut may undo the last ones, never
+            // corrupt the file. With FULL, 200 creates at once had p99 121–158 ms (README).
+            .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
         if let Some(parent) = options

@@ -30,6 +30,7 @@ pub use secrets::Secrets;
 pub use tokens::{OAuthTarget, PlatformClients, REAUTHENTICATION_NEEDED, TOKEN_FIELDS};
 
 use self::secrets::{Changes, looks_masked, masked_view, parse_masked};
+use super::catalog::{CatalogCache, CatalogSnapshot};
 use super::validate::FieldErrorsBuilder;
 use crate::store::{
     AuditRecord, ConnectorRecord, CredentialChange, CredentialRecord, Store, StoreError, rfc3339,
@@ -43,17 +44,30 @@ pub struct ConnectorService {
     store: Arc<dyn Store>,
     vault: Arc<Vault>,
     schemas: SchemaCache,
+    catalog: Arc<CatalogCache>,
 }
 
-/// The catalog by type id, read once per request.
+/// The catalog by type id.
 type Catalog = HashMap<Uuid, ConnectorType>;
 
 impl ConnectorService {
+    /// A service with a catalog cache of its own.
     pub fn new(store: Arc<dyn Store>, vault: Arc<Vault>) -> Self {
+        let catalog = Arc::new(CatalogCache::new(store.clone()));
+        Self::with_catalog(store, vault, catalog)
+    }
+
+    /// A service sharing `catalog` with the catalog service.
+    pub fn with_catalog(
+        store: Arc<dyn Store>,
+        vault: Arc<Vault>,
+        catalog: Arc<CatalogCache>,
+    ) -> Self {
         ConnectorService {
             store,
             vault,
             schemas: SchemaCache::default(),
+            catalog,
         }
     }
 
@@ -116,14 +130,8 @@ impl ConnectorService {
             .collect())
     }
 
-    async fn catalog(&self) -> Result<Catalog, AppError> {
-        Ok(self
-            .store
-            .list_catalog()
-            .await?
-            .into_iter()
-            .map(|entry| (entry.id, entry))
-            .collect())
+    async fn catalog(&self) -> Result<Arc<CatalogSnapshot>, AppError> {
+        self.catalog.snapshot().await
     }
 
     async fn resolve_type(
@@ -132,8 +140,8 @@ impl ConnectorService {
         key: Option<&str>,
     ) -> Result<ConnectorType, AppError> {
         let found = match (id, key) {
-            (Some(id), _) => self.catalog().await?.remove(&id),
-            (None, Some(key)) => self.store.catalog_by_key(key).await?,
+            (Some(id), _) => self.catalog().await?.by_id.get(&id).cloned(),
+            (None, Some(key)) => self.catalog().await?.by_key(key).cloned(),
             (None, None) => {
                 return Err(AppError::invalid_field(
                     "catalog_key",
@@ -519,14 +527,14 @@ impl ConnectorPort for ConnectorService {
             .await?
             .iter()
             .filter(|record| access::may_see(who, record))
-            .map(|record| self.view(who, record, &catalog, credentials.get(&record.id)))
+            .map(|record| self.view(who, record, &catalog.by_id, credentials.get(&record.id)))
             .collect()
     }
 
     async fn get(&self, who: &Principal, id: Uuid) -> Result<Connector, AppError> {
         let record = self.visible(who, id).await?;
         let stored = self.store.credentials_of(record.tenant_id, id).await?;
-        self.view(who, &record, &self.catalog().await?, stored.as_ref())
+        self.view(who, &record, &self.catalog().await?.by_id, stored.as_ref())
     }
 
     async fn update(
@@ -544,7 +552,8 @@ impl ConnectorPort for ConnectorService {
         {
             return Err(AppError::Forbidden);
         }
-        let catalog = self.catalog().await?;
+        let snapshot = self.catalog().await?;
+        let catalog = &snapshot.by_id;
         let entry = catalog.get(&current.catalog_id).ok_or(AppError::Internal)?;
         let schemas = self.schemas_for(entry)?;
         let stored = self.store.credentials_of(current.tenant_id, id).await?;
@@ -727,7 +736,7 @@ impl ConnectorPort for ConnectorService {
             }
         }
         if audit.is_empty() {
-            return self.view(who, &current, &catalog, stored.as_ref());
+            return self.view(who, &current, catalog, stored.as_ref());
         }
         next.updated_at = now;
         next.updated_by = Some(who.user_id);
@@ -749,7 +758,7 @@ impl ConnectorPort for ConnectorService {
         } else {
             put.as_ref().or(stored.as_ref())
         };
-        self.view(who, &next, &catalog, shown)
+        self.view(who, &next, catalog, shown)
     }
 
     async fn set_status(
@@ -819,7 +828,7 @@ impl ConnectorPort for ConnectorService {
                         .is_none_or(|stored| self.open(stored).is_some())
             })
             .filter_map(|record| {
-                let entry = catalog.get(&record.catalog_id)?;
+                let entry = catalog.by_id.get(&record.catalog_id)?;
                 Some(PublishTarget {
                     id: record.id,
                     name: record.name,

@@ -109,7 +109,9 @@ impl ConnectorService {
     async fn entry_of(&self, record: &ConnectorRecord) -> Result<ConnectorType, AppError> {
         self.catalog()
             .await?
-            .remove(&record.catalog_id)
+            .by_id
+            .get(&record.catalog_id)
+            .cloned()
             .ok_or(AppError::Internal)
     }
 
