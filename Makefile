@@ -16,13 +16,14 @@ export TEST_DATABASE_URL ?= postgres://$(shell id -un)@localhost/connector_hub_t
 SERVER := $(CARGO_TARGET_DIR)/release/server
 
 .PHONY: help run build test bootstrap bootstrap-test fmt-check clippy clippy-server clippy-wasm \
-        rust-tests wasm-tree e2e seed-connectors test-db bench-forms bench
+        rust-tests wasm-tree e2e seed-connectors test-db bench-forms bench fuzz fuzz-short
 
 help:
 	@echo "make run              build and serve http://127.0.0.1:3000 (SQLite under data/)"
 	@echo "make test             fmt, clippy, Rust tests on SQLite and PostgreSQL, WASM tree check, Playwright"
 	@echo "make seed-connectors  validate seeds/connectors/*.json and upsert them (idempotent)"
 	@echo "make e2e              Playwright against a release build"
+	@echo "make fuzz             schemathesis against the OpenAPI document, 2,000+ cases"
 	@echo "make bench            benchmarks with their budgets: one table, and target/bench/report.json"
 	@echo "make bench-forms      form render time in Chromium and release WASM size (printed)"
 
@@ -42,7 +43,7 @@ run: build
 seed-connectors: build
 	$(SERVER) seed
 
-test: bootstrap-test fmt-check clippy rust-tests wasm-tree e2e
+test: bootstrap-test fmt-check clippy rust-tests wasm-tree e2e fuzz-short
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -69,6 +70,13 @@ wasm-tree:
 
 e2e: build bootstrap-test
 	cd end2end && npx playwright test
+
+# API fuzzing with schemathesis: a short fixed-seed run in `make test`, a long one here.
+fuzz-short: build bootstrap-test
+	scripts/fuzz.sh 20 200 20261122
+
+fuzz: build bootstrap-test
+	scripts/fuzz.sh 200 2000
 
 # Measurements (printed, not asserted): form render time in Chromium, release WASM size.
 bench-forms: build bootstrap-test

@@ -105,6 +105,17 @@ ensure_postgres() {
   fi
 }
 
+ensure_schemathesis() {
+  # API fuzzing (scripts/fuzz.sh): schemathesis from PyPI, pinned, in a venv that outlives
+  # clones like the cargo target directory does.
+  local venv="$HOME/.cache/connector-hub/venv" wanted="4.32.5"
+  if ! "$venv/bin/st" --version 2>/dev/null | grep -q "$wanted"; then
+    say "installing schemathesis $wanted (PyPI)"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$wanted"
+  fi
+}
+
 ensure_wasm_target
 ensure_npm_packages
 ensure_wasm_bindgen
@@ -112,4 +123,5 @@ ensure_cargo_leptos
 if [ "$mode" = "test" ]; then
   ensure_chromium
   ensure_postgres
+  ensure_schemathesis
 fi

@@ -184,6 +184,30 @@ async fn openapi_document_describes_every_endpoint() {
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 
+/// Found by schemathesis: a malformed `{id}` is answered 400, and the document says so
+/// for every operation that takes one.
+#[tokio::test]
+async fn malformed_ids_are_400_and_documented() {
+    let (_server, owner) = owner_of_fresh_server().await;
+    let (_, doc) = get_json(&owner, "/api/openapi.json").await;
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        if !path.contains("{id}") {
+            continue;
+        }
+        for (method, operation) in operations.as_object().unwrap() {
+            assert!(
+                operation["responses"]["400"].is_object(),
+                "{method} {path} does not document 400"
+            );
+        }
+    }
+    for path in ["/api/connectors/not-a-uuid", "/api/connectors/42/tests"] {
+        let (status, body) = get_json(&owner, path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+        assert_error_shape(&body, "invalid_input");
+    }
+}
+
 #[tokio::test]
 async fn healthz_reports_ok_without_signing_in() {
     let server = TestServer::start().await;

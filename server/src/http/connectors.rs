@@ -44,6 +44,7 @@ pub async fn installed(
     params(("id" = Uuid, Path, description = "The instance's id")),
     responses(
         (status = 200, description = "The instance", body = Connector),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such instance in this tenant", body = ErrorBody),
     ),
@@ -116,6 +117,7 @@ pub async fn update(
     params(("id" = Uuid, Path, description = "The instance's id")),
     responses(
         (status = 204, description = "Deleted"),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Your role cannot delete this instance", body = ErrorBody),
         (status = 404, description = "No such instance in this tenant", body = ErrorBody),

@@ -67,6 +67,7 @@ pub async fn run(
     params(("id" = Uuid, Path, description = "The instance's id")),
     responses(
         (status = 200, description = "Results, newest first; traces redacted", body = [ConnectionTest]),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such instance in this tenant", body = ErrorBody),
     ),
