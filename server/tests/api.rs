@@ -208,6 +208,21 @@ async fn malformed_ids_are_400_and_documented() {
     }
 }
 
+/// Found by schemathesis' stray paths: an unknown page rendered without the ports, so a
+/// signed-in person's 404 page showed no account (and the server logged an error).
+#[tokio::test]
+async fn an_unknown_page_keeps_the_signed_in_header() {
+    let (_server, owner) = owner_of_fresh_server().await;
+    let response = owner.get("/no-such-page").await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Page not found"), "{page}");
+    assert!(
+        page.contains("data-testid=\"signed-in-user\""),
+        "the 404 page lost the signed-in header"
+    );
+}
+
 #[tokio::test]
 async fn healthz_reports_ok_without_signing_in() {
     let server = TestServer::start().await;

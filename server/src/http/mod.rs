@@ -47,6 +47,7 @@ pub fn build_router(state: AppState) -> Router {
 
     let routes = generate_route_list(app::App);
     let ports = state.ports.clone();
+    let fallback_ports = state.ports.clone();
     let leptos_options = state.leptos_options.clone();
     let max_body = state.config.max_body_bytes;
     // The middleware runs on every request: one reference count, not a copy of the state.
@@ -62,7 +63,13 @@ pub fn build_router(state: AppState) -> Router {
             move || provide_context(ports.clone()),
             move || app::shell(leptos_options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+        // Unknown pages render the app's 404 page, which needs the ports like any page
+        // (the signed-in header reads the current user through them).
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
+            move || provide_context(fallback_ports.clone()),
             app::shell,
         ))
         .layer(axum::middleware::from_fn(error::server_fn_error_status))
