@@ -57,7 +57,7 @@ test('a WordPress connection is tested in the wizard, on its card and on its pag
   await expect(page.getByRole('heading', { name: 'Step 5 of 6: Test the connection' })).toBeFocused();
   await page.getByRole('button', { name: 'Test connection' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Testing the connection…' })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Testing…' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Testing…' })).toHaveAttribute('aria-disabled', 'true');
   const wizardResult = page.getByRole('region', { name: 'Connection test result' });
   await expect(wizardResult).toContainText('Connection works');
   await expect(page.getByRole('status').filter({ hasText: 'Connection works.' })).toBeVisible();
@@ -79,6 +79,8 @@ test('a WordPress connection is tested in the wizard, on its card and on its pag
   await expect(cardResult).toContainText('HTTP 401');
   await expect(card.locator('[data-status]')).toHaveText(/Error/);
   await expect(card).toContainText('Last test failed');
+  // The list reloaded with the new badge; focus is back on the button that was pressed.
+  await expect(card.getByRole('button', { name: `Test connection ${name}` })).toBeFocused();
   await expectTrace(cardResult, 401);
   await expect(cardResult.locator('.test-body')).toContainText('rest_not_logged_in');
   await noAxeViolations(page);
@@ -105,6 +107,7 @@ test('a WordPress connection is tested in the wizard, on its card and on its pag
   await page.getByRole('button', { name: 'Test connection' }).click();
   await expect(page.getByRole('region', { name: 'Connection test result' }).first()).toContainText('Connection works');
   await expect(page.locator('.detail-heading [data-status]')).toHaveText(/Active/);
+  await expect(page.getByRole('button', { name: 'Test connection' })).toBeFocused();
   await expect(history.getByRole('listitem')).toHaveCount(3);
   await expect(history.getByRole('listitem').nth(0)).toContainText('Passed');
   await expectNoSecret(page, user);

@@ -64,8 +64,32 @@ impl TestRuns {
             });
             if let Some(after) = after {
                 after.run(());
+                refocus_when_lost(id);
             }
         });
+    }
+}
+
+fn button_id(id: Uuid) -> String {
+    format!("test-connection-{id}")
+}
+
+/// A reload after a test re-renders the button that was pressed, and focus falls to the
+/// page: put it back on the new button, unless it has gone somewhere else meanwhile. The
+/// reload takes a moment, so this looks a few times.
+fn refocus_when_lost(id: Uuid) {
+    for delay in [50, 200, 500, 1000] {
+        set_timeout(
+            move || {
+                let lost = document()
+                    .active_element()
+                    .is_none_or(|element| element.tag_name().eq_ignore_ascii_case("body"));
+                if lost {
+                    crate::schema_form::focus_by_id(&button_id(id));
+                }
+            },
+            std::time::Duration::from_millis(delay),
+        );
     }
 }
 
@@ -100,13 +124,15 @@ pub fn TestConnection(
         }
     };
     let hidden_name = (!name.is_empty()).then(|| format!(" {name}"));
+    // Not `disabled` while running: a disabled button drops keyboard focus to the page.
     view! {
         <div class="connection-test" data-testid="connection-test">
             <button
                 type="button"
                 class="button secondary"
+                id=button_id(id)
                 aria-busy=move || running().then_some("true")
-                disabled=running
+                aria-disabled=move || running().then_some("true")
                 on:click=move |_| runs.start(id, wizard, on_done)
             >
                 {move || if running() { "Testing…" } else { "Test connection" }}

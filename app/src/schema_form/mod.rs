@@ -23,7 +23,7 @@ pub mod view;
 
 use leptos::prelude::*;
 
-pub use view::FormState;
+pub use view::{FormState, focus_by_id};
 
 /// The fields of `form`, drawn from its schema. The page supplies the `<form>` around it
 /// (with `novalidate`: these fields report their own errors) and the submit button.
