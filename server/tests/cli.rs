@@ -222,10 +222,9 @@ mod rotation {
     use std::sync::Arc;
 
     use app::model::connector::NewConnector;
-    use app::model::identity::{Credential, Password, Principal, Role};
+    use app::model::identity::Principal;
     use app::ports::ConnectorPort;
     use server::service::ConnectorService;
-    use server::service::admin::AdminService;
     use server::store::Store;
     use server::vault::{Binding, KeyRing};
 
@@ -263,28 +262,7 @@ mod rotation {
             .unwrap();
         let (ring, _) = KeyRing::load_or_create_file(&data_dir.join("master.key")).unwrap();
         let vault = Arc::new(server::vault::unlock(ring, store.as_ref()).await.unwrap());
-        let admin = AdminService::new(store.clone());
-        let tenant = admin.add_tenant("Acme").await.unwrap();
-        let user = admin
-            .add_user(
-                "ada@acme.test",
-                "Ada",
-                "Acme",
-                Role::Owner,
-                Password("a long password 1".into()),
-            )
-            .await
-            .unwrap();
-        let who = Principal {
-            user_id: user.id,
-            email: user.email,
-            display_name: user.display_name,
-            tenant_id: tenant.id,
-            tenant_name: tenant.name,
-            role: Role::Owner,
-            is_platform_admin: false,
-            credential: Credential::ApiToken(uuid::Uuid::nil()),
-        };
+        let who = super::support::acme_owner(&store).await;
         let service = ConnectorService::new(store.clone(), vault);
         for index in 0..250 {
             let input: NewConnector = serde_json::from_value(serde_json::json!({

@@ -66,12 +66,10 @@ impl Cluster {
                 "postgres"
             ]
         ));
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let cluster = Cluster { dir, port };
+        let cluster = Cluster {
+            dir,
+            port: support::free_port(),
+        };
         cluster.start();
         Some(cluster)
     }
@@ -148,20 +146,9 @@ struct Server {
 impl Server {
     async fn start(database_url: &str) -> Server {
         let data = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = support::free_port();
         let base = format!("http://127.0.0.1:{port}");
-        let child = Command::new(env!("CARGO_BIN_EXE_server"))
-            .arg("serve")
-            .env("DATABASE_URL", database_url)
-            .env("CONNECTORS_MASTER_KEY", support::test_master_key())
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env("CONNECTORS_PUBLIC_URL", &base)
-            .env("CONNECTORS_SEEDS_DIR", support::seeds_dir())
-            .env("CONNECTORS_DATA_DIR", data.path())
+        let child = support::server_command(database_url, port, data.path())
             .env("CONNECTORS_HEALTH_CHECK_INTERVAL_SECS", "0")
             .env("RUST_LOG", "error")
             .stdout(Stdio::null())

@@ -7,8 +7,7 @@
 mod support;
 
 use std::collections::HashMap;
-use std::io::Read;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -189,19 +188,7 @@ struct Process {
 impl Process {
     fn start(database_url: &str) -> Process {
         let data = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-            .arg("serve")
-            .env("DATABASE_URL", database_url)
-            .env("CONNECTORS_MASTER_KEY", support::test_master_key())
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env("CONNECTORS_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
-            .env("CONNECTORS_SEEDS_DIR", support::seeds_dir())
-            .env("CONNECTORS_DATA_DIR", data.path())
+        let mut child = support::server_command(database_url, support::free_port(), data.path())
             .env("CONNECTORS_ALLOW_PRIVATE_TARGETS", "true")
             .env("CONNECTORS_HEALTH_CHECK_INTERVAL_SECS", "3600")
             .env("CONNECTORS_HEALTH_CHECK_CONCURRENCY", "4")
@@ -211,17 +198,9 @@ impl Process {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        // Drained while the server runs: a full pipe would block it.
-        let drain = |mut pipe: Box<dyn Read + Send>| {
-            std::thread::spawn(move || {
-                let mut text = String::new();
-                let _ = pipe.read_to_string(&mut text);
-                text
-            })
-        };
         let output = vec![
-            drain(Box::new(child.stdout.take().unwrap())),
-            drain(Box::new(child.stderr.take().unwrap())),
+            support::drain(child.stdout.take().unwrap()),
+            support::drain(child.stderr.take().unwrap()),
         ];
         Process {
             child,

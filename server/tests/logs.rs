@@ -4,8 +4,7 @@
 
 mod support;
 
-use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use support::Browser;
@@ -18,21 +17,10 @@ const REFUSED_SECRET: &str = "pk_live_NeverLoggedEither42";
 #[tokio::test]
 async fn secrets_never_appear_in_the_logs() {
     let dir = tempfile::tempdir().unwrap();
-    let port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap().port()
-    };
+    let port = support::free_port();
     let base_url = format!("http://127.0.0.1:{port}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .arg("serve")
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}", dir.path().join("logs.db").display()),
-        )
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("CONNECTORS_PUBLIC_URL", &base_url)
-        .env("CONNECTORS_SEEDS_DIR", support::seeds_dir())
-        .env("CONNECTORS_DATA_DIR", dir.path())
+    let database_url = format!("sqlite://{}", dir.path().join("logs.db").display());
+    let mut child = support::server_command(&database_url, port, dir.path())
         .env("RUST_LOG", "debug")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -40,15 +28,8 @@ async fn secrets_never_appear_in_the_logs() {
         .unwrap();
     // Drain both pipes while the server runs: a full pipe (64 KiB of debug logs) would
     // block the server mid-request.
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = support::drain(child.stderr.take().unwrap());
+    let stdout = support::drain(child.stdout.take().unwrap());
 
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

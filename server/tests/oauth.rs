@@ -356,16 +356,12 @@ mod cases {
             .unwrap()
             .unwrap();
         let tenant = store.tenant_by_name("Acme").await.unwrap().unwrap();
-        Principal {
-            user_id: user.id,
-            email: user.email,
-            display_name: user.display_name,
-            tenant_id: tenant.id,
-            tenant_name: tenant.name,
-            role: Role::Owner,
-            is_platform_admin: user.is_platform_admin,
-            credential: Credential::Session("tests".into()),
-        }
+        super::support::principal(
+            user,
+            tenant,
+            Role::Owner,
+            Credential::Session("tests".into()),
+        )
     }
 
     /// A connected instance whose access token expires within the refresh margin.

@@ -10,12 +10,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::model::connector::NewConnector;
-use app::model::identity::{Credential, Password, Principal, Role};
 use app::ports::ConnectorPort;
 use base64::Engine;
 use secrecy::{ExposeSecret, SecretString};
 use server::service::ConnectorService;
-use server::service::admin::AdminService;
 use server::store::Store;
 use server::vault::{Binding, KeyRing};
 
@@ -34,28 +32,7 @@ async fn installed(store: &Arc<dyn Store>, ring: &str) {
     store.seed_catalog(&support::seed_entries()).await.unwrap();
     let ring = KeyRing::parse(&SecretString::from(ring.to_owned())).unwrap();
     let vault = Arc::new(server::vault::unlock(ring, store.as_ref()).await.unwrap());
-    let admin = AdminService::new(store.clone());
-    let tenant = admin.add_tenant("Acme").await.unwrap();
-    let user = admin
-        .add_user(
-            "ada@acme.test",
-            "Ada",
-            "Acme",
-            Role::Owner,
-            Password("a long password 1".into()),
-        )
-        .await
-        .unwrap();
-    let who = Principal {
-        user_id: user.id,
-        email: user.email,
-        display_name: user.display_name,
-        tenant_id: tenant.id,
-        tenant_name: tenant.name,
-        role: Role::Owner,
-        is_platform_admin: false,
-        credential: Credential::ApiToken(uuid::Uuid::nil()),
-    };
+    let who = support::acme_owner(store).await;
     let service = Arc::new(ConnectorService::new(store.clone(), vault));
     let workers: Vec<_> = (0..8)
         .map(|worker| {

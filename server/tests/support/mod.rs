@@ -394,3 +394,84 @@ macro_rules! server_suite {
         }
     };
 }
+
+/// A loopback port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// `server serve` as a child process on `database_url`, listening on `port`, with the
+/// shipped seeds, the test master key and `data_dir`; the caller adds what it needs.
+pub fn server_command(
+    database_url: &str,
+    port: u16,
+    data_dir: &std::path::Path,
+) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("CONNECTORS_MASTER_KEY", test_master_key())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("CONNECTORS_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+        .env("CONNECTORS_SEEDS_DIR", seeds_dir())
+        .env("CONNECTORS_DATA_DIR", data_dir);
+    command
+}
+
+/// Reads a child's pipe to the end on a thread of its own, so that a full pipe never
+/// blocks the child; join the handle for the text.
+pub fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = pipe.read_to_string(&mut text);
+        text
+    })
+}
+
+/// Tenant "Acme" with the owner ada@acme.test, made through the admin service; returns the
+/// owner as the services see a signed-in request.
+pub async fn acme_owner(store: &Arc<dyn Store>) -> app::model::identity::Principal {
+    use app::model::identity::{Credential, Password, Role};
+    let admin = server::service::admin::AdminService::new(store.clone());
+    let tenant = admin.add_tenant("Acme").await.expect("tenant");
+    let user = admin
+        .add_user(
+            "ada@acme.test",
+            "Ada",
+            "Acme",
+            Role::Owner,
+            Password("a long password 1".into()),
+        )
+        .await
+        .expect("user");
+    principal(
+        user,
+        tenant,
+        Role::Owner,
+        Credential::ApiToken(uuid::Uuid::nil()),
+    )
+}
+
+/// `user` in `tenant` with `role`, as the services see a signed-in request.
+pub fn principal(
+    user: server::store::UserRecord,
+    tenant: server::store::TenantRecord,
+    role: app::model::identity::Role,
+    credential: app::model::identity::Credential,
+) -> app::model::identity::Principal {
+    app::model::identity::Principal {
+        user_id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        tenant_id: tenant.id,
+        tenant_name: tenant.name,
+        role,
+        is_platform_admin: user.is_platform_admin,
+        credential,
+    }
+}
