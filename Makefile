@@ -35,7 +35,7 @@ bootstrap-test:
 
 # Release build of the server and the WASM bundle (target/site).
 build: bootstrap
-	cargo leptos build --release
+	cargo leptos build --release --split
 
 run: build
 	$(SERVER) serve

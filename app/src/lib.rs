@@ -13,13 +13,13 @@ pub mod schema_form;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{ParamSegment, SsrMode, StaticSegment};
+use leptos_router::{Lazy, ParamSegment, SsrMode, StaticSegment};
 
 use crate::components::auth_epoch::AuthEpoch;
 use crate::components::layout::SiteHeader;
 use crate::pages::{
-    CatalogPage, ConnectorDetailPage, HomePage, LoginPage, NotFoundPage, SettingsPage, SetupPage,
-    WizardPage,
+    CatalogRoute, ConnectorDetailRoute, HomeRoute, LoginRoute, NotFoundPage, SettingsRoute,
+    SetupRoute, WizardRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -43,18 +43,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Marks the page as hydrated. The browser entry calls this once hydration has finished,
+/// including the page's route chunk, which arrives after the main bundle; an effect in
+/// [`App`] would fire before that. Tests wait for `.app[data-hydrated="true"]` instead of
+/// racing the WASM.
+#[cfg(feature = "hydrate")]
+pub fn mark_hydrated() {
+    if let Ok(Some(app)) = document().query_selector(".app") {
+        _ = app.set_attribute("data-hydrated", "true");
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     AuthEpoch::provide();
-    // Effects run only in the browser, after hydration: tests wait for this marker
-    // instead of racing the WASM bundle.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move || hydrated.set(true));
 
     view! {
         <Title formatter=|page: String| format!("{page} · Connector Hub") />
-        <div class="app" data-hydrated=move || hydrated.get().then_some("true")>
+        <div class="app">
             <a class="skip-link" href="#main">"Skip to content"</a>
             <Router>
                 <SiteHeader />
@@ -62,13 +69,13 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFoundPage>
                         // Every page renders completely on the server (`Async`): the header
                         // and page data are in the first HTML, before (or without) the WASM.
-                        <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("catalog") view=CatalogPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("settings") view=SettingsPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
-                        <Route path=StaticSegment("setup") view=SetupPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("connectors"), StaticSegment("new")) view=WizardPage ssr=SsrMode::Async />
-                        <Route path=(StaticSegment("connectors"), ParamSegment("id")) view=ConnectorDetailPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("catalog") view={Lazy::<CatalogRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=StaticSegment("setup") view={Lazy::<SetupRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("connectors"), StaticSegment("new")) view={Lazy::<WizardRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=(StaticSegment("connectors"), ParamSegment("id")) view={Lazy::<ConnectorDetailRoute>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </main>
             </Router>

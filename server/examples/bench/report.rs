@@ -1,5 +1,6 @@
 //! The figures, their budgets and baselines: printed as one table, written as JSON.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
@@ -92,32 +93,71 @@ pub fn criterion_figures(report: &mut Report) {
     }
 }
 
-/// The release bundle's size, raw and gzip -9.
-pub fn wasm_figures(report: &mut Report, pkg: &Path) {
+/// Raw and gzip -9 sizes of one file, in bytes.
+fn sizes(path: &Path) -> Option<(usize, usize)> {
     use std::io::Write;
-    let Ok(wasm) = std::fs::read(pkg.join("connector-hub.wasm")) else {
-        report.note(format!(
-            "no WASM bundle in {}: run `make build`",
-            pkg.display()
-        ));
-        return;
-    };
+    let bytes = std::fs::read(path).ok()?;
     let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    let _ = gzip.write_all(&wasm);
-    let gzipped = gzip.finish().map(|bytes| bytes.len()).unwrap_or(0);
-    report.add(Figure {
-        name: "release WASM bundle".into(),
+    gzip.write_all(&bytes).ok()?;
+    Some((bytes.len(), gzip.finish().ok()?.len()))
+}
+
+fn wasm_figure(name: String, (raw, gzipped): (usize, usize)) -> Figure {
+    Figure {
+        name,
         value: format!(
             "{:.0} KB gzip ({:.0} KB raw)",
             gzipped as f64 / 1000.0,
-            wasm.len() as f64 / 1000.0
+            raw as f64 / 1000.0
         ),
         budget: "≤ 350 KB gzip".into(),
         baseline: None,
         ratio: None,
         met: Some(gzipped <= 350_000),
         load: None,
-    });
+    }
+}
+
+/// The release bundle's size, raw and gzip -9: the main bundle every page loads, and,
+/// when the build was split (`cargo leptos build --split`), what each page loads before
+/// it is interactive: the main bundle plus the chunks its split manifest lists.
+pub fn wasm_figures(report: &mut Report, pkg: &Path) {
+    let Some(main) = sizes(&pkg.join("connector-hub.wasm")) else {
+        report.note(format!(
+            "no WASM bundle in {}: run `make build`",
+            pkg.display()
+        ));
+        return;
+    };
+    report.add(wasm_figure("release WASM, main bundle".into(), main));
+    let Some(manifest) = std::fs::read_to_string(pkg.join("__wasm_split_manifest.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<BTreeMap<String, Vec<String>>>(&text).ok())
+    else {
+        report.note("the WASM bundle is not split: build with `make build`".into());
+        return;
+    };
+    for (split, chunks) in manifest {
+        let Some(page) = split
+            .strip_prefix("__")
+            .and_then(|rest| rest.split_once("_route_view"))
+            .map(|(page, _)| page.replace('_', " "))
+        else {
+            continue;
+        };
+        let mut total = main;
+        for chunk in &chunks {
+            let (raw, gzipped) = sizes(&pkg.join(format!("{chunk}.wasm"))).unwrap_or_default();
+            total = (total.0 + raw, total.1 + gzipped);
+        }
+        report.add(wasm_figure(
+            format!(
+                "release WASM, first load of the {page} page ({} files)",
+                chunks.len() + 1
+            ),
+            total,
+        ));
+    }
 }
 
 impl Report {
