@@ -84,6 +84,13 @@ pub struct Config {
     )]
     pub oauth_refresh_interval_secs: u64,
 
+    /// How long a signed-in request's identity (session or API token) is reused without
+    /// reading the database again, in milliseconds; 0 turns the cache off. Sign-outs,
+    /// revocations and role changes made through this server apply at once; those made
+    /// by another process (a second replica, the admin CLI) within this time.
+    #[arg(long, env = "CONNECTORS_AUTH_CACHE_MILLIS", default_value_t = 1000)]
+    pub auth_cache_millis: u64,
+
     /// Largest accepted request body, in bytes.
     #[arg(long, env = "CONNECTORS_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -121,6 +128,11 @@ impl Config {
             idle: std::time::Duration::from_secs(self.session_idle_minutes.saturating_mul(60)),
             absolute: std::time::Duration::from_secs(self.session_max_hours.saturating_mul(3600)),
         }
+    }
+
+    /// How long a resolved principal is cached; zero when it is off.
+    pub fn auth_cache_ttl(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.auth_cache_millis)
     }
 
     /// The health checker's interval; zero when it is off.
@@ -184,6 +196,7 @@ impl fmt::Display for Config {
             "CONNECTORS_OAUTH_REFRESH_INTERVAL_SECS={}",
             self.oauth_refresh_interval_secs
         )?;
+        writeln!(f, "CONNECTORS_AUTH_CACHE_MILLIS={}", self.auth_cache_millis)?;
         writeln!(f, "CONNECTORS_MAX_BODY_BYTES={}", self.max_body_bytes)?;
         write!(f, "CONNECTORS_LOG_FORMAT={:?}", self.log_format)
     }

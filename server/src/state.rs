@@ -40,7 +40,11 @@ pub struct AppState {
 impl AppState {
     /// Wires the services over `store`, sealing credentials with `vault`.
     pub fn new(config: Config, store: Arc<dyn Store>, vault: Arc<Vault>) -> Self {
-        let auth = Arc::new(Authenticator::new(store.clone(), config.session_policy()));
+        let auth = Arc::new(Authenticator::new(
+            store.clone(),
+            config.session_policy(),
+            config.auth_cache_ttl(),
+        ));
         let catalog_cache = Arc::new(CatalogCache::new(store.clone()));
         let catalog_service = Arc::new(CatalogService::new(catalog_cache.clone()));
         let catalog: Arc<dyn CatalogPort> = catalog_service.clone();

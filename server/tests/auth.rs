@@ -412,6 +412,7 @@ mod cases {
         )
         .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(role_of(&mut viewer).await, "viewer");
         assert_eq!(
             admin
                 .call(
@@ -421,6 +422,69 @@ mod cases {
                 .await
                 .status(),
             StatusCode::OK
+        );
+        assert_eq!(
+            role_of(&mut viewer).await,
+            "member",
+            "a role change applies to open sessions at once"
+        );
+    }
+
+    /// The role the server sees for a signed-in browser.
+    async fn role_of(who: &mut Browser) -> String {
+        let viewer = json(who.call("current_viewer", &[]).await).await;
+        viewer["role"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Another process (a second replica, the admin CLI) revoking a token: this server
+    /// learns of it within `CONNECTORS_AUTH_CACHE_MILLIS`, not at once.
+    pub async fn revocations_elsewhere_apply_within_the_auth_cache_time(backend: Backend) {
+        const CACHE_MILLIS: u64 = 1500;
+        let cache = |config: &mut Config| config.auth_cache_millis = CACHE_MILLIS;
+        let Some(server) = TestServer::start_on(backend, cache).await else {
+            return;
+        };
+        let mut owner = server.owner().await;
+        let created = json(owner.call("create_api_token", &[("name", "CI")]).await).await;
+        let token = created["token"].as_str().unwrap().to_owned();
+        let client = reqwest::Client::new();
+        let catalog = || {
+            client
+                .get(server.url("/api/catalog"))
+                .bearer_auth(&token)
+                .send()
+        };
+        let elsewhere = server::store::connect(&server.database_url).await.unwrap();
+        let (record, _) = elsewhere
+            .api_token(&server::auth::tokens::hash(&token))
+            .await
+            .unwrap()
+            .unwrap();
+        let cached_at = std::time::Instant::now();
+        assert_eq!(catalog().await.unwrap().status(), StatusCode::OK);
+
+        let revoked_at = std::time::Instant::now();
+        assert!(
+            elsewhere
+                .revoke_api_token(record.tenant_id, record.id, 1)
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            catalog().await.unwrap().status(),
+            StatusCode::OK,
+            "served from the cache (a run slower than {CACHE_MILLIS} ms would not be)"
+        );
+        while catalog().await.unwrap().status() == StatusCode::OK {
+            assert!(
+                revoked_at.elapsed() < std::time::Duration::from_millis(CACHE_MILLIS + 1000),
+                "a revoked token still worked after the cache time"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(
+            cached_at.elapsed() >= std::time::Duration::from_millis(CACHE_MILLIS),
+            "the cache ended before its time"
         );
     }
 
@@ -685,6 +749,7 @@ server_suite!(
     idle_sessions_expire,
     sessions_expire_absolutely,
     bearer_tokens_work_until_revoked,
+    revocations_elsewhere_apply_within_the_auth_cache_time,
     roles_gate_every_write,
     the_last_owner_cannot_step_down,
     other_tenants_ids_answer_404,

@@ -251,7 +251,11 @@ async fn a_postgresql_restart_is_survived_with_clean_503s() {
     let create = http
         .post(format!("{base}/api/connectors"))
         .bearer_auth(&token)
-        .json(&serde_json::json!({"catalog_key": "stripe", "name": "During the outage", "config": {}}))
+        .json(&serde_json::json!({
+            "catalog_key": "stripe",
+            "name": "During the outage",
+            "config": {"mode": "test", "api_version": "2024-06-20"},
+        }))
         .send()
         .await
         .unwrap();

@@ -10,6 +10,7 @@ use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use secrecy::{ExposeSecret, SecretString};
 
+use super::cache::{CredentialKey, PrincipalCache};
 use super::tokens;
 use crate::store::{CredentialOwner, Store};
 
@@ -41,6 +42,7 @@ impl SessionPolicy {
 pub struct Authenticator {
     store: Arc<dyn Store>,
     policy: SessionPolicy,
+    recent: PrincipalCache,
 }
 
 /// The current time in Unix seconds.
@@ -49,8 +51,24 @@ pub fn now_secs() -> i64 {
 }
 
 impl Authenticator {
-    pub fn new(store: Arc<dyn Store>, policy: SessionPolicy) -> Self {
-        Authenticator { store, policy }
+    /// `cache_for` is how long a resolved principal is reused without reading the
+    /// database again (zero: never); see [`PrincipalCache`].
+    pub fn new(store: Arc<dyn Store>, policy: SessionPolicy, cache_for: Duration) -> Self {
+        Authenticator {
+            store,
+            policy,
+            recent: PrincipalCache::new(cache_for),
+        }
+    }
+
+    /// Forgets a session's cached principal: it ended or changed tenant.
+    pub fn forget_session(&self, id: &str) {
+        self.recent.forget(&CredentialKey::Session(id.to_owned()));
+    }
+
+    /// Forgets every cached principal: a membership or an API token changed.
+    pub fn forget_all(&self) {
+        self.recent.forget_all();
     }
 
     pub fn policy(&self) -> SessionPolicy {
@@ -71,37 +89,62 @@ impl Authenticator {
 
     async fn resolve_session(&self, cookie: &SecretString) -> Result<Option<Principal>, AppError> {
         let id = tokens::hash(cookie.expose_secret());
+        let key = CredentialKey::Session(id.clone());
+        let now = now_secs();
+        if let Some(principal) = self.recent.get(&key, now) {
+            return Ok(Some(principal));
+        }
+        let generation = self.recent.generation();
         let Some((session, owner)) = self.store.session(&id).await? else {
             return Ok(None);
         };
-        let now = now_secs();
         let idle_expired = now - session.last_seen_at >= self.policy.idle_secs();
         if now >= session.expires_at || idle_expired {
             self.store.delete_session(&id).await?;
             return Ok(None);
         }
-        if now - session.last_seen_at >= TOUCH_EVERY_SECS {
+        let mut last_seen_at = session.last_seen_at;
+        if now - last_seen_at >= TOUCH_EVERY_SECS {
             self.store.touch_session(&id, now).await?;
+            last_seen_at = now;
         }
-        Ok(principal(owner, Credential::Session(id)))
+        let found = principal(owner, Credential::Session(id));
+        if let Some(found) = &found {
+            // Cached hits do not touch the session, so it idles out from this read on.
+            let ends_at = session
+                .expires_at
+                .min(last_seen_at.saturating_add(self.policy.idle_secs()));
+            self.recent
+                .keep(key, found.clone(), Some(ends_at), generation);
+        }
+        Ok(found)
     }
 
     async fn resolve_api_token(&self, token: &SecretString) -> Result<Option<Principal>, AppError> {
         let hash = tokens::hash(token.expose_secret());
+        let key = CredentialKey::ApiToken(hash.clone());
+        let now = now_secs();
+        if let Some(principal) = self.recent.get(&key, now) {
+            return Ok(Some(principal));
+        }
+        let generation = self.recent.generation();
         let Some((record, owner)) = self.store.api_token(&hash).await? else {
             return Ok(None);
         };
         if record.revoked_at.is_some() {
             return Ok(None);
         }
-        let now = now_secs();
         if record
             .last_used_at
             .is_none_or(|at| now - at >= TOUCH_EVERY_SECS)
         {
             self.store.touch_api_token(record.id, now).await?;
         }
-        Ok(principal(owner, Credential::ApiToken(record.id)))
+        let found = principal(owner, Credential::ApiToken(record.id));
+        if let Some(found) = &found {
+            self.recent.keep(key, found.clone(), None, generation);
+        }
+        Ok(found)
     }
 }
 

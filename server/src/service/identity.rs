@@ -180,6 +180,7 @@ impl IdentityPort for IdentityService {
     async fn logout(&self, who: &Principal) -> Result<String, AppError> {
         if let Credential::Session(id) = &who.credential {
             self.store.delete_session(id).await?;
+            self.auth.forget_session(id);
             tracing::info!(user_id = %who.user_id, "signed out");
         }
         Ok(session_clear_cookie(self.secure_cookies))
@@ -207,6 +208,7 @@ impl IdentityPort for IdentityService {
             return Err(not_found_tenant());
         }
         self.store.set_session_tenant(session_id, tenant_id).await?;
+        self.auth.forget_session(session_id);
         Ok(())
     }
 
@@ -288,6 +290,7 @@ impl IdentityPort for IdentityService {
         self.store
             .put_membership(user_id, who.tenant_id, role)
             .await?;
+        self.auth.forget_all();
         tracing::info!(actor = %who.user_id, %user_id, %role, "member role changed");
         Ok(())
     }
@@ -337,6 +340,7 @@ impl IdentityPort for IdentityService {
                 "No such API token in this tenant.".into(),
             ));
         }
+        self.auth.forget_all();
         tracing::info!(actor = %who.user_id, token_id = %id, "API token revoked");
         Ok(())
     }
