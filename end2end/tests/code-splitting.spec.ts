@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { accounts, hydrated } from '../fixtures/accounts';
+import { accounts, hydrated, signIn } from '../fixtures/accounts';
 
 // The release build is split by route (`cargo leptos build --split`): a page loads the
 // main bundle and its own chunks, and another page's code only when it is visited.
@@ -46,4 +46,24 @@ test('moving to another page fetches that page’s code then, and it works', asy
   // The page's code is live: its buttons answer.
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { name: 'Step 2 of 6: Name and access' })).toBeVisible();
+});
+
+test('pages served at the same time each get their own head', async ({ page, baseURL }) => {
+  // Regression: Leptos' own chunk preload hints went to whichever page was being
+  // rendered on the thread when a page waited for data, so a few pages got hundreds of
+  // links and most none. (Node's fetch, not Playwright's request context: it sends all
+  // 200 at once.)
+  await signIn(page, accounts.owner, true);
+  const cookie = (await page.context().cookies())
+    .map(({ name, value }) => `${name}=${value}`)
+    .join('; ');
+  const heads = await Promise.all(
+    Array.from({ length: 200 }, async () => {
+      const html = await (await fetch(`${baseURL}/catalog`, { headers: { cookie } })).text();
+      expect(html).toContain('connector types');
+      return html.slice(0, html.indexOf('</head>'));
+    }),
+  );
+  const linkCount = (head: string) => (head.match(/<link\b/g) ?? []).length;
+  expect(new Set(heads.map(linkCount))).toEqual(new Set([linkCount(heads[0])]));
 });
