@@ -18,7 +18,6 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::error::ApiError;
 use crate::auth::principal::SESSION_COOKIE;
-use std::sync::Arc;
 
 use crate::state::AppState;
 
@@ -42,7 +41,7 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
 /// address, as request extensions for everything downstream (pages and server functions
 /// included).
 pub async fn authenticate(
-    State(state): State<Arc<AppState>>,
+    State(state): State<AppState>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -74,11 +73,7 @@ fn is_page(path: &str) -> bool {
 
 /// Sends people who are not signed in to the login page (with `next` to come back to),
 /// or to `/setup` while the installation has no user; signed-in people skip both.
-pub async fn guard_pages(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn guard_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if request.method() != Method::GET || !is_page(path) {
         return next.run(request).await;
@@ -131,11 +126,7 @@ async fn setup_required(state: &AppState) -> Result<bool, AppError> {
 /// A request passes when its `Origin` (or, lacking that, `Referer`) names this server:
 /// the host it was sent to, or the configured public URL. Requests with neither header
 /// pass only when they carry no session cookie, e.g. API clients using a Bearer token.
-pub async fn check_origin(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn check_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS

@@ -50,8 +50,6 @@ pub fn build_router(state: AppState) -> Router {
     let fallback_ports = state.ports.clone();
     let leptos_options = state.leptos_options.clone();
     let max_body = state.config.max_body_bytes;
-    // The middleware runs on every request: one reference count, not a copy of the state.
-    let shared = std::sync::Arc::new(state.clone());
 
     Router::new()
         .nest("/api", api)
@@ -74,15 +72,15 @@ pub fn build_router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(error::server_fn_error_status))
         .layer(axum::middleware::from_fn_with_state(
-            shared.clone(),
+            state.clone(),
             auth::guard_pages,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            shared.clone(),
+            state.clone(),
             auth::check_origin,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            shared,
+            state.clone(),
             auth::authenticate,
         ))
         .layer(RequestBodyLimitLayer::new(max_body))
