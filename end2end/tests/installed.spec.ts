@@ -41,13 +41,17 @@ test('an installed Stripe connector is activated, deactivated and deleted from t
   const axe = await new AxeBuilder({ page }).analyze();
   expect(axe.violations).toEqual([]);
 
-  await installed.getByRole('button', { name: `Activate ${name}` }).click();
+  // By keyboard: the card re-renders with the opposite button, and focus stays on it.
+  await installed.getByRole('button', { name: `Activate ${name}` }).focus();
+  await page.keyboard.press('Enter');
   await expect(page.getByRole('status').filter({ hasText: `${name} is active.` })).toBeVisible();
   await expect(installed.locator('[data-status]')).toHaveText(/Active/);
+  await expect(installed.getByRole('button', { name: `Deactivate ${name}` })).toBeFocused();
 
-  await installed.getByRole('button', { name: `Deactivate ${name}` }).click();
+  await page.keyboard.press('Enter');
   await expect(page.getByRole('status').filter({ hasText: `${name} is inactive.` })).toBeVisible();
   await expect(installed.locator('[data-status]')).toHaveText(/Inactive/);
+  await expect(installed.getByRole('button', { name: `Activate ${name}` })).toBeFocused();
 
   // Delete asks first; cancelling keeps it.
   await installed.getByRole('button', { name: `Delete ${name}` }).click();
@@ -59,11 +63,15 @@ test('an installed Stripe connector is activated, deactivated and deleted from t
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
   await expect(installed).toBeVisible();
+  // Focus returns to the button that asked.
+  await expect(installed.getByRole('button', { name: `Delete ${name}` })).toBeFocused();
 
-  await installed.getByRole('button', { name: `Delete ${name}` }).click();
+  await page.keyboard.press('Enter');
   await dialog.getByRole('button', { name: 'Delete' }).click();
   await expect(page.getByRole('status').filter({ hasText: `${name} was deleted.` })).toBeVisible();
   await expect(card(page, name)).toHaveCount(0);
+  // The card is gone: focus goes to the page's heading, not to the end of the page.
+  await expect(page.getByRole('heading', { name: 'Installed connectors' })).toBeFocused();
 });
 
 test('a viewer sees installed connectors without write actions', async ({ page, browser }) => {

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::api::connectors::{connector_tests, test_connector};
+use crate::components::focus::FocusReturn;
 use crate::components::suspense::LoadError;
 use crate::model::probe::{ConnectionTest, ProbeTrace};
 
@@ -19,6 +20,8 @@ use crate::model::probe::{ConnectionTest, ProbeTrace};
 pub struct TestRuns {
     running: RwSignal<HashSet<Uuid>>,
     results: RwSignal<HashMap<Uuid, Result<ConnectionTest, String>>>,
+    /// `after` may reload what holds the button: focus returns to it.
+    refocus: FocusReturn,
 }
 
 impl Default for TestRuns {
@@ -32,6 +35,7 @@ impl TestRuns {
         TestRuns {
             running: RwSignal::new(HashSet::new()),
             results: RwSignal::new(HashMap::new()),
+            refocus: FocusReturn::new(),
         }
     }
 
@@ -63,8 +67,8 @@ impl TestRuns {
                 running.remove(&id);
             });
             if let Some(after) = after {
+                self.refocus.to(button_id(id));
                 after.run(());
-                refocus_when_lost(id);
             }
         });
     }
@@ -72,25 +76,6 @@ impl TestRuns {
 
 fn button_id(id: Uuid) -> String {
     format!("test-connection-{id}")
-}
-
-/// A reload after a test re-renders the button that was pressed, and focus falls to the
-/// page: put it back on the new button, unless it has gone somewhere else meanwhile. The
-/// reload takes a moment, so this looks a few times.
-fn refocus_when_lost(id: Uuid) {
-    for delay in [50, 200, 500, 1000] {
-        set_timeout(
-            move || {
-                let lost = document()
-                    .active_element()
-                    .is_none_or(|element| element.tag_name().eq_ignore_ascii_case("body"));
-                if lost {
-                    crate::schema_form::focus_by_id(&button_id(id));
-                }
-            },
-            std::time::Duration::from_millis(delay),
-        );
-    }
 }
 
 /// The button, the progress and the latest result of one instance's test.
@@ -131,6 +116,7 @@ pub fn TestConnection(
                 type="button"
                 class="button secondary"
                 id=button_id(id)
+                node_ref=runs.refocus.claim(button_id(id))
                 aria-busy=move || running().then_some("true")
                 aria-disabled=move || running().then_some("true")
                 on:click=move |_| runs.start(id, wizard, on_done)

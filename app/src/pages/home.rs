@@ -10,12 +10,14 @@ use crate::api::connectors::{delete_connector, installed_connectors, set_connect
 use crate::components::confirm::{ConfirmDialog, Question};
 use crate::components::connection_test::{TestConnection, TestRuns, shown_time};
 use crate::components::connector_icon::ConnectorIcon;
+use crate::components::focus::FocusReturn;
 use crate::components::oauth::OAuthOutcome;
 use crate::components::status_badge::StatusBadge;
 use crate::components::suspense::LoadError;
 use crate::components::toasts::{ToastRegion, Toasts};
 use crate::error::AppError;
 use crate::model::connector::{Connector, ConnectorStatus};
+use crate::schema_form::focus_by_id;
 
 /// Something the viewer asked of one instance.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,7 +34,26 @@ enum Request {
     },
 }
 
+/// The page heading's id: focus goes there when the card that held it is deleted.
+const HEADING_ID: &str = "installed-heading";
+
+fn status_button_id(id: Uuid) -> String {
+    format!("status-toggle-{id}")
+}
+
+fn delete_button_id(id: Uuid) -> String {
+    format!("delete-{id}")
+}
+
 impl Request {
+    /// The button that made this request.
+    fn button_id(&self) -> String {
+        match self {
+            Request::SetStatus { id, .. } => status_button_id(*id),
+            Request::Delete { id, .. } => delete_button_id(*id),
+        }
+    }
+
     fn done_message(&self) -> String {
         match self {
             Request::SetStatus { name, to, .. } if *to == ConnectorStatus::Active => {
@@ -75,13 +96,24 @@ pub fn HomePage() -> impl IntoView {
         |_| installed_connectors(),
     );
 
+    // Every request reloads the list, which re-renders the cards and drops keyboard focus.
+    let refocus = FocusReturn::new();
+
     // Outcomes: a toast, or (activating after a failed test) a question first.
     Effect::new(move |_| {
         let Some((request, result)) = act.value().get() else {
             return;
         };
         match (result, request) {
-            (Ok(()), request) => toasts.success(request.done_message()),
+            (Ok(()), request @ Request::Delete { .. }) => {
+                // The card is going: the heading is the nearest place that stays.
+                focus_by_id(HEADING_ID);
+                toasts.success(request.done_message());
+            }
+            (Ok(()), request) => {
+                refocus.to(request.button_id());
+                toasts.success(request.done_message());
+            }
             (
                 Err(AppError::ConfirmationRequired(detail)),
                 Request::SetStatus { id, name, to, .. },
@@ -98,7 +130,10 @@ pub fn HomePage() -> impl IntoView {
                     confirm: true,
                 },
             })),
-            (Err(error), _) => toasts.failure(error.to_string()),
+            (Err(error), request) => {
+                refocus.to(request.button_id());
+                toasts.failure(error.to_string());
+            }
         }
     });
 
@@ -122,6 +157,9 @@ pub fn HomePage() -> impl IntoView {
             pending.set(None);
             if proceed {
                 act.dispatch(waiting.request);
+            } else {
+                // Nothing reloads: focus goes back to the button that asked.
+                focus_by_id(&waiting.request.button_id());
             }
         }
     });
@@ -130,7 +168,9 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text="Installed connectors" />
         <div class="page-heading">
-            <h1>"Installed connectors"</h1>
+            <h1 id=HEADING_ID tabindex="-1">
+                "Installed connectors"
+            </h1>
         </div>
         <OAuthOutcome provider="the provider".to_owned() />
         <Suspense fallback=|| view! { <p role="status">"Loading connectors…"</p> }>
@@ -144,7 +184,7 @@ pub fn HomePage() -> impl IntoView {
                             {view
                                 .connectors
                                 .into_iter()
-                                .map(|connector| view! { <InstalledCard connector ask runs after_test /> })
+                                .map(|connector| view! { <InstalledCard connector ask refocus runs after_test /> })
                                 .collect_view()}
                         </ul>
                     })),
@@ -175,6 +215,7 @@ fn EmptyState(can_install: bool) -> impl IntoView {
 fn InstalledCard(
     connector: Connector,
     ask: Callback<Request>,
+    refocus: FocusReturn,
     runs: TestRuns,
     after_test: Callback<()>,
 ) -> impl IntoView {
@@ -210,6 +251,8 @@ fn InstalledCard(
             <button
                 type="button"
                 class="button secondary"
+                id=status_button_id(id)
+                node_ref=refocus.claim(status_button_id(id))
                 on:click=move |_| {
                     ask.run(Request::SetStatus { id, name: name.clone(), to, confirm: false })
                 }
@@ -225,6 +268,8 @@ fn InstalledCard(
             <button
                 type="button"
                 class="button danger"
+                id=delete_button_id(id)
+                node_ref=refocus.claim(delete_button_id(id))
                 on:click=move |_| ask.run(Request::Delete { id, name: name.clone() })
             >
                 "Delete"
