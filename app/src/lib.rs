@@ -28,9 +28,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // integration (leptos_integration_utils 0.8.9) adds them after rendering but outside
     // the request's reactive owner, so under concurrent requests to pages that wait for
     // data they land in whichever page's head is open on that thread: of 200 concurrent
-    // `/setup` requests most had none and a few had up to 2,179 links. Providing our own, never read, registry here takes the lazy
-    // routes' registrations away from it. A page fetches its chunks when the main bundle
-    // runs instead (one round trip later). `end2end/tests/code-splitting.spec.ts` holds it.
+    // `/setup` requests most had none and a few had up to 2,179 links. Providing our own,
+    // never read, registry here takes the lazy routes' registrations away from it. A page
+    // fetches its chunks when the main bundle runs instead (one round trip later).
+    // `end2end/tests/code-splitting.spec.ts` holds it.
     provide_context(leptos::PrefetchLazyFn::default());
     view! {
         <!DOCTYPE html>

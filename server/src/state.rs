@@ -45,11 +45,8 @@ macro_rules! state_parts {
 state_parts!(
     leptos_options: LeptosOptions,
     ports: Ports,
-    connectors: Arc<ConnectorService>,
     catalog: Arc<CatalogService>,
     oauth: Arc<OAuthService>,
-    store: Arc<dyn Store>,
-    config: Arc<Config>,
 );
 
 /// The services and settings the state holds.

@@ -10,14 +10,13 @@ use crate::api::connectors::{delete_connector, installed_connectors, set_connect
 use crate::components::confirm::{ConfirmDialog, Question};
 use crate::components::connection_test::{TestConnection, TestRuns, shown_time};
 use crate::components::connector_icon::ConnectorIcon;
-use crate::components::focus::FocusReturn;
+use crate::components::focus::{FocusReturn, focus_by_id};
 use crate::components::oauth::OAuthOutcome;
 use crate::components::status_badge::StatusBadge;
 use crate::components::suspense::LoadError;
 use crate::components::toasts::{ToastRegion, Toasts};
 use crate::error::AppError;
 use crate::model::connector::{Connector, ConnectorStatus};
-use crate::schema_form::focus_by_id;
 
 /// Something the viewer asked of one instance.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -23,7 +23,9 @@ pub mod view;
 
 use leptos::prelude::*;
 
-pub use view::{FormState, focus_by_id};
+use crate::components::focus::focus_by_id;
+
+pub use view::FormState;
 
 /// The fields of `form`, drawn from its schema. The page supplies the `<form>` around it
 /// (with `novalidate`: these fields report their own errors) and the submit button.
@@ -67,7 +69,7 @@ pub fn ErrorSummary(
                                         <a
                                             href=href
                                             on:click=move |event| {
-                                                if view::focus_by_id(&target) {
+                                                if focus_by_id(&target) {
                                                     event.prevent_default();
                                                 }
                                             }
@@ -88,6 +90,6 @@ pub fn ErrorSummary(
 /// Moves focus to the error summary `id` once it has rendered.
 pub fn focus_summary(id: &'static str) {
     request_animation_frame(move || {
-        view::focus_by_id(id);
+        focus_by_id(id);
     });
 }

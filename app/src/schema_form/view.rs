@@ -11,6 +11,7 @@ use super::pointer::{self, dom_id};
 use super::registry::{self, FieldProps, Layout, Renderer, VARIANT};
 use super::schema::{self, Field, ObjectShape, Variants, object_shape, resolve};
 use super::validate::{Errors, validate};
+use crate::components::focus::focus_by_id;
 use crate::error::FieldErrors;
 
 /// Everything one form shares: the schema, the value being edited, and its errors.
@@ -228,18 +229,6 @@ impl FormState {
             }
             at = pointer::parent(current);
         }
-    }
-}
-
-/// Focuses the element with `id`; `false` if there is none. Browser only.
-pub fn focus_by_id(id: &str) -> bool {
-    use leptos::wasm_bindgen::JsCast;
-    let element = document()
-        .get_element_by_id(id)
-        .and_then(|element| element.dyn_into::<leptos::web_sys::HtmlElement>().ok());
-    match element {
-        Some(element) => element.focus().is_ok(),
-        None => false,
     }
 }
 
