@@ -648,6 +648,93 @@ mod cases {
         assert_eq!(same_site.status(), StatusCode::OK);
     }
 
+    /// The Origin rule holds whenever a session cookie is sent, whatever else is: an
+    /// `Authorization` header of any kind (valid, empty, another scheme) does not lift it,
+    /// on REST writes and server functions alike.
+    pub async fn a_session_cookie_needs_an_origin_whatever_else_is_sent(backend: Backend) {
+        let Some(server) = TestServer::start_on(backend, |_| {}).await else {
+            return;
+        };
+        let mut owner = server.owner().await;
+        let token = json(owner.call("create_api_token", &[("name", "ci")]).await).await["token"]
+            .as_str()
+            .expect("a token")
+            .to_owned();
+        let cookie = owner.cookie.clone().expect("session");
+        let client = reqwest::Client::new();
+        let created = client
+            .post(server.url("/api/connectors"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"catalog_key": "http_rest", "name": "Keep me", "config": {"base_url": "https://api.example.com"}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            created.status(),
+            StatusCode::CREATED,
+            "a Bearer client with no cookie still writes"
+        );
+        let id = json(created).await["id"].as_str().unwrap().to_owned();
+        let bearer = format!("Bearer {token}");
+        let authorizations = [
+            "Basic Zm9vOmJhcg==",
+            "Bearer ",
+            "Bearer",
+            "bearer chub_not_a_token",
+            "Digest x",
+            bearer.as_str(),
+        ];
+        for authorization in authorizations {
+            let requests = [
+                client
+                    .post(server.url("/api/connectors"))
+                    .json(&serde_json::json!({"catalog_key": "http_rest", "name": format!("Forged {authorization}"), "config": {"base_url": "https://api.example.com"}})),
+                client.delete(server.url(&format!("/api/connectors/{id}"))),
+                client.put(server.url(&format!("/api/connectors/{id}"))).json(&serde_json::json!({"name": "Renamed"})),
+                client
+                    .post(server.url("/sfn/create_api_token"))
+                    .header("accept", "application/json")
+                    .form(&[("name", "forged")]),
+                client
+                    .post(server.url("/sfn/logout"))
+                    .header("accept", "application/json"),
+            ];
+            for request in requests {
+                let response = request
+                    .header("cookie", &cookie)
+                    .header("authorization", authorization)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    response.status(),
+                    StatusCode::FORBIDDEN,
+                    "{} with a session cookie, no Origin and `Authorization: {authorization}` got through",
+                    response.url()
+                );
+            }
+        }
+        let still_there = owner.get(&format!("/api/connectors/{id}")).await;
+        assert_eq!(
+            still_there.status(),
+            StatusCode::OK,
+            "a refused request deleted the connector"
+        );
+        assert_eq!(json(still_there).await["name"], "Keep me");
+        let installed = json(owner.get("/api/installed").await).await;
+        assert_eq!(
+            installed.as_array().map(Vec::len),
+            Some(1),
+            "a refused request created a connector"
+        );
+        let tokens = json(owner.call("api_tokens", &[]).await).await;
+        assert_eq!(
+            tokens.as_array().map(Vec::len),
+            Some(1),
+            "a refused request created a token"
+        );
+    }
+
     pub async fn malformed_arguments_are_a_400(backend: Backend) {
         let Some(server) = TestServer::start_on(backend, |_| {}).await else {
             return;
@@ -754,6 +841,7 @@ server_suite!(
     the_last_owner_cannot_step_down,
     other_tenants_ids_answer_404,
     cross_origin_writes_are_refused,
+    a_session_cookie_needs_an_origin_whatever_else_is_sent,
     malformed_arguments_are_a_400,
     repeated_failed_logins_are_refused_for_a_while,
     password_spraying_from_one_address_is_refused,

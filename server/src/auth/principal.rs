@@ -171,6 +171,12 @@ fn bearer_token(headers: &HeaderMap) -> Option<SecretString> {
         .then(|| SecretString::from(token.to_owned()))
 }
 
+/// Whether the request carries a session cookie, read exactly as [`Authenticator::resolve`]
+/// reads it: the CSRF rule (`http::auth::check_origin`) applies to every such request.
+pub fn carries_session_cookie(headers: &HeaderMap) -> bool {
+    session_cookie(headers).is_some()
+}
+
 fn session_cookie(headers: &HeaderMap) -> Option<SecretString> {
     headers
         .get_all(COOKIE)

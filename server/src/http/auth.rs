@@ -9,7 +9,7 @@ use app::error::AppError;
 use app::model::identity::Principal;
 use app::ports::ClientAddr;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
-use axum::http::header::{AUTHORIZATION, COOKIE, HOST, ORIGIN, REFERER};
+use axum::http::header::{HOST, ORIGIN, REFERER};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
@@ -17,7 +17,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::error::ApiError;
-use crate::auth::principal::SESSION_COOKIE;
 
 use crate::state::AppState;
 
@@ -63,7 +62,7 @@ pub async fn authenticate(
 }
 
 /// Paths that are not pages: they answer 401 themselves, or need no sign-in.
-fn is_page(path: &str) -> bool {
+pub(super) fn is_page(path: &str) -> bool {
     !(path.starts_with("/api/")
         || path.starts_with("/sfn/")
         || path.starts_with("/pkg/")
@@ -126,6 +125,8 @@ async fn setup_required(state: &AppState) -> Result<bool, AppError> {
 /// A request passes when its `Origin` (or, lacking that, `Referer`) names this server:
 /// the host it was sent to, or the configured public URL. Requests with neither header
 /// pass only when they carry no session cookie, e.g. API clients using a Bearer token.
+/// Whatever else a request carries (an `Authorization` header of any kind included), a
+/// session cookie that the request could be authenticated by makes the rule apply.
 pub async fn check_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if matches!(
         *request.method(),
@@ -140,7 +141,7 @@ pub async fn check_origin(State(state): State<AppState>, request: Request, next:
         .and_then(|v| v.to_str().ok());
     let allowed = match claimed {
         Some(origin) => is_own_origin(origin, headers, &state.config.public_url),
-        None => !uses_session_cookie(headers),
+        None => !crate::auth::principal::carries_session_cookie(headers),
     };
     if allowed {
         next.run(request).await
@@ -148,15 +149,6 @@ pub async fn check_origin(State(state): State<AppState>, request: Request, next:
         tracing::warn!(method = %request.method(), path = %request.uri().path(), "cross-origin request refused");
         ApiError(AppError::Forbidden).into_response()
     }
-}
-
-fn uses_session_cookie(headers: &HeaderMap) -> bool {
-    headers.get(AUTHORIZATION).is_none()
-        && headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .any(|v| v.contains(&format!("{SESSION_COOKIE}=")))
 }
 
 /// `host[:port]` of a URL, the port only when it is not the scheme's default — the form
