@@ -8,6 +8,7 @@ pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;
+pub mod raw_text;
 pub mod schema_form;
 
 use leptos::prelude::*;
@@ -69,7 +70,9 @@ pub fn App() -> impl IntoView {
     AuthEpoch::provide();
 
     view! {
-        <Title formatter=|page: String| format!("{page} · Connector Hub") />
+        // Every page's title passes through here: `raw_text` keeps a connector's name from
+        // closing the server-rendered `<title>`.
+        <Title formatter=|page: String| raw_text::raw_text(format!("{page} · Connector Hub")) />
         <div class="app">
             <a class="skip-link" href="#main">"Skip to content"</a>
             <Router>

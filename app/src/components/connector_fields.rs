@@ -148,7 +148,7 @@ pub fn IdentityFields(fields: InstanceFields, form: &'static str) -> impl IntoVi
                 prop:value=move || fields.description.get()
                 on:input=move |event| fields.description.set(event_target_value(&event))
             >
-                {fields.description.get_untracked()}
+                {crate::raw_text::raw_text(fields.description.get_untracked())}
             </textarea>
             <p class="field-error" id=error("description")>{messages(fields, "description")}</p>
         </div>

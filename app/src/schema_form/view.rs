@@ -793,7 +793,7 @@ pub fn json_editor(props: FieldProps) -> AnyView {
                 on:input=on_input
                 on:blur=move |_| form.blur(&blur_at)
             >
-                {text.get_untracked()}
+                {crate::raw_text::raw_text(text.get_untracked())}
             </textarea>
             <p class="field-help">"Edited as JSON."</p>
             {help_view(&props)}
@@ -1018,7 +1018,7 @@ fn extra_fields(form: FormState, pointer: String, shape: Memo<ObjectShape>) -> i
                         prop:value=move || text.get()
                         on:input=on_input
                     >
-                        {text.get_untracked()}
+                        {crate::raw_text::raw_text(text.get_untracked())}
                     </textarea>
                     <p class="field-help">"Fields this connector type does not describe, kept as JSON."</p>
                     <p class="field-error" id=error_id>{messages}</p>

@@ -8,6 +8,7 @@ pub mod error;
 mod health;
 mod oauth;
 mod openapi;
+pub mod security;
 mod testing;
 
 use axum::Router;
@@ -58,7 +59,10 @@ pub fn build_router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(ports.clone()),
+            move || {
+                provide_context(ports.clone());
+                security::provide_nonce();
+            },
             move || app::shell(leptos_options.clone()),
         )
         // Unknown pages render the app's 404 page, which needs the ports like any page
@@ -67,7 +71,10 @@ pub fn build_router(state: AppState) -> Router {
             AppState,
             _,
         >(
-            move || provide_context(fallback_ports.clone()),
+            move || {
+                provide_context(fallback_ports.clone());
+                security::provide_nonce();
+            },
             app::shell,
         ))
         .layer(axum::middleware::from_fn(error::server_fn_error_status))
@@ -87,6 +94,10 @@ pub fn build_router(state: AppState) -> Router {
         // Outside the body limit, so its 413 gets the JSON error shape too.
         .layer(axum::middleware::from_fn(error::api_errors_as_json))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)
