@@ -216,9 +216,57 @@ mod cases {
             "refused before any request"
         );
     }
+
+    /// An upstream that echoes the Basic `Authorization` header and the password in other
+    /// encodings, and one whose body has the password across the 2 KiB excerpt cut: no
+    /// form of it reaches the result, the stored history or the rows.
+    pub async fn echoed_credentials_never_reach_a_stored_trace(backend: Backend) {
+        use super::support::leaks::{PASSWORD, USER, assert_no_password, echo_upstream};
+        let Some(server) =
+            TestServer::start_on(backend, |config| config.allow_private_targets = true).await
+        else {
+            return;
+        };
+        let owner = server.owner().await;
+        let base = echo_upstream().await;
+        for path in ["/echo", "/straddle"] {
+            let body = json!({"input": {
+                "catalog_key": "http_rest", "name": format!("Echo {path}"),
+                "config": {"base_url": base, "health_path": path},
+                "auth": {"method": "basic", "username": USER, "password": PASSWORD},
+            }});
+            let response = owner.call_json("install_connector", &body).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            let created: Value = response.json().await.unwrap();
+            let id = created["id"].as_str().unwrap().to_owned();
+
+            let response = owner.call_json_form("test_connector", &[("id", &id)]).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            let result: Value = response.json().await.unwrap();
+            assert_eq!(result["trace"]["status"], 200, "{result}");
+            assert_no_password(&result);
+
+            let response = owner.get(&format!("/api/connectors/{id}/tests")).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            let history: Value = response.json().await.unwrap();
+            assert_eq!(history.as_array().unwrap().len(), 1, "{history}");
+            assert_no_password(&history);
+
+            let tenant = server.store.tenant_by_name("Acme").await.unwrap().unwrap();
+            for row in server
+                .store
+                .connection_tests(tenant.id, id.parse().unwrap(), 10)
+                .await
+                .unwrap()
+            {
+                assert_no_password(&serde_json::to_value(&row.trace).unwrap());
+            }
+        }
+    }
 }
 
 server_suite!(
     tests_are_recorded_and_move_the_status,
-    private_targets_are_refused_unless_allowed
+    private_targets_are_refused_unless_allowed,
+    echoed_credentials_never_reach_a_stored_trace
 );
