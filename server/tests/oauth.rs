@@ -741,10 +741,86 @@ mod cases {
         assert_eq!(status, StatusCode::CONFLICT, "{error}");
         assert!(error.to_string().contains("https://"), "{error}");
     }
+
+    /// A token refresh (before a use, and in the background) with private targets off
+    /// never contacts a private token endpoint either, and answers the same whether
+    /// something listens there or not.
+    pub async fn a_refresh_never_reaches_a_private_token_url(backend: Backend) {
+        let Some((server, owner)) = guarded(backend).await else {
+            return;
+        };
+        let store = &server.store;
+        let user = store
+            .user_by_email(super::support::OWNER_EMAIL)
+            .await
+            .unwrap()
+            .unwrap();
+        let tenant = store.tenant_by_name("Acme").await.unwrap().unwrap();
+        let who = super::support::principal(
+            user,
+            tenant,
+            Role::Owner,
+            Credential::Session("tests".into()),
+        );
+        let (open, hits) = recording_listener().await;
+        let closed = super::support::free_port();
+        let mut answers = Vec::new();
+        for host in ["127.0.0.1", "localhost"] {
+            for port in [open, closed] {
+                let token_url = format!("http://{host}:{port}/token");
+                let id = install_with_token_url(&owner, &token_url, &token_url).await;
+                let connector_id: Uuid = id.parse().unwrap();
+                let target = server
+                    .connectors
+                    .oauth_target(&who, connector_id)
+                    .await
+                    .unwrap();
+                let expires_at = OffsetDateTime::now_utc() + time::Duration::seconds(30);
+                let mut fields = serde_json::Map::new();
+                fields.insert("access_token".into(), json!("access-token-old-value"));
+                fields.insert("refresh_token".into(), json!("refresh-token-old-value"));
+                fields.insert("token_type".into(), json!("Bearer"));
+                let at = expires_at
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap();
+                fields.insert("expires_at".into(), json!(at));
+                server
+                    .connectors
+                    .save_oauth_tokens(Some(&who), &target, fields, Some(expires_at))
+                    .await
+                    .unwrap();
+                let refused = server
+                    .oauth
+                    .credentials_for_use(&who, connector_id, "tests")
+                    .await
+                    .map(drop);
+                let answer = format!("{refused:?}");
+                assert_no_token(&answer);
+                answers.push((host, port, answer));
+            }
+        }
+        assert_eq!(
+            server
+                .oauth
+                .refresh_expiring(time::Duration::minutes(5))
+                .await,
+            0
+        );
+        assert_eq!(
+            hits.load(std::sync::atomic::Ordering::SeqCst),
+            0,
+            "the private endpoint was contacted"
+        );
+        for pair in answers.chunks(2) {
+            assert!(pair[0].2.starts_with("Err"), "{answers:?}");
+            assert_eq!(pair[0].2, pair[1].2, "open and closed differ: {answers:?}");
+        }
+    }
 }
 
 server_suite!(
     a_private_token_url_is_never_contacted_and_looks_unreachable,
+    a_refresh_never_reaches_a_private_token_url,
     a_token_url_over_plain_http_is_refused_with_a_reason,
     signing_in_stores_tokens_and_finishes_setup,
     unknown_and_other_peoples_states_are_refused,
