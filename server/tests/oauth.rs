@@ -733,7 +733,7 @@ mod cases {
         let Some((_server, mut owner)) = guarded(backend).await else {
             return;
         };
-        let id = install_with_token_url(&owner, "Plain", "http://93.184.216.34/token").await;
+        let id = install_with_token_url(&owner, "Plain", "http://203.0.113.10/token").await;
         let response = owner
             .call("start_oauth", &[("id", &id), ("return_to", "detail")])
             .await;

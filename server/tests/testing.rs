@@ -263,9 +263,45 @@ mod cases {
             }
         }
     }
+    /// With private targets off, a test that would send credentials to a public address
+    /// over plain http (TEST-NET-3, public to the guard and never routed) is refused
+    /// before anything is sent, and says to use https.
+    pub async fn credentials_are_not_sent_over_plain_http(backend: Backend) {
+        let Some(server) =
+            TestServer::start_on(backend, |config| config.allow_private_targets = false).await
+        else {
+            return;
+        };
+        let owner = server.owner().await;
+        let body = json!({"input": {
+            "catalog_key": "http_rest", "name": "Plain",
+            "config": {"base_url": "http://203.0.113.10", "health_path": "/me"},
+            "auth": {"method": "bearer", "token": TOKEN},
+        }});
+        let (_, created) = json_of(owner.call_json("install_connector", &body).await).await;
+        let (status, result) = browser_test(&owner, created["id"].as_str().unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(result["ok"], false, "{result}");
+        let message = result["trace"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("HTTPS") && message.contains("https://"),
+            "{message}"
+        );
+        let steps: Vec<&str> = result["trace"]["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|step| step["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            !steps.contains(&"connect") && !steps.contains(&"request"),
+            "nothing may be sent: {steps:?}"
+        );
+    }
 }
 
 server_suite!(
+    credentials_are_not_sent_over_plain_http,
     tests_are_recorded_and_move_the_status,
     private_targets_are_refused_unless_allowed,
     echoed_credentials_never_reach_a_stored_trace
