@@ -66,7 +66,7 @@ pub enum Refusal {
     )]
     PrivateAddress { host: String },
     #[error(
-        "Credentials are sent only over HTTPS, and the address for {host} is plain http://. Change it to the service's https:// address (for local development an administrator can allow plain HTTP to private targets with CONNECTORS_ALLOW_PRIVATE_TARGETS)."
+        "Credentials are sent only over HTTPS, and the address for {host} is plain http://. Change it to the service's https:// address (plain HTTP is allowed only for local development, when CONNECTORS_ALLOW_PRIVATE_TARGETS is set)."
     )]
     PlainHttp { host: String },
     #[error("The address has no host name. Check the URL in the configuration.")]

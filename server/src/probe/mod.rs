@@ -426,7 +426,7 @@ fn judge(test: &Value, status: u16, body: &str, location: Option<&str>, recorder
             300..=399 => (
                 ErrorClass::Http,
                 format!(
-                    "The service redirected ({status}) to {}, another host, which is not followed. Use the final address as the base URL.",
+                    "The service redirected ({status}) to {}, which is not followed (only redirects within the same host are, and never from https to http). Use the final address as the base URL.",
                     location.unwrap_or("another address")
                 ),
             ),
