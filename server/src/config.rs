@@ -209,18 +209,11 @@ impl fmt::Debug for Config {
     }
 }
 
-/// The URL with any password replaced, for logs. Unparseable input is hidden entirely,
+/// The URL with any password replaced, for logs (the server's one redaction,
+/// [`crate::outbound::redact::url_password`]). Unparseable input is hidden entirely,
 /// since it might be a secret pasted into the wrong variable.
 pub fn redact_url_password(raw: &str) -> String {
-    match url::Url::parse(raw) {
-        Ok(mut parsed) => {
-            if parsed.password().is_some() && parsed.set_password(Some("REDACTED")).is_err() {
-                return "[unparseable URL, redacted]".to_owned();
-            }
-            parsed.to_string()
-        }
-        Err(_) => "[unparseable URL, redacted]".to_owned(),
-    }
+    crate::outbound::redact::url_password(raw)
 }
 
 #[cfg(test)]
@@ -239,7 +232,7 @@ mod tests {
     #[test]
     fn passwords_in_database_urls_are_redacted() {
         let shown = redact_url_password("postgres://app:hunter2@db.example/hub");
-        assert_eq!(shown, "postgres://app:REDACTED@db.example/hub");
+        assert_eq!(shown, "postgres://app:[redacted]@db.example/hub");
         assert_eq!(
             redact_url_password("sqlite://data/connectors.db"),
             "sqlite://data/connectors.db"

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod config;
 pub mod http;
+pub mod outbound;
 pub mod probe;
 pub mod seed;
 pub mod service;

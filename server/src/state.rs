@@ -8,6 +8,7 @@ use leptos::config::LeptosOptions;
 
 use crate::auth::Authenticator;
 use crate::config::Config;
+use crate::outbound::Outbound;
 use crate::service::catalog::CatalogCache;
 use crate::service::connectors::PlatformClients;
 use crate::service::{
@@ -90,18 +91,21 @@ impl AppState {
             vault.clone(),
             catalog_cache,
         ));
+        // The one way out: probes and OAuth share its guard, rules and connection pool.
+        let outbound = Arc::new(Outbound::new(config.allow_private_targets));
         let oauth = Arc::new(OAuthService::new(
             store.clone(),
             vault,
             connectors.clone(),
             PlatformClients::from_vars(std::env::vars()),
             &config.public_url,
+            outbound.clone(),
         ));
-        let testing = Arc::new(TestingService::new(
+        let testing = Arc::new(TestingService::with_outbound(
             store.clone(),
             connectors.clone(),
             oauth.clone(),
-            config.allow_private_targets,
+            outbound,
         ));
         let health = Arc::new(HealthChecker::new(
             store.clone(),

@@ -27,8 +27,10 @@ mod cases {
     }
 
     impl World {
+        /// The provider is on loopback: private targets allowed, as in local development.
         async fn start(backend: Backend) -> Option<World> {
-            let server = TestServer::start_on(backend, |_| {}).await?;
+            let server =
+                TestServer::start_on(backend, |config| config.allow_private_targets = true).await?;
             let owner = server.owner().await;
             let provider = Provider::start().await;
             Some(World {
@@ -599,9 +601,227 @@ mod cases {
             .await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
     }
+
+    /// A server that guards its outbound requests (private targets off), signed in.
+    async fn guarded(backend: Backend) -> Option<(TestServer, Browser)> {
+        let server =
+            TestServer::start_on(backend, |config| config.allow_private_targets = false).await?;
+        let owner = server.owner().await;
+        Some((server, owner))
+    }
+
+    /// A generic OAuth2 instance whose token endpoint is `token_url`.
+    async fn install_with_token_url(owner: &Browser, name: &str, token_url: &str) -> String {
+        let body = json!({"input": {
+            "catalog_key": "oauth2_generic",
+            "name": name,
+            "config": {
+                "authorize_url": "https://id.example.com/authorize",
+                "token_url": token_url,
+                "base_url": "https://api.example.com",
+                "scopes": ["read"],
+            },
+            "auth": {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
+        }});
+        let (status, created) = json_of(owner.call_json("install_connector", &body).await).await;
+        assert_eq!(status, StatusCode::OK, "{created}");
+        created["id"].as_str().unwrap().to_owned()
+    }
+
+    /// A valid state for `id`, as "Connect" would have saved it; returns its value.
+    async fn saved_state(server: &TestServer, owner: &Browser, id: &str) -> String {
+        let response = owner.get(&format!("/api/connectors/{id}")).await;
+        let connector: Value = response.json().await.unwrap();
+        let connector_id: Uuid = id.parse().unwrap();
+        let tenant_id: Uuid = connector["tenant_id"].as_str().unwrap().parse().unwrap();
+        let user_id = server
+            .store
+            .user_by_email(super::support::OWNER_EMAIL)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let binding = Binding {
+            tenant_id,
+            connector_id,
+        };
+        let state = format!("state-{}-of-at-least-thirty-two-bytes", Uuid::new_v4());
+        let now = OffsetDateTime::now_utc();
+        server
+            .store
+            .insert_oauth_state(&OAuthStateRecord {
+                state_hash: server::auth::tokens::hash(&state),
+                tenant_id,
+                user_id,
+                connector_id,
+                verifier: server.vault.seal(b"verifier", binding).unwrap(),
+                return_to: OAuthReturn::Detail,
+                created_at: now,
+                expires_at: now + time::Duration::minutes(5),
+                used_at: None,
+            })
+            .await
+            .unwrap();
+        state
+    }
+
+    /// A loopback listener that answers anything like a token endpoint would, and counts.
+    async fn recording_listener() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let hits = std::sync::Arc::new(AtomicUsize::new(0));
+        let counted = hits.clone();
+        let app = axum::Router::new().fallback(move || {
+            let counted = counted.clone();
+            async move {
+                counted.fetch_add(1, Ordering::SeqCst);
+                (
+                    axum::http::StatusCode::BAD_REQUEST,
+                    axum::Json(json!({"error": "invalid_grant"})),
+                )
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        (port, hits)
+    }
+
+    /// With private targets off, a token endpoint on loopback (an open port, a closed
+    /// one, by address or by name) is never contacted, and the callback's answer is the
+    /// same for each: it does not tell whether something listens there.
+    pub async fn a_private_token_url_is_never_contacted_and_looks_unreachable(backend: Backend) {
+        let Some((server, owner)) = guarded(backend).await else {
+            return;
+        };
+        let (open, hits) = recording_listener().await;
+        let closed = super::support::free_port();
+        let mut answers = Vec::new();
+        for token_url in [
+            format!("http://127.0.0.1:{open}/token"),
+            format!("http://127.0.0.1:{closed}/token"),
+            format!("http://localhost:{open}/token"),
+            format!("http://localhost:{closed}/token"),
+            format!("https://127.0.0.1:{open}/token"),
+            format!("https://127.0.0.1:{closed}/token"),
+        ] {
+            let id = install_with_token_url(&owner, &token_url, &token_url).await;
+            let state = saved_state(&server, &owner, &id).await;
+            let landed = callback(&owner, &format!("/oauth/callback?code=c&state={state}")).await;
+            answers.push((token_url, query(&landed, "oauth_error")));
+            let response = owner.get(&format!("/api/connectors/{id}")).await;
+            let connector: Value = response.json().await.unwrap();
+            assert_eq!(connector["status"], "pending");
+        }
+        assert_eq!(
+            hits.load(std::sync::atomic::Ordering::SeqCst),
+            0,
+            "the private endpoint was contacted"
+        );
+        let first = answers[0].1.clone();
+        assert!(first.is_some(), "{answers:?}");
+        for (token_url, answer) in &answers {
+            assert_eq!(
+                answer, &first,
+                "{token_url} answers differently: {answers:?}"
+            );
+        }
+    }
+
+    /// With private targets off, a token endpoint on a public address over plain http is
+    /// refused when signing in starts, with a message that says to use https.
+    pub async fn a_token_url_over_plain_http_is_refused_with_a_reason(backend: Backend) {
+        let Some((_server, mut owner)) = guarded(backend).await else {
+            return;
+        };
+        let id = install_with_token_url(&owner, "Plain", "http://203.0.113.10/token").await;
+        let response = owner
+            .call("start_oauth", &[("id", &id), ("return_to", "detail")])
+            .await;
+        let (status, error) = json_of(response).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{error}");
+        assert!(error.to_string().contains("https://"), "{error}");
+    }
+
+    /// A token refresh (before a use, and in the background) with private targets off
+    /// never contacts a private token endpoint either, and answers the same whether
+    /// something listens there or not.
+    pub async fn a_refresh_never_reaches_a_private_token_url(backend: Backend) {
+        let Some((server, owner)) = guarded(backend).await else {
+            return;
+        };
+        let store = &server.store;
+        let user = store
+            .user_by_email(super::support::OWNER_EMAIL)
+            .await
+            .unwrap()
+            .unwrap();
+        let tenant = store.tenant_by_name("Acme").await.unwrap().unwrap();
+        let who = super::support::principal(
+            user,
+            tenant,
+            Role::Owner,
+            Credential::Session("tests".into()),
+        );
+        let (open, hits) = recording_listener().await;
+        let closed = super::support::free_port();
+        let mut answers = Vec::new();
+        for host in ["127.0.0.1", "localhost"] {
+            for port in [open, closed] {
+                let token_url = format!("http://{host}:{port}/token");
+                let id = install_with_token_url(&owner, &token_url, &token_url).await;
+                let connector_id: Uuid = id.parse().unwrap();
+                let target = server
+                    .connectors
+                    .oauth_target(&who, connector_id)
+                    .await
+                    .unwrap();
+                let expires_at = OffsetDateTime::now_utc() + time::Duration::seconds(30);
+                let mut fields = serde_json::Map::new();
+                fields.insert("access_token".into(), json!("access-token-old-value"));
+                fields.insert("refresh_token".into(), json!("refresh-token-old-value"));
+                fields.insert("token_type".into(), json!("Bearer"));
+                let at = expires_at
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap();
+                fields.insert("expires_at".into(), json!(at));
+                server
+                    .connectors
+                    .save_oauth_tokens(Some(&who), &target, fields, Some(expires_at))
+                    .await
+                    .unwrap();
+                let refused = server
+                    .oauth
+                    .credentials_for_use(&who, connector_id, "tests")
+                    .await
+                    .map(drop);
+                let answer = format!("{refused:?}");
+                assert_no_token(&answer);
+                answers.push((host, port, answer));
+            }
+        }
+        assert_eq!(
+            server
+                .oauth
+                .refresh_expiring(time::Duration::minutes(5))
+                .await,
+            0
+        );
+        assert_eq!(
+            hits.load(std::sync::atomic::Ordering::SeqCst),
+            0,
+            "the private endpoint was contacted"
+        );
+        for pair in answers.chunks(2) {
+            assert!(pair[0].2.starts_with("Err"), "{answers:?}");
+            assert_eq!(pair[0].2, pair[1].2, "open and closed differ: {answers:?}");
+        }
+    }
 }
 
 server_suite!(
+    a_private_token_url_is_never_contacted_and_looks_unreachable,
+    a_refresh_never_reaches_a_private_token_url,
+    a_token_url_over_plain_http_is_refused_with_a_reason,
     signing_in_stores_tokens_and_finishes_setup,
     unknown_and_other_peoples_states_are_refused,
     an_expired_state_is_refused,

@@ -326,3 +326,83 @@ async fn a_closed_port_is_connect() {
         trace.message
     );
 }
+
+#[path = "support/leaks.rs"]
+mod leaks;
+
+/// The generic HTTP type with username and password (HTTP Basic).
+fn basic_type() -> ConnectorType {
+    let mut entry = http_type();
+    entry.test["credentials"] = json!({"basic": {"basic": {
+        "username": "{{credentials.username}}",
+        "password": "{{credentials.password}}",
+    }}});
+    entry
+}
+
+fn basic_secrets() -> Secrets {
+    let mut fields = Map::new();
+    fields.insert("method".into(), json!("basic"));
+    fields.insert("username".into(), json!(leaks::USER));
+    fields.insert("password".into(), json!(leaks::PASSWORD));
+    Secrets::new(fields)
+}
+
+#[tokio::test]
+async fn an_echoed_basic_authorization_leaves_no_form_of_the_password() {
+    let base = leaks::echo_upstream().await;
+    let config = json!({"base_url": base, "health_path": "/echo"});
+    let trace = Prober::new(true)
+        .run(&basic_type(), &config, Some(&basic_secrets()))
+        .await;
+    assert!(trace.ok, "{trace:?}");
+    leaks::assert_no_password(&serde_json::to_value(&trace).unwrap());
+    assert!(
+        trace
+            .body_excerpt
+            .as_deref()
+            .unwrap()
+            .contains("[redacted]"),
+        "{trace:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_secret_straddling_the_excerpt_cut_leaves_nothing_of_itself() {
+    let base = leaks::echo_upstream().await;
+    let config = json!({"base_url": base, "health_path": "/straddle"});
+    let trace = Prober::new(true)
+        .run(&basic_type(), &config, Some(&basic_secrets()))
+        .await;
+    leaks::assert_no_password(&serde_json::to_value(&trace).unwrap());
+    let excerpt = trace.body_excerpt.unwrap();
+    assert!(excerpt.len() <= 2048, "{} bytes", excerpt.len());
+    // Never cut inside a marker either.
+    assert_eq!(
+        excerpt.matches('[').count(),
+        excerpt.matches("[redacted]").count(),
+        "{excerpt}"
+    );
+}
+
+#[tokio::test]
+async fn credentials_are_never_sent_over_plain_http() {
+    // A public address (TEST-NET-3, never routed) over http: refused before any
+    // connection, saying why and what to do.
+    let config = json!({"base_url": "http://203.0.113.10", "health_path": "/"});
+    let trace = Prober::new(false)
+        .run(&basic_type(), &config, Some(&basic_secrets()))
+        .await;
+    assert!(!trace.ok);
+    assert!(
+        trace.message.contains("https://"),
+        "the message says what to change: {}",
+        trace.message
+    );
+    let steps = step_names(&trace);
+    assert!(
+        !steps.contains(&"connect") && !steps.contains(&"request"),
+        "nothing may be sent: {steps:?}"
+    );
+    leaks::assert_no_password(&serde_json::to_value(&trace).unwrap());
+}

@@ -216,9 +216,93 @@ mod cases {
             "refused before any request"
         );
     }
+
+    /// An upstream that echoes the Basic `Authorization` header and the password in other
+    /// encodings, and one whose body has the password across the 2 KiB excerpt cut: no
+    /// form of it reaches the result, the stored history or the rows.
+    pub async fn echoed_credentials_never_reach_a_stored_trace(backend: Backend) {
+        use super::support::leaks::{PASSWORD, USER, assert_no_password, echo_upstream};
+        let Some(server) =
+            TestServer::start_on(backend, |config| config.allow_private_targets = true).await
+        else {
+            return;
+        };
+        let owner = server.owner().await;
+        let base = echo_upstream().await;
+        for path in ["/echo", "/straddle"] {
+            let body = json!({"input": {
+                "catalog_key": "http_rest", "name": format!("Echo {path}"),
+                "config": {"base_url": base, "health_path": path},
+                "auth": {"method": "basic", "username": USER, "password": PASSWORD},
+            }});
+            let response = owner.call_json("install_connector", &body).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            let created: Value = response.json().await.unwrap();
+            let id = created["id"].as_str().unwrap().to_owned();
+
+            let response = owner.call_json_form("test_connector", &[("id", &id)]).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            let result: Value = response.json().await.unwrap();
+            assert_eq!(result["trace"]["status"], 200, "{result}");
+            assert_no_password(&result);
+
+            let response = owner.get(&format!("/api/connectors/{id}/tests")).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            let history: Value = response.json().await.unwrap();
+            assert_eq!(history.as_array().unwrap().len(), 1, "{history}");
+            assert_no_password(&history);
+
+            let tenant = server.store.tenant_by_name("Acme").await.unwrap().unwrap();
+            for row in server
+                .store
+                .connection_tests(tenant.id, id.parse().unwrap(), 10)
+                .await
+                .unwrap()
+            {
+                assert_no_password(&serde_json::to_value(&row.trace).unwrap());
+            }
+        }
+    }
+    /// With private targets off, a test that would send credentials to a public address
+    /// over plain http (TEST-NET-3, public to the guard and never routed) is refused
+    /// before anything is sent, and says to use https.
+    pub async fn credentials_are_not_sent_over_plain_http(backend: Backend) {
+        let Some(server) =
+            TestServer::start_on(backend, |config| config.allow_private_targets = false).await
+        else {
+            return;
+        };
+        let owner = server.owner().await;
+        let body = json!({"input": {
+            "catalog_key": "http_rest", "name": "Plain",
+            "config": {"base_url": "http://203.0.113.10", "health_path": "/me"},
+            "auth": {"method": "bearer", "token": TOKEN},
+        }});
+        let (_, created) = json_of(owner.call_json("install_connector", &body).await).await;
+        let (status, result) = browser_test(&owner, created["id"].as_str().unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(result["ok"], false, "{result}");
+        let message = result["trace"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("HTTPS") && message.contains("https://"),
+            "{message}"
+        );
+        let steps: Vec<&str> = result["trace"]["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|step| step["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            !steps.contains(&"connect") && !steps.contains(&"request"),
+            "nothing may be sent: {steps:?}"
+        );
+    }
 }
 
 server_suite!(
+    credentials_are_not_sent_over_plain_http,
     tests_are_recorded_and_move_the_status,
-    private_targets_are_refused_unless_allowed
+    private_targets_are_refused_unless_allowed,
+    echoed_credentials_never_reach_a_stored_trace
 );

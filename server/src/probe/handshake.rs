@@ -1,20 +1,20 @@
 //! The connect and TLS steps of a probe. The HTTP client folds both into its request, so
 //! they are taken first on a connection of their own, to an address the resolve step
-//! checked: a failure then names its phase (refused, certificate expired, wrong name),
-//! and a success shows where the time went. The request's client connects again, through
-//! the guarded resolver.
+//! checked, through [`Outbound::connect`] (which checks it again): a failure then names
+//! its phase (refused, certificate expired, wrong name), and a success shows where the
+//! time went. The request's client connects again, through the guarded resolver.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
 use app::model::probe::ErrorClass;
-use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::rustls::pki_types::ServerName;
 use tokio_rustls::rustls::{self, CertificateError, ClientConfig, RootCertStore};
 
-use super::{CONNECT_TIMEOUT, Recorder};
+use super::Recorder;
+use crate::outbound::{CONNECT_TIMEOUT, Outbound};
 
 /// What the handshake trusts: the web PKI roots, as the request's client does.
 pub(super) fn tls_config() -> Option<Arc<ClientConfig>> {
@@ -32,6 +32,7 @@ pub(super) fn tls_config() -> Option<Arc<ClientConfig>> {
 /// handshake for the URL's host, recording a step for each. False, with the failure
 /// recorded, when either fails.
 pub(super) async fn connect_and_handshake(
+    outbound: &Outbound,
     url: &reqwest::Url,
     host: &str,
     addresses: &[IpAddr],
@@ -44,13 +45,15 @@ pub(super) async fn connect_and_handshake(
     let mut connected = None;
     for ip in addresses {
         let address = SocketAddr::new(*ip, port);
-        match tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(address)).await {
-            Ok(Ok(stream)) => {
+        match outbound.connect(address).await {
+            Ok(stream) => {
                 connected = Some((stream, address));
                 break;
             }
-            Ok(Err(error)) => failures.push(format!("{address}: {error}")),
-            Err(_) => failures.push(format!("{address}: no answer within 3 seconds")),
+            Err(error) if error.kind() == std::io::ErrorKind::TimedOut => {
+                failures.push(format!("{address}: no answer within 3 seconds"));
+            }
+            Err(error) => failures.push(format!("{address}: {error}")),
         }
     }
     let Some((stream, address)) = connected else {

@@ -1,11 +1,14 @@
 //! Connection tests: a connector type's declarative probe run with an instance's
-//! configuration and credentials (DESIGN.md §8), through one shared HTTP client with a
-//! 5-second budget, redirects only within the same host, a 64 KiB body cap and the
-//! address guard. The result is a [`ProbeTrace`] with every secret already redacted.
+//! configuration and credentials (DESIGN.md §8), through the server's [`Outbound`] (its
+//! address guard, HTTPS rule, body cap and redirect rules) within a 5-second budget. The
+//! result is a [`ProbeTrace`] with every form of every credential already redacted.
 
-pub mod guard;
 mod handshake;
 pub mod template;
+
+/// The address guard lives with the rest of the outbound rules now; this keeps the old
+/// path working for code written against it.
+pub use crate::outbound::guard;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,15 +18,15 @@ use app::model::probe::{ErrorClass, ProbeStep, ProbeTrace};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
-use self::guard::{GuardedResolver, OnlyPrivateAddresses, is_denied};
-use self::template::{Renderer, redact};
+use self::template::Renderer;
+use crate::outbound::guard::OnlyPrivateAddresses;
+use crate::outbound::{Carries, Outbound, OutboundError, Redactor, Refusal, Unresolved};
 use crate::service::connectors::Secrets;
 
 /// Everything a probe may take, from resolving the name to the last byte read.
 pub const BUDGET: Duration = Duration::from_secs(5);
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// How much of a response body is read at most.
-pub const BODY_CAP: usize = 64 * 1024;
+pub const BODY_CAP: usize = crate::outbound::BODY_CAP;
 /// How much of it a trace keeps.
 const EXCERPT: usize = 2 * 1024;
 /// Headers whose values are never shown, whatever they hold.
@@ -35,10 +38,9 @@ const SENSITIVE_HEADERS: [&str; 5] = [
     "x-api-key",
 ];
 
-/// Runs probes; one per server, sharing its connection pool.
+/// Runs probes; one per server, sharing the outbound connection pool.
 pub struct Prober {
-    client: reqwest::Client,
-    allow_private: bool,
+    outbound: Arc<Outbound>,
     /// For the TLS step; `None` only if ring offered no safe protocol version.
     tls: Option<Arc<tokio_rustls::rustls::ClientConfig>>,
 }
@@ -46,7 +48,7 @@ pub struct Prober {
 /// The trace as it grows; kept outside the timed part so a timeout keeps what happened.
 struct Recorder {
     trace: ProbeTrace,
-    secrets: Vec<String>,
+    redactor: Redactor,
 }
 
 impl Recorder {
@@ -55,42 +57,26 @@ impl Recorder {
             name: name.to_owned(),
             ok,
             millis: since.elapsed().as_millis() as u64,
-            detail: detail.map(|detail| redact(&detail, &self.secrets)),
+            detail: detail.map(|detail| self.redactor.redact(&detail)),
         });
     }
 
     fn fail(&mut self, class: ErrorClass, message: impl Into<String>) {
         self.trace.ok = false;
         self.trace.error_class = Some(class);
-        self.trace.message = redact(&message.into(), &self.secrets);
+        self.trace.message = self.redactor.redact(&message.into());
     }
 }
 
 impl Prober {
+    /// A prober with an outbound client of its own (tests); the server shares one.
     pub fn new(allow_private: bool) -> Self {
-        let client = reqwest::Client::builder()
-            .dns_resolver(Arc::new(GuardedResolver { allow_private }))
-            .redirect(reqwest::redirect::Policy::custom(|attempt| {
-                let first_host = attempt
-                    .previous()
-                    .first()
-                    .and_then(|url| url.host_str().map(str::to_owned));
-                if attempt.previous().len() > 5
-                    || attempt.url().host_str().map(str::to_owned) != first_host
-                {
-                    attempt.stop()
-                } else {
-                    attempt.follow()
-                }
-            }))
-            .connect_timeout(CONNECT_TIMEOUT)
-            .no_proxy()
-            .user_agent(concat!("ConnectorHub-probe/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_default();
+        Self::with_outbound(Arc::new(Outbound::new(allow_private)))
+    }
+
+    pub fn with_outbound(outbound: Arc<Outbound>) -> Self {
         Prober {
-            client,
-            allow_private,
+            outbound,
             tls: handshake::tls_config(),
         }
     }
@@ -117,7 +103,7 @@ impl Prober {
                 body_excerpt: None,
                 duration_ms: 0,
             },
-            secrets: Vec::new(),
+            redactor: Redactor::default(),
         };
         let step_started = Instant::now();
         let finished =
@@ -169,6 +155,8 @@ impl Prober {
             insert_header(&mut headers, &renderer.render(name), &value);
         }
         let mut query: Vec<(String, String)> = Vec::new();
+        // Values combined from credentials, redacted as such (`user:password`).
+        let mut combined: Vec<String> = Vec::new();
         let method_key = secrets
             .and_then(|secrets| secrets.get("method"))
             .and_then(Value::as_str)
@@ -197,8 +185,9 @@ impl Prober {
                         .and_then(Value::as_str)
                         .unwrap_or_default(),
                 );
-                let encoded =
-                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+                let pair = format!("{user}:{password}");
+                let encoded = base64::engine::general_purpose::STANDARD.encode(&pair);
+                combined.push(pair);
                 insert_header(&mut headers, "authorization", &format!("Basic {encoded}"));
             }
             for (name, value) in application
@@ -227,16 +216,38 @@ impl Prober {
             Some(object @ Value::Object(_)) => Some(renderer.render(&object.to_string())),
             _ => None,
         };
-        recorder.secrets = renderer.used_secrets.clone();
+        // Every credential field (used or not), what was combined from them, and each
+        // header value as sent when it holds a credential (`Basic …`, `Token …`).
+        let carries = if renderer.used_secrets.is_empty() && !headers.contains_key(AUTHORIZATION) {
+            Carries::Nothing
+        } else {
+            Carries::Credentials
+        };
+        let mut values = renderer.used_secrets.clone();
+        values.extend(combined);
         if let Some(secrets) = secrets {
-            recorder.secrets.extend(
+            values.extend(
                 secrets
                     .fields()
                     .filter_map(|(_, value)| value.as_str().map(str::to_owned)),
             );
         }
+        let sent: Vec<String> = headers
+            .iter()
+            .filter_map(|(name, value)| Some((name, value.to_str().ok()?)))
+            .filter(|(name, value)| {
+                SENSITIVE_HEADERS.contains(&name.as_str())
+                    || renderer
+                        .used_secrets
+                        .iter()
+                        .any(|secret| value.contains(secret.as_str()))
+            })
+            .map(|(_, value)| value.to_owned())
+            .collect();
+        values.extend(sent);
+        recorder.redactor = Redactor::new(&values);
         recorder.trace.method = method.clone();
-        recorder.trace.url = redact(&url_text, &recorder.secrets);
+        recorder.trace.url = recorder.redactor.redact(&url_text);
 
         let Ok(mut url) = reqwest::Url::parse(&url_text) else {
             recorder.fail(
@@ -251,30 +262,35 @@ impl Prober {
         let Some((host, addresses)) = self.resolve(&url, recorder).await else {
             return;
         };
-        if !handshake::connect_and_handshake(&url, &host, &addresses, self.tls.as_ref(), recorder)
-            .await
+        // Credentials only over HTTPS: refused before any connection, saying what to do.
+        let checked = Instant::now();
+        if let Err(refusal) = self.outbound.check(&url, carries) {
+            recorder.step("tls", false, checked, Some(format!("{host}: not sent")));
+            recorder.fail(ErrorClass::Tls, refusal.to_string());
+            return;
+        }
+        if !handshake::connect_and_handshake(
+            &self.outbound,
+            &url,
+            &host,
+            &addresses,
+            self.tls.as_ref(),
+            recorder,
+        )
+        .await
         {
             return;
         }
 
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
-        let mut request = self.client.request(method, url.clone()).headers(headers);
+        let mut request = reqwest::Request::new(method, url.clone());
+        *request.headers_mut() = headers;
         if let Some(body) = body {
-            request = request.body(body);
+            *request.body_mut() = Some(body.into());
         }
-        let request = match request.build() {
-            Ok(request) => request,
-            Err(_) => {
-                recorder.fail(
-                    ErrorClass::Unexpected,
-                    "The test request could not be built from the configuration.",
-                );
-                return;
-            }
-        };
-        recorder.trace.request_headers = shown_headers(request.headers(), &recorder.secrets);
+        recorder.trace.request_headers = shown_headers(request.headers(), &recorder.redactor);
         let sent = Instant::now();
-        let response = match self.client.execute(request).await {
+        let response = match self.outbound.execute(request, carries).await {
             Ok(response) => response,
             Err(error) => {
                 recorder.step("request", false, sent, Some(describe(&error)));
@@ -286,14 +302,15 @@ impl Prober {
         recorder.step("request", true, sent, None);
         let status = response.status();
         recorder.trace.status = Some(status.as_u16());
-        recorder.trace.response_headers = shown_headers(response.headers(), &recorder.secrets);
+        recorder.trace.response_headers = shown_headers(response.headers(), &recorder.redactor);
         let location = response
             .headers()
             .get(reqwest::header::LOCATION)
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned);
         let reading = Instant::now();
-        let (body, truncated) = read_capped(response).await;
+        let (body, truncated) = crate::outbound::read_capped(response).await;
+        let body = String::from_utf8_lossy(&body).into_owned();
         recorder.step(
             "response",
             true,
@@ -304,9 +321,9 @@ impl Prober {
                 if truncated { " (capped at 64 KiB)" } else { "" }
             )),
         );
-        let excerpt_len = floor_char_boundary(&body, EXCERPT);
+        // Redacted whole, then cut: a secret across the cut leaves nothing of itself.
         recorder.trace.body_excerpt =
-            (!body.is_empty()).then(|| redact(&body[..excerpt_len], &recorder.secrets));
+            (!body.is_empty()).then(|| recorder.redactor.excerpt(&body, EXCERPT));
         judge(
             &entry.test,
             status.as_u16(),
@@ -336,44 +353,35 @@ impl Prober {
             return None;
         };
         let port = url.port_or_known_default().unwrap_or(443);
-        let addresses: Vec<std::net::IpAddr> = match host.parse::<std::net::IpAddr>() {
-            Ok(ip) => vec![ip],
-            Err(_) => match tokio::net::lookup_host((host.as_str(), port)).await {
-                Ok(found) => found.map(|addr| addr.ip()).collect(),
-                Err(_) => {
-                    recorder.step(
-                        "resolve",
-                        false,
-                        started,
-                        Some(format!("{host} did not resolve")),
-                    );
-                    recorder.fail(
-                        ErrorClass::Dns,
-                        format!("The name {host} does not resolve. Check the spelling of the address in the configuration."),
-                    );
-                    return None;
-                }
-            },
+        let allowed = match self.outbound.resolve(&host, port).await {
+            Ok(allowed) => allowed,
+            Err(Unresolved::NotFound) => {
+                recorder.step(
+                    "resolve",
+                    false,
+                    started,
+                    Some(format!("{host} did not resolve")),
+                );
+                recorder.fail(
+                    ErrorClass::Dns,
+                    format!("The name {host} does not resolve. Check the spelling of the address in the configuration."),
+                );
+                return None;
+            }
+            Err(Unresolved::OnlyPrivate) => {
+                recorder.step(
+                    "resolve",
+                    false,
+                    started,
+                    Some(format!("{host}: only private or reserved addresses")),
+                );
+                recorder.fail(
+                    ErrorClass::Connect,
+                    Refusal::PrivateAddress { host: host.clone() }.to_string(),
+                );
+                return None;
+            }
         };
-        let allowed: Vec<std::net::IpAddr> = addresses
-            .into_iter()
-            .filter(|ip| self.allow_private || !is_denied(*ip))
-            .collect();
-        if allowed.is_empty() {
-            recorder.step(
-                "resolve",
-                false,
-                started,
-                Some(format!("{host}: only private or reserved addresses")),
-            );
-            recorder.fail(
-                ErrorClass::Connect,
-                format!(
-                    "{host} is a private or reserved address, which connection tests may not reach. Use the service's public address (an administrator can allow private targets with CONNECTORS_ALLOW_PRIVATE_TARGETS)."
-                ),
-            );
-            return None;
-        }
         let shown: Vec<String> = allowed.iter().map(ToString::to_string).collect();
         recorder.step("resolve", true, started, Some(shown.join(", ")));
         Some((host, allowed))
@@ -390,42 +398,18 @@ fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) {
 }
 
 /// Headers as a trace shows them: sensitive ones masked, secrets redacted from the rest.
-fn shown_headers(headers: &HeaderMap, secrets: &[String]) -> Vec<(String, String)> {
+fn shown_headers(headers: &HeaderMap, redactor: &Redactor) -> Vec<(String, String)> {
     headers
         .iter()
         .map(|(name, value)| {
             let shown = if SENSITIVE_HEADERS.contains(&name.as_str()) || name == AUTHORIZATION {
                 "[redacted]".to_owned()
             } else {
-                redact(&String::from_utf8_lossy(value.as_bytes()), secrets)
+                redactor.redact(&String::from_utf8_lossy(value.as_bytes()))
             };
             (name.as_str().to_owned(), shown)
         })
         .collect()
-}
-
-/// Reads at most [`BODY_CAP`] bytes; says whether there was more.
-async fn read_capped(mut response: reqwest::Response) -> (String, bool) {
-    let mut bytes: Vec<u8> = Vec::new();
-    let mut truncated = false;
-    while let Ok(Some(chunk)) = response.chunk().await {
-        let room = BODY_CAP - bytes.len();
-        if chunk.len() > room {
-            bytes.extend_from_slice(&chunk[..room]);
-            truncated = true;
-            break;
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    (String::from_utf8_lossy(&bytes).into_owned(), truncated)
-}
-
-fn floor_char_boundary(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 /// Whether the answer is what the test expects, and if not, why.
@@ -446,7 +430,7 @@ fn judge(test: &Value, status: u16, body: &str, location: Option<&str>, recorder
             300..=399 => (
                 ErrorClass::Http,
                 format!(
-                    "The service redirected ({status}) to {}, another host, which is not followed. Use the final address as the base URL.",
+                    "The service redirected ({status}) to {}, which is not followed (only redirects within the same host are, and never from https to http). Use the final address as the base URL.",
                     location.unwrap_or("another address")
                 ),
             ),
@@ -491,7 +475,20 @@ fn list(codes: &[u64]) -> String {
 }
 
 /// The class and message of a request that got no response.
-fn classify(error: &reqwest::Error, url: &reqwest::Url) -> (ErrorClass, String) {
+fn classify(error: &OutboundError, url: &reqwest::Url) -> (ErrorClass, String) {
+    let error = match error {
+        OutboundError::Refused(refusal @ Refusal::PlainHttp { .. }) => {
+            return (ErrorClass::Tls, refusal.to_string());
+        }
+        OutboundError::Refused(refusal) => return (ErrorClass::Connect, refusal.to_string()),
+        OutboundError::Transport(error) => error,
+        OutboundError::TooLarge | OutboundError::NoClient | OutboundError::Malformed => {
+            return (
+                ErrorClass::Unexpected,
+                "The request failed before the service answered.".into(),
+            );
+        }
+    };
     let host = url.host_str().unwrap_or_default();
     if error.is_timeout() {
         return (
@@ -504,7 +501,7 @@ fn classify(error: &reqwest::Error, url: &reqwest::Url) -> (ErrorClass, String) 
         return (
             ErrorClass::Connect,
             format!(
-                "{host} resolves to a private or reserved address, which connection tests may not reach."
+                "{host} resolves to a private or reserved address, which this server does not connect to."
             ),
         );
     }

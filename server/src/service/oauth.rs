@@ -2,7 +2,9 @@
 //! (S256) where the type supports it (DESIGN.md §7). The `oauth2` crate speaks the
 //! protocol; the rules are ours: a single-use state bound to the user, tenant and
 //! instance for 10 minutes, the verifier sealed at rest, tokens stored in the vault, and
-//! no half-saved sign-ins.
+//! no half-saved sign-ins. Every call to a token endpoint goes through the server's
+//! [`Outbound`] (address guard, credentials only over HTTPS, limits); a refused address
+//! fails like an unreachable one, so the answers say nothing about what listens inside.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +17,10 @@ use app::model::identity::Principal;
 use app::model::{AuthType, OAuthSettings};
 use app::ports::OAuthPort;
 use async_trait::async_trait;
-use oauth2::basic::BasicClient;
+// The app registered with the provider (endpoints and client credentials): a description,
+// not an HTTP client; requests go through `Outbound`. Named so, too, for the scan in
+// tests/outbound.rs.
+use oauth2::basic::BasicClient as OAuthApp;
 use oauth2::{
     AuthType as ClientAuth, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
     PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope,
@@ -28,6 +33,7 @@ use uuid::Uuid;
 
 use super::connectors::{ConnectorService, OAuthTarget, PlatformClients, Secrets};
 use crate::auth::tokens;
+use crate::outbound::{Carries, Outbound};
 use crate::store::{OAuthReturn, OAuthStateRecord, Store};
 use crate::vault::{Binding, Vault};
 
@@ -79,11 +85,11 @@ pub struct OAuthService {
     clients: PlatformClients,
     redirect_uri: String,
     public_url: url::Url,
-    http: reqwest::Client,
+    outbound: Arc<Outbound>,
 }
 
 /// An `oauth2` client with its authorization and token endpoints set.
-type Client = BasicClient<
+type Client = OAuthApp<
     oauth2::EndpointSet,
     oauth2::EndpointNotSet,
     oauth2::EndpointNotSet,
@@ -104,18 +110,12 @@ impl OAuthService {
         connectors: Arc<ConnectorService>,
         clients: PlatformClients,
         public_url: &url::Url,
+        outbound: Arc<Outbound>,
     ) -> Self {
         let redirect_uri = public_url
             .join("oauth/callback")
             .map(String::from)
             .unwrap_or_else(|_| format!("{public_url}oauth/callback"));
-        // Following redirects from a token endpoint would open the server to SSRF.
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(15))
-            .build()
-            .unwrap_or_default();
         OAuthService {
             store,
             vault,
@@ -123,7 +123,7 @@ impl OAuthService {
             clients,
             redirect_uri,
             public_url: public_url.clone(),
-            http,
+            outbound,
         }
     }
 
@@ -184,6 +184,18 @@ impl OAuthService {
         }
     }
 
+    /// Whether the token endpoint may be sent credentials at all, judged from its URL
+    /// alone (plain http, a refused IP literal), so that the refusal comes with what to
+    /// change before anyone is sent to the provider. Names that resolve to refused
+    /// addresses are refused when connecting, like unreachable ones.
+    fn check_token_url(&self, settings: &OAuthSettings) -> Result<(), String> {
+        let url = url::Url::parse(&settings.token_url)
+            .map_err(|_| "The provider's token URL is not a valid URL; check the configuration.")?;
+        self.outbound
+            .check(&url, Carries::Credentials)
+            .map_err(|refusal| format!("The provider's token URL cannot be used. {refusal}"))
+    }
+
     /// The instance's provider settings and an `oauth2` client for them: the endpoints
     /// (templates rendered), the client credentials and how they are sent.
     fn client_for(&self, target: &OAuthTarget) -> Result<(OAuthSettings, Client), AppError> {
@@ -195,7 +207,7 @@ impl OAuthService {
                 "The provider's {what} is not a valid URL; check the configuration."
             ))
         };
-        let mut client = BasicClient::new(ClientId::new(credentials.id.clone()))
+        let mut client = OAuthApp::new(ClientId::new(credentials.id.clone()))
             .set_auth_uri(
                 AuthUrl::new(settings.authorize_url.clone())
                     .map_err(|_| invalid("authorization URL"))?,
@@ -325,6 +337,7 @@ impl OAuthService {
                     super::connectors::REAUTHENTICATION_NEEDED
                 )))
             }
+            Err(RefreshFailure::Blocked(message)) => Err(AppError::Conflict(message)),
             Err(RefreshFailure::Unavailable) => Err(AppError::Unavailable),
         }
     }
@@ -335,15 +348,17 @@ impl OAuthService {
         target: &OAuthTarget,
         refresh_token: &str,
     ) -> Result<oauth2::basic::BasicTokenResponse, RefreshFailure> {
-        let (_, client) = self
+        let (settings, client) = self
             .client_for(target)
             .map_err(|error| RefreshFailure::Refused(error.to_string()))?;
+        self.check_token_url(&settings)
+            .map_err(RefreshFailure::Blocked)?;
         let token = RefreshToken::new(refresh_token.to_owned());
         let mut delay = REFRESH_RETRY_START;
         for attempt in 1..=REFRESH_ATTEMPTS {
             match client
                 .exchange_refresh_token(&token)
-                .request_async(&self.http)
+                .request_async(self.outbound.as_ref())
                 .await
             {
                 Ok(response) => return Ok(response),
@@ -507,9 +522,11 @@ impl OAuthService {
             request = request.set_pkce_verifier(PkceCodeVerifier::new(verifier));
         }
         let token = request
-            .request_async(&self.http)
+            .request_async(self.outbound.as_ref())
             .await
             .map_err(|error| match error {
+                // A refused address is reported like an unreachable one: the answer must
+                // not tell whether something listens there.
                 RequestTokenError::Request(_) => OAuthFailure::ProviderUnreachable,
                 RequestTokenError::ServerResponse(_)
                 | RequestTokenError::Parse(..)
@@ -582,6 +599,9 @@ enum Due {
 enum RefreshFailure {
     /// The provider refused the refresh token or the client: a person must sign in again.
     Refused(String),
+    /// The token endpoint's URL breaks an outbound rule (plain http, a refused address):
+    /// the configuration must change; nothing was sent.
+    Blocked(String),
     /// The provider could not be reached or answered nonsense, even after retries.
     Unavailable,
 }
@@ -645,6 +665,8 @@ impl OAuthPort for OAuthService {
     ) -> Result<OAuthStart, AppError> {
         let target = self.connectors.oauth_target(who, connector_id).await?;
         let (settings, client) = self.client_for(&target)?;
+        self.check_token_url(&settings)
+            .map_err(AppError::Conflict)?;
 
         let (state, state_hash) = tokens::new_oauth_state().map_err(|_| AppError::Internal)?;
         let state_value = state.expose_secret().to_owned();

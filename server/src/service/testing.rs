@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use super::OAuthService;
 use super::connectors::ConnectorService;
+use crate::outbound::Outbound;
 use crate::probe::Prober;
 use crate::store::{
     AuditRecord, ConnectionTestRecord, ConnectorRecord, DueCheck, Store, TestOutcome, rfc3339,
@@ -40,11 +41,22 @@ impl TestingService {
         oauth: Arc<OAuthService>,
         allow_private_targets: bool,
     ) -> Self {
+        let outbound = Arc::new(Outbound::new(allow_private_targets));
+        Self::with_outbound(store, connectors, oauth, outbound)
+    }
+
+    /// Probes through `outbound`, the server's one way out.
+    pub fn with_outbound(
+        store: Arc<dyn Store>,
+        connectors: Arc<ConnectorService>,
+        oauth: Arc<OAuthService>,
+        outbound: Arc<Outbound>,
+    ) -> Self {
         TestingService {
             store,
             connectors,
             oauth,
-            prober: Prober::new(allow_private_targets),
+            prober: Prober::with_outbound(outbound),
         }
     }
 

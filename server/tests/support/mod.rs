@@ -1,6 +1,7 @@
 //! Shared test fixtures: databases on both backends and a real server on port 0.
 #![allow(dead_code)] // each test crate uses a different part of this module
 
+pub mod leaks;
 pub mod oauth_provider;
 
 use std::path::PathBuf;

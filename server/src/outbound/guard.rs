@@ -1,5 +1,6 @@
-//! Where probes may connect. Connector configuration is user input, so a probe must not
-//! become a way into the platform's own network (SSRF): loopback, link-local (with the
+//! Where the server may connect. Connector configuration is user input (base URLs, OAuth
+//! endpoints), so no outbound request may become a way into the platform's own network
+//! (SSRF): loopback, link-local (with the
 //! cloud metadata address 169.254.169.254), private, shared, unique-local, multicast and
 //! unspecified addresses are refused unless `CONNECTORS_ALLOW_PRIVATE_TARGETS` is set.
 //!
@@ -11,7 +12,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
-/// Whether a probe may not connect to `ip`.
+/// Whether the server may not connect to `ip`.
 pub fn is_denied(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => v4_denied(v4),
@@ -57,7 +58,7 @@ pub struct GuardedResolver {
 /// A name whose every address is refused.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "{name} resolves only to private or reserved addresses, which connection tests may not reach"
+    "{name} resolves only to private or reserved addresses, which this server does not connect to"
 )]
 pub struct OnlyPrivateAddresses {
     pub name: String,
