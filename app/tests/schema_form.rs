@@ -117,3 +117,39 @@ fn fields_the_form_cannot_lay_out_still_round_trip_through_json() {
     ));
     assert_eq!(state::write(&inputs).unwrap(), Some(value));
 }
+
+/// Every seeded URL field takes only https:// (and http:// on this machine), and says why
+/// in its own words, in the browser as on the server.
+#[test]
+fn url_fields_refuse_plain_http_with_a_reason() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../seeds/connectors");
+    let wordpress: Value =
+        serde_json::from_str(&std::fs::read_to_string(seeds.join("wordpress.json")).unwrap())
+            .unwrap();
+    let schema = &wordpress["config_schema"];
+    let errors_for = |url: &str| {
+        validate::validate(schema, &serde_json::json!({"base_url": url}))
+            .remove("/base_url")
+            .unwrap_or_default()
+    };
+    for refused in [
+        "http://blog.example.com",
+        "http://localhost.example.com",
+        "http://127.0.0.1.example.com",
+        "http://10.0.0.5",
+    ] {
+        assert_eq!(
+            errors_for(refused),
+            [app::model::HTTPS_URL_MESSAGE],
+            "{refused}"
+        );
+    }
+    for accepted in [
+        "https://blog.example.com",
+        "http://localhost:8080",
+        "http://127.0.0.1",
+        "http://[::1]:3000/",
+    ] {
+        assert_eq!(errors_for(accepted), Vec::<String>::new(), "{accepted}");
+    }
+}

@@ -190,6 +190,22 @@ fn load_file(
             ),
         ));
     }
+    // Every URL a type's schemas take receives credentials: HTTPS only (the rule and its
+    // message live with the model, so the forms and the server say the same).
+    for (field, schema) in [
+        ("/config_schema", &seed.config_schema),
+        ("/auth_schema", &seed.auth_schema),
+    ] {
+        for at in urls_without_the_https_rule(schema, "") {
+            problems.push(problem(
+                &format!("{field}{at}"),
+                format!(
+                    "is a URL field, so it must carry \"pattern\": {:?} and its x-pattern-message (credentials go only to https:// addresses)",
+                    app::model::HTTPS_URL_PATTERN
+                ),
+            ));
+        }
+    }
     if seed.auth_type == AuthType::Oauth2 && seed.oauth.is_none() {
         problems.push(problem(
             "/oauth",
@@ -230,6 +246,33 @@ fn load_file(
         docs_url: seed.docs_url,
         version: seed.version,
     })
+}
+
+/// JSON Pointers of the `format: uri` string schemas in `schema` that lack the HTTPS rule.
+fn urls_without_the_https_rule(schema: &Value, at: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    match schema {
+        Value::Object(node) => {
+            let is_url = node.get("format").and_then(Value::as_str) == Some("uri");
+            let has_rule = node.get("pattern").and_then(Value::as_str)
+                == Some(app::model::HTTPS_URL_PATTERN)
+                && node.get("x-pattern-message").and_then(Value::as_str)
+                    == Some(app::model::HTTPS_URL_MESSAGE);
+            if is_url && !has_rule {
+                found.push(at.to_owned());
+            }
+            for (key, child) in node {
+                found.extend(urls_without_the_https_rule(child, &format!("{at}/{key}")));
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                found.extend(urls_without_the_https_rule(child, &format!("{at}/{index}")));
+            }
+        }
+        _ => {}
+    }
+    found
 }
 
 /// Names used as `{{config.NAME}}` anywhere in `probe` that are not top-level
@@ -325,6 +368,19 @@ mod tests {
         let message = load_dir(dir.path()).unwrap_err().to_string();
         assert!(
             message.contains("/config_schema") && message.contains("account_id"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn url_fields_must_require_https() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut wordpress = valid_copy(dir.path(), "wordpress");
+        wordpress["config_schema"]["properties"]["base_url"]["pattern"] = json!("^https?://");
+        write(dir.path(), "wordpress.json", &wordpress.to_string());
+        let message = load_dir(dir.path()).unwrap_err().to_string();
+        assert!(
+            message.contains("/config_schema/properties/base_url") && message.contains("https://"),
             "{message}"
         );
     }

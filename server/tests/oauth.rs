@@ -730,10 +730,18 @@ mod cases {
     /// With private targets off, a token endpoint on a public address over plain http is
     /// refused when signing in starts, with a message that says to use https.
     pub async fn a_token_url_over_plain_http_is_refused_with_a_reason(backend: Backend) {
-        let Some((_server, mut owner)) = guarded(backend).await else {
+        let Some((server, mut owner)) = guarded(backend).await else {
             return;
         };
-        let id = install_with_token_url(&owner, "Plain", "http://203.0.113.10/token").await;
+        let id = install_with_token_url(&owner, "Plain", "https://203.0.113.10/token").await;
+        // Saved before the form refused plain http (the install of such a URL is a 400).
+        super::support::store_legacy_config(
+            &server.store,
+            &id,
+            "token_url",
+            "http://203.0.113.10/token",
+        )
+        .await;
         let response = owner
             .call("start_oauth", &[("id", &id), ("return_to", "detail")])
             .await;

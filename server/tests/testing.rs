@@ -278,8 +278,23 @@ mod cases {
             "config": {"base_url": "http://203.0.113.10", "health_path": "/me"},
             "auth": {"method": "bearer", "token": TOKEN},
         }});
-        let (_, created) = json_of(owner.call_json("install_connector", &body).await).await;
-        let (status, result) = browser_test(&owner, created["id"].as_str().unwrap()).await;
+        // The form refuses the address, saying why (the same rule as the seeds' schemas).
+        let (status, refused) = json_of(owner.call_json("install_connector", &body).await).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+        assert!(
+            refused.to_string().contains(app::model::HTTPS_URL_MESSAGE),
+            "{refused}"
+        );
+        // An instance saved before the rule (or an address a template builds) is refused
+        // when sending.
+        let mut body = body;
+        body["input"]["config"]["base_url"] = json!("https://203.0.113.10");
+        let (status, created) = json_of(owner.call_json("install_connector", &body).await).await;
+        assert_eq!(status, StatusCode::OK, "{created}");
+        let id = created["id"].as_str().unwrap();
+        super::support::store_legacy_config(&server.store, id, "base_url", "http://203.0.113.10")
+            .await;
+        let (status, result) = browser_test(&owner, id).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(result["ok"], false, "{result}");
         let message = result["trace"]["message"].as_str().unwrap();

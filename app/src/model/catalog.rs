@@ -9,6 +9,17 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 
+/// The `pattern` every URL field of a connector type carries (the seeder refuses a type
+/// whose `format: uri` field lacks it): credentials go only to `https://` addresses. Plain
+/// `http://` is accepted for the local machine alone (`localhost`, `127.0.0.1`, `[::1]`),
+/// where stand-ins and development servers run. The server enforces the same rule again
+/// when sending (`server/src/outbound/`), for addresses that templates build.
+pub const HTTPS_URL_PATTERN: &str =
+    r"^(https://|http://(localhost|127\.0\.0\.1|\[::1\])([:/?#]|$))";
+
+/// The message of [`HTTPS_URL_PATTERN`] (`x-pattern-message`): why, and what to change.
+pub const HTTPS_URL_MESSAGE: &str = "Use the service's https:// address: credentials are sent only over HTTPS. Plain http:// is accepted only for this machine (localhost), for local development.";
+
 /// How a connector type authenticates against its service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

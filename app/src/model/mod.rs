@@ -5,4 +5,7 @@ pub mod connector;
 pub mod identity;
 pub mod probe;
 
-pub use catalog::{AuthType, CatalogCard, CatalogFilter, Category, ConnectorType, OAuthSettings};
+pub use catalog::{
+    AuthType, CatalogCard, CatalogFilter, Category, ConnectorType, HTTPS_URL_MESSAGE,
+    HTTPS_URL_PATTERN, OAuthSettings,
+};

@@ -31,6 +31,15 @@ pub fn pattern() -> String {
     "Does not have the expected format.".to_owned()
 }
 
+/// The message of a failed `pattern`, given the schema object's `x-pattern-message`: that
+/// sentence (which says what is expected and why, e.g. that credentials go only to
+/// https:// addresses), or the generic one.
+pub fn pattern_of(custom: Option<&Value>) -> String {
+    custom
+        .and_then(Value::as_str)
+        .map_or_else(pattern, str::to_owned)
+}
+
 pub fn format(name: &str) -> String {
     format!("Must be a valid {name}.")
 }

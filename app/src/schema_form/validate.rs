@@ -173,7 +173,7 @@ impl<'a> Checker<'a> {
         if let Some(pattern) = keywords.get("pattern").and_then(Value::as_str)
             && self.matches(pattern, text) == Some(false)
         {
-            fail(messages::pattern());
+            fail(messages::pattern_of(keywords.get("x-pattern-message")));
         }
         if let Some(format) = keywords.get("format").and_then(Value::as_str)
             && formats::check(format, text) == Some(false)

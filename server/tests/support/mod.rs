@@ -476,3 +476,26 @@ pub fn principal(
         credential,
     }
 }
+
+/// Sets a config field of a stored instance behind the service's back, as data saved
+/// before a validation rule existed would hold it; for tests of what the server does when
+/// it meets such data (the send-time rules).
+pub async fn store_legacy_config(store: &Arc<dyn Store>, id: &str, field: &str, value: &str) {
+    let id: uuid::Uuid = id.parse().expect("an instance id");
+    let tenant = store
+        .tenant_by_name("Acme")
+        .await
+        .expect("tenant lookup")
+        .expect("the Acme tenant");
+    let mut record = store
+        .connector(tenant.id, id)
+        .await
+        .expect("read")
+        .expect("the instance");
+    record.config[field] = serde_json::Value::String(value.to_owned());
+    let saved = store
+        .update_connector(&record, server::store::CredentialChange::Keep, &[])
+        .await
+        .expect("write");
+    assert!(saved, "the instance was not saved");
+}

@@ -20,6 +20,9 @@ use uuid::Uuid;
 pub struct TypeSchemas {
     config: Validator,
     auth: Validator,
+    /// The schemas themselves, for the annotations errors are worded from.
+    config_schema: Value,
+    auth_schema: Value,
     /// Every auth field the schema names, in any branch.
     auth_fields: BTreeSet<String>,
     /// Auth fields the schema marks `writeOnly` or `x-secret`, in any branch.
@@ -40,6 +43,8 @@ impl TypeSchemas {
         Ok(TypeSchemas {
             config: build(&entry.config_schema)?,
             auth: build(&entry.auth_schema)?,
+            config_schema: entry.config_schema.clone(),
+            auth_schema: entry.auth_schema.clone(),
             auth_fields: property_names(&entry.auth_schema),
             secret_fields: secret_fields(&entry.auth_schema),
         })
@@ -47,12 +52,12 @@ impl TypeSchemas {
 
     /// Errors of `config`, keyed `config.<path>`; empty when valid.
     pub fn check_config(&self, config: &Value) -> FieldErrors {
-        collect(&self.config, config, "config")
+        collect(&self.config, &self.config_schema, config, "config")
     }
 
     /// Errors of the credential fields, keyed `auth.<field>`; empty when valid.
     pub fn check_auth(&self, auth: &Value) -> FieldErrors {
-        collect(&self.auth, auth, "auth")
+        collect(&self.auth, &self.auth_schema, auth, "auth")
     }
 
     pub fn is_auth_field(&self, field: &str) -> bool {
@@ -135,10 +140,10 @@ fn walk_properties(schema: &Value, visit: &mut impl FnMut(&str, &Value)) {
     }
 }
 
-fn collect(validator: &Validator, instance: &Value, prefix: &str) -> FieldErrors {
+fn collect(validator: &Validator, schema: &Value, instance: &Value, prefix: &str) -> FieldErrors {
     let mut errors = FieldErrors::new();
     for error in validator.iter_errors(instance) {
-        add(&mut errors, prefix, &error);
+        add(&mut errors, schema, prefix, &error);
     }
     errors
 }
@@ -146,7 +151,7 @@ fn collect(validator: &Validator, instance: &Value, prefix: &str) -> FieldErrors
 /// Adds one error under its field path. A failed `oneOf` reports the errors of the
 /// branch the input meant (the one whose `const` discriminator matched, else the closest),
 /// instead of "not valid under any of the schemas".
-fn add(errors: &mut FieldErrors, prefix: &str, error: &ValidationError<'_>) {
+fn add(errors: &mut FieldErrors, schema: &Value, prefix: &str, error: &ValidationError<'_>) {
     if let ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } =
         error.kind()
     {
@@ -161,7 +166,7 @@ fn add(errors: &mut FieldErrors, prefix: &str, error: &ValidationError<'_>) {
             });
         if let Some(branch) = meant {
             for inner in branch {
-                add(errors, prefix, inner);
+                add(errors, schema, prefix, inner);
             }
             return;
         }
@@ -184,12 +189,23 @@ fn add(errors: &mut FieldErrors, prefix: &str, error: &ValidationError<'_>) {
             }
             return;
         }
+        ValidationErrorKind::Pattern { .. } => messages::pattern_of(
+            keyword_node(schema, error).and_then(|node| node.get("x-pattern-message")),
+        ),
         kind => describe(kind),
     };
     let messages = errors.entry(path).or_default();
     if !messages.contains(&message) {
         messages.push(message);
     }
+}
+
+/// The schema object holding the keyword that failed (`/properties/base_url` for
+/// `/properties/base_url/pattern`).
+fn keyword_node<'s>(schema: &'s Value, error: &ValidationError<'_>) -> Option<&'s Value> {
+    let keyword = error.schema_path().as_str();
+    let parent = &keyword[..keyword.rfind('/')?];
+    schema.pointer(parent)
 }
 
 fn field_path(prefix: &str, error: &ValidationError<'_>) -> String {
