@@ -733,13 +733,13 @@ mod cases {
         let Some((server, mut owner)) = guarded(backend).await else {
             return;
         };
-        let id = install_with_token_url(&owner, "Plain", "https://203.0.113.10/token").await;
+        let id = install_with_token_url(&owner, "Plain", "https://api.example.invalid/token").await;
         // Saved before the form refused plain http (the install of such a URL is a 400).
         super::support::store_legacy_config(
             &server.store,
             &id,
             "token_url",
-            "http://203.0.113.10/token",
+            "http://api.example.invalid/token",
         )
         .await;
         let response = owner

@@ -264,7 +264,7 @@ mod cases {
         }
     }
     /// With private targets off, a test that would send credentials to a public address
-    /// over plain http (TEST-NET-3, public to the guard and never routed) is refused
+    /// over plain http (a name under .invalid, so nothing is ever reached) is refused
     /// before anything is sent, and says to use https.
     pub async fn credentials_are_not_sent_over_plain_http(backend: Backend) {
         let Some(server) =
@@ -275,7 +275,7 @@ mod cases {
         let owner = server.owner().await;
         let body = json!({"input": {
             "catalog_key": "http_rest", "name": "Plain",
-            "config": {"base_url": "http://203.0.113.10", "health_path": "/me"},
+            "config": {"base_url": "http://api.example.invalid", "health_path": "/me"},
             "auth": {"method": "bearer", "token": TOKEN},
         }});
         // The form refuses the address, saying why (the same rule as the seeds' schemas).
@@ -288,12 +288,17 @@ mod cases {
         // An instance saved before the rule (or an address a template builds) is refused
         // when sending.
         let mut body = body;
-        body["input"]["config"]["base_url"] = json!("https://203.0.113.10");
+        body["input"]["config"]["base_url"] = json!("https://api.example.invalid");
         let (status, created) = json_of(owner.call_json("install_connector", &body).await).await;
         assert_eq!(status, StatusCode::OK, "{created}");
         let id = created["id"].as_str().unwrap();
-        super::support::store_legacy_config(&server.store, id, "base_url", "http://203.0.113.10")
-            .await;
+        super::support::store_legacy_config(
+            &server.store,
+            id,
+            "base_url",
+            "http://api.example.invalid",
+        )
+        .await;
         let (status, result) = browser_test(&owner, id).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(result["ok"], false, "{result}");

@@ -259,11 +259,22 @@ impl Prober {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query.iter());
         }
+        // Credentials only over HTTPS, refused before any connection with what to do. A
+        // private address is the stronger reason and is named by the resolve step; a name
+        // that does not resolve still gets the HTTPS reason, which holds whatever it is.
+        let checked = Instant::now();
+        let plain_http = match self.outbound.check(&url, carries) {
+            Err(refusal @ Refusal::PlainHttp { .. }) => Some(refusal),
+            _ => None,
+        };
         let Some((host, addresses)) = self.resolve(&url, recorder).await else {
+            if let Some(refusal) = plain_http
+                && recorder.trace.error_class == Some(ErrorClass::Dns)
+            {
+                recorder.fail(ErrorClass::Tls, refusal.to_string());
+            }
             return;
         };
-        // Credentials only over HTTPS: refused before any connection, saying what to do.
-        let checked = Instant::now();
         if let Err(refusal) = self.outbound.check(&url, carries) {
             recorder.step("tls", false, checked, Some(format!("{host}: not sent")));
             recorder.fail(ErrorClass::Tls, refusal.to_string());
