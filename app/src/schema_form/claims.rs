@@ -8,6 +8,8 @@
 
 use serde_json::{Map, Value};
 
+use super::pattern::Pattern;
+
 /// Draft 2020-12 keywords the browser evaluates as the server does. `$ref` counts only for
 /// JSON Pointers into the same document (`#/$defs/…`) and documents without nested `$id`.
 pub const CLAIMED_KEYWORDS: &[&str] = &[
@@ -51,10 +53,19 @@ pub const CLAIMED_KEYWORDS: &[&str] = &[
     "else",
 ];
 
-/// `format` values checked here. A check only rejects what the server rejects too; what it
-/// lets through is not proof (inside `not`, a passing format is unknown). Other formats
-/// are unknown.
-pub const CLAIMED_FORMATS: &[&str] = &["uri", "email", "hostname", "date", "date-time"];
+/// `format` values checked here with the server's verdict on invalid text. A check only
+/// rejects what the server rejects too; what it lets through is not proof (inside `not`, a
+/// passing format is unknown). `hostname` is also checked but not claimed: the server
+/// decodes A-labels (`xn--…`) and applies the IDNA tables, too heavy for the WASM, so such
+/// labels are left to it (in `email` domains too). Other formats are unknown.
+pub const CLAIMED_FORMATS: &[&str] = &["uri", "email", "date", "date-time"];
+
+/// Whether a `pattern` (or `patternProperties` name) is within the claim: one
+/// [`Pattern::compile`] takes, i.e. without `\p{…}`, look-around, back-references, inline
+/// flags, nested classes or class set operations. `\b` still leaves non-ASCII text unknown.
+pub fn pattern_claimed(source: &str) -> bool {
+    Pattern::compile(source).is_some()
+}
 
 /// Keywords the server may assert with that this validator does not evaluate: their
 /// schema is unknown (its other keywords still reject what they reject).

@@ -17,6 +17,7 @@ pub mod claims;
 pub mod codec;
 pub mod formats;
 pub mod messages;
+pub mod multiple;
 pub mod pattern;
 pub mod pointer;
 pub mod registry;

@@ -52,8 +52,13 @@ fn translate(source: &str) -> Option<(String, bool)> {
                 ('s', false) => out.extend(["[", SPACE, "]"]),
                 ('S', false) => out.extend(["[^", SPACE, "]"]),
                 ('s', true) => out.push_str(SPACE),
-                // `\c` is translated by the server only; `\S` in a class needs a nested one.
-                ('c' | 'S', _) => return None,
+                // `\cJ` is the control character (letter mod 32), as the server translates it.
+                ('c', _) => {
+                    let letter = chars.next().filter(char::is_ascii_alphabetic)?;
+                    out.push_str(&format!("\\x{{{:x}}}", u32::from(letter) % 32));
+                }
+                // `\S` in a class would need a nested class.
+                ('S', _) => return None,
                 (escaped, _) => {
                     ascii_only |= matches!(escaped, 'b' | 'B') && !in_class;
                     out.push('\\');
@@ -134,11 +139,12 @@ mod tests {
             r"[a-z--b]",
             r"[[a]]",
             r"[]a",
-            r"\cJ",
             r"(a)\1",
         ] {
             assert!(Pattern::compile(pattern).is_none(), "{pattern}");
         }
         assert_eq!(verdict(r"^(?:ab)+$", "abab"), Some(true));
+        assert_eq!(verdict(r"^\cJ$", "\n"), Some(true));
+        assert_eq!(verdict(r"^\cj$", "\\cj"), Some(false));
     }
 }

@@ -18,8 +18,10 @@
 //! `additionalProperties`, `propertyNames`, `minProperties`, `maxProperties`,
 //! `dependentSchemas`, `prefixItems`, `items`, `contains`, `minContains`, `maxContains`,
 //! `minItems`, `maxItems`, `uniqueItems`, `allOf`, `anyOf`, `oneOf`, `not`, `if`, `then`,
-//! `else`. Claimed formats: [`CLAIMED_FORMATS`] — `uri`, `email`, `hostname`, `date`,
-//! `date-time` (they reject only what the server rejects; see [`super::formats`]).
+//! `else`. Claimed formats: [`CLAIMED_FORMATS`] — `uri`, `email`, `date`, `date-time`;
+//! `hostname` is checked but not claimed (A-labels are left to the server). Format checks
+//! reject only what the server rejects ([`super::formats`]). A `pattern` is claimed where
+//! [`claims::pattern_claimed`] says so.
 //!
 //! `server/tests/json_schema_suite.rs` holds this to the official test suite and to the
 //! server, `server/tests/seed_sweep.rs` to the server over values for every seeded schema.
@@ -227,12 +229,12 @@ impl<'a> Checker<'a> {
 
     fn string(&self, keywords: &Map<String, Value>, text: &str, at: &str, out: &mut Outcome) {
         let length = text.chars().count() as u64;
-        if let Some(limit) = keywords.get("minLength").and_then(Value::as_u64)
+        if let Some(limit) = count_limit(keywords, "minLength")
             && length < limit
         {
             out.fail(at, messages::min_length(limit));
         }
-        if let Some(limit) = keywords.get("maxLength").and_then(Value::as_u64)
+        if let Some(limit) = count_limit(keywords, "maxLength")
             && length > limit
         {
             out.fail(at, messages::max_length(limit));
@@ -292,12 +294,12 @@ impl<'a> Checker<'a> {
             }
         }
         let count = map.len() as u64;
-        if let Some(limit) = keywords.get("minProperties").and_then(Value::as_u64)
+        if let Some(limit) = count_limit(keywords, "minProperties")
             && count < limit
         {
             out.fail(at, messages::min_properties(limit));
         }
-        if let Some(limit) = keywords.get("maxProperties").and_then(Value::as_u64)
+        if let Some(limit) = count_limit(keywords, "maxProperties")
             && count > limit
         {
             out.fail(at, messages::max_properties(limit));
@@ -380,12 +382,12 @@ impl<'a> Checker<'a> {
         depth: u8,
     ) {
         let count = items.len() as u64;
-        if let Some(limit) = keywords.get("minItems").and_then(Value::as_u64)
+        if let Some(limit) = count_limit(keywords, "minItems")
             && count < limit
         {
             out.fail(at, messages::min_items(limit));
         }
-        if let Some(limit) = keywords.get("maxItems").and_then(Value::as_u64)
+        if let Some(limit) = count_limit(keywords, "maxItems")
             && count > limit
         {
             out.fail(at, messages::max_items(limit));
@@ -433,16 +435,13 @@ impl<'a> Checker<'a> {
                 Verdict::Invalid => {}
             }
         }
-        let least = keywords
-            .get("minContains")
-            .and_then(Value::as_u64)
-            .unwrap_or(1);
+        let least = count_limit(keywords, "minContains").unwrap_or(1);
         if surely + maybe < least {
             out.fail(at, messages::too_few_matching(least));
         } else if surely < least {
             out.unknown = true;
         }
-        if let Some(most) = keywords.get("maxContains").and_then(Value::as_u64) {
+        if let Some(most) = count_limit(keywords, "maxContains") {
             if surely > most {
                 out.fail(at, messages::too_many_matching(most));
             } else if surely + maybe > most {
@@ -490,11 +489,11 @@ impl<'a> Checker<'a> {
 
 fn number_bounds(
     keywords: &Map<String, Value>,
-    number: &serde_json::Number,
+    value: &serde_json::Number,
     at: &str,
     out: &mut Outcome,
 ) {
-    let Some(number) = number.as_f64() else {
+    let Some(number) = value.as_f64() else {
         return;
     };
     let bound = |key: &str| keywords.get(key).filter(|limit| limit.is_number());
@@ -520,7 +519,7 @@ fn number_bounds(
         out.fail(at, messages::exclusive_maximum(maximum));
     }
     if let Some(step) = bound("multipleOf") {
-        match is_multiple(number, limit(step)) {
+        match super::multiple::is_multiple(value, limit(step)) {
             Some(true) => {}
             Some(false) => out.fail(at, messages::multiple_of(step)),
             None => out.unknown = true,
@@ -528,17 +527,15 @@ fn number_bounds(
     }
 }
 
-/// Within floating-point noise: 0.3 is a multiple of 0.1. `None` where `f64` cannot tell
-/// (a quotient beyond 2^53).
-fn is_multiple(number: f64, step: f64) -> Option<bool> {
-    if step <= 0.0 || !step.is_finite() {
-        return Some(true);
-    }
-    let quotient = number / step;
-    if !quotient.is_finite() || quotient.abs() > 9_007_199_254_740_992.0 {
-        return None;
-    }
-    Some((quotient - quotient.round()).abs() < 1e-9)
+/// A count limit (`minLength: 2`, also written `2.0`).
+fn count_limit(keywords: &Map<String, Value>, keyword: &str) -> Option<u64> {
+    let limit = keywords.get(keyword)?;
+    limit.as_u64().or_else(|| {
+        limit
+            .as_f64()
+            .filter(|limit| *limit >= 0.0 && limit.fract() == 0.0)
+            .map(|limit| limit as u64)
+    })
 }
 
 fn has_type(value: &Value, name: &str) -> bool {
