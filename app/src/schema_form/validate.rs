@@ -682,6 +682,7 @@ mod tests {
         assert!(!errors(json!({"format": "date"}), json!("2026-02-29")).is_empty());
         assert!(errors(json!({"format": "date"}), json!("2024-02-29")).is_empty());
         assert!(errors(json!({"format": "made-up"}), json!("anything")).is_empty());
+        assert!(errors(json!({"format": "uri"}), json!("https://[2001:db8::7]")).is_empty());
     }
 
     #[test]
