@@ -225,7 +225,7 @@ impl<'a> Generator<'a> {
                 app::schema_form::schema::string_list(schema.get("required")).map(str::to_owned),
             );
         };
-        gather(&node);
+        gather(node);
         for keyword in ["oneOf", "anyOf"] {
             if let Some(branches) = node.get(keyword).and_then(Value::as_array)
                 && !branches.is_empty()
@@ -233,15 +233,13 @@ impl<'a> Generator<'a> {
                 gather(rng.pick(branches));
             }
         }
-        for keyword in ["allOf"] {
-            for branch in node
-                .get(keyword)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                gather(branch);
-            }
+        for branch in node
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            gather(branch);
         }
         for keyword in ["then", "else"] {
             if let Some(branch) = node.get(keyword) {
