@@ -173,6 +173,22 @@ fn the_servers_verdicts_behind_the_finding_tests() {
             json!({"anyOf": [{"type": "string"}, {"$dynamicRef": "#meta"}]}),
             json!(1),
         ),
+        (
+            json!({"if": {"unevaluatedProperties": false}, "then": {"required": ["a"]}}),
+            json!({"b": 1}),
+        ),
+        (
+            json!({"contains": {"pattern": "^\\p{L}$"}, "minContains": 0, "maxContains": 0}),
+            json!(["1"]),
+        ),
+        (
+            json!({"contains": {"type": "string", "pattern": "^\\p{L}$"}}),
+            json!(["é"]),
+        ),
+        (
+            json!({"dependentSchemas": {"a": {"not": {"properties": {"a": {"format": "ipv4"}}}}}}),
+            json!({"a": "x"}),
+        ),
     ];
     for (schema, value) in accepted {
         let server = jsonschema::options()

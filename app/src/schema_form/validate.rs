@@ -877,4 +877,25 @@ mod tests {
         let any_of = json!({"anyOf": [{"type": "string"}, {"$dynamicRef": "#meta"}]});
         assert!(errors(any_of, json!(1)).is_empty());
     }
+
+    #[test]
+    fn unknown_never_rejects_through_if_contains_or_dependent_schemas() {
+        // The server: `{"b": 1}` fails the condition, so `then` does not apply.
+        let conditional =
+            json!({"if": {"unevaluatedProperties": false}, "then": {"required": ["a"]}});
+        assert!(errors(conditional, json!({"b": 1})).is_empty());
+        // `\p{L}` is beyond regex-lite: whether "1" is contained is unknown, not a match.
+        let at_most_none =
+            json!({"contains": {"pattern": "^\\p{L}$"}, "minContains": 0, "maxContains": 0});
+        assert!(errors(at_most_none, json!(["1"])).is_empty());
+        let at_least_one = json!({"contains": {"type": "string", "pattern": "^\\p{L}$"}});
+        assert!(errors(at_least_one.clone(), json!(["é"])).is_empty());
+        assert!(!errors(at_least_one, json!([1])).is_empty());
+        let dependent =
+            json!({"dependentSchemas": {"a": {"not": {"properties": {"a": {"format": "ipv4"}}}}}});
+        assert!(errors(dependent, json!({"a": "x"})).is_empty());
+        // Known parts still decide.
+        let known = json!({"dependentSchemas": {"a": {"required": ["b"]}}});
+        assert_eq!(errors(known, json!({"a": 1})), only("/b", "Required."));
+    }
 }
