@@ -1,7 +1,10 @@
-//! The `format` values the form understands, checked the way the server's `jsonschema`
-//! does for the inputs people type. Unknown formats are not checked (`None`).
+//! The `format` values the form understands. A check here may only refuse what the server's
+//! `jsonschema` refuses too, so it follows the RFCs where they allow more than the common
+//! shapes (IP-literal hosts, quoted local parts) and is lenient where unsure: `Some(true)`
+//! means "not refused here", not proof. Unknown formats are not checked (`None`).
 
-/// `Some(valid)` for a known format, `None` for one this module does not know.
+/// `Some(false)` for text the server refuses too, `Some(true)` for text not refused here,
+/// `None` for a format this module does not know.
 pub fn check(format: &str, text: &str) -> Option<bool> {
     Some(match format {
         "uri" => uri(text),
@@ -13,7 +16,9 @@ pub fn check(format: &str, text: &str) -> Option<bool> {
     })
 }
 
-/// An absolute URI (RFC 3986): a scheme, `:`, and no characters a URI cannot hold.
+/// An absolute URI (RFC 3986): a scheme, `:`, no characters a URI cannot hold, and an
+/// authority whose host is a name or an IP literal in brackets (`[2001:db8::7]`,
+/// `[v1.fe80::a]`) with an optional numeric port.
 fn uri(text: &str) -> bool {
     let Some((scheme, rest)) = text.split_once(':') else {
         return false;
@@ -28,25 +33,56 @@ fn uri(text: &str) -> bool {
     let rest_ok = rest
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c));
-    let authority_ok = match rest.strip_prefix("//") {
+    // Brackets belong to an IP-literal host only, never to a path, query or fragment.
+    let (authority_ok, after_authority) = match rest.strip_prefix("//") {
         Some(after) => {
-            let authority = after.split(['/', '?', '#']).next().unwrap_or_default();
-            let host = authority
-                .rsplit_once('@')
-                .map_or(authority, |(_, host)| host);
-            let host = host.rsplit_once(':').map_or(host, |(host, port)| {
-                if port.chars().all(|c| c.is_ascii_digit()) {
-                    host
-                } else {
-                    "\u{0}"
-                }
-            });
-            !host.contains('\u{0}')
-                && (host.is_empty() || host.starts_with('[') || hostname_chars(host))
+            let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+            (authority(&after[..end]), &after[end..])
         }
-        None => true,
+        None => (true, rest),
     };
-    scheme_ok && rest_ok && authority_ok && percent_escapes_ok(rest)
+    scheme_ok
+        && rest_ok
+        && authority_ok
+        && !after_authority.contains(['[', ']'])
+        && percent_escapes_ok(rest)
+}
+
+/// `[ userinfo "@" ] host [ ":" port ]`.
+fn authority(authority: &str) -> bool {
+    let host_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host_port)| host_port);
+    let port_ok = |port: &str| port.chars().all(|c| c.is_ascii_digit());
+    if let Some(literal) = host_port.strip_prefix('[') {
+        let Some((address, after)) = literal.split_once(']') else {
+            return false;
+        };
+        let userinfo = &authority[..authority.len() - host_port.len()];
+        let port_follows = after.is_empty() || after.strip_prefix(':').is_some_and(port_ok);
+        return port_follows && ip_literal(address) && !userinfo.contains(['[', ']']);
+    }
+    let (host, port) = host_port.rsplit_once(':').unwrap_or((host_port, ""));
+    port_ok(port) && !authority.contains(['[', ']']) && hostname_chars(host)
+}
+
+/// RFC 3986 `IP-literal` without its brackets: an IPv6 address or `v<hex>.<chars>`.
+fn ip_literal(address: &str) -> bool {
+    if address.parse::<std::net::Ipv6Addr>().is_ok() {
+        return true;
+    }
+    let Some((version, detail)) = address
+        .strip_prefix(['v', 'V'])
+        .and_then(|future| future.split_once('.'))
+    else {
+        return false;
+    };
+    !version.is_empty()
+        && version.chars().all(|c| c.is_ascii_hexdigit())
+        && !detail.is_empty()
+        && detail
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:".contains(c))
 }
 
 fn percent_escapes_ok(text: &str) -> bool {
@@ -63,31 +99,63 @@ fn hostname_chars(host: &str) -> bool {
         .all(|c| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=%".contains(c))
 }
 
-/// `local@domain`, the domain a hostname (or an address literal in brackets).
+/// `local@domain` (RFC 5321): the local part a dot-atom or a quoted string
+/// (`"john doe"@example.com`), the domain a hostname or an address literal in brackets
+/// (`[192.0.2.1]`, `[IPv6:2001:db8::1]`).
 fn email(text: &str) -> bool {
     let Some((local, domain)) = text.rsplit_once('@') else {
         return false;
     };
-    let local_ok = !local.is_empty()
-        && local.len() <= 64
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..")
-        && local
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
-    let domain_ok = if domain.starts_with('[') && domain.ends_with(']') {
-        domain.len() > 2
+    let local_ok = if local.starts_with('"') {
+        quoted_string(local)
     } else {
-        hostname(domain)
+        !local.is_empty()
+            && local.len() <= 64
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..")
+            && local
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c))
+    };
+    let domain_ok = match domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')) {
+        Some(literal) => address_literal(literal),
+        None => hostname(domain),
     };
     local_ok && domain_ok
 }
 
+/// RFC 5321 address literal: `IPv6:` (any case) and an IPv6 address, or an IPv4 address.
+fn address_literal(literal: &str) -> bool {
+    match literal.get(..5) {
+        Some(tag) if tag.eq_ignore_ascii_case("IPv6:") => {
+            literal[5..].parse::<std::net::Ipv6Addr>().is_ok()
+        }
+        _ => literal.parse::<std::net::Ipv4Addr>().is_ok(),
+    }
+}
+
+/// `"…"` with `\`-escapes, closed by its last character and by no earlier quote.
+fn quoted_string(text: &str) -> bool {
+    let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) else {
+        return false;
+    };
+    let mut escaped = false;
+    for c in inner.chars() {
+        match (escaped, c) {
+            (true, _) => escaped = false,
+            (false, '\\') => escaped = true,
+            (false, '"') => return false,
+            _ => {}
+        }
+    }
+    !escaped
+}
+
 /// RFC 1123: dot-separated labels of letters, digits and inner hyphens, each at most 63
-/// characters, at most 253 in all.
+/// characters, at most 253 in all, no trailing dot; `--` in the 3rd and 4th places only in
+/// an A-label (`xn--`), whose Punycode the server decodes and checks (not done here).
 fn hostname(text: &str) -> bool {
-    let text = text.strip_suffix('.').unwrap_or(text);
     !text.is_empty()
         && text.len() <= 253
         && text.split('.').all(|label| {
@@ -96,6 +164,8 @@ fn hostname(text: &str) -> bool {
                 && !label.starts_with('-')
                 && !label.ends_with('-')
                 && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && (label.get(2..4) != Some("--")
+                    || label.get(..2).is_some_and(|x| x.eq_ignore_ascii_case("xn")))
         })
 }
 
@@ -153,7 +223,24 @@ fn date_time(text: &str) -> bool {
             && digits(&offset[0..2]).is_some_and(|h| h < 24)
             && digits(&offset[3..5]).is_some_and(|m| m < 60)
     });
-    clock_ok && offset_ok
+    clock_ok && offset_ok && leap_second_ok(whole, offset, time)
+}
+
+/// A leap second (`:60`) only ends the last minute of a UTC day.
+fn leap_second_ok(clock: &str, offset: Option<&str>, time: &str) -> bool {
+    if clock.get(6..8) != Some("60") {
+        return true;
+    }
+    let minutes = |hh: &str, mm: &str| Some(digits(hh)? as i32 * 60 + digits(mm)? as i32);
+    let (Some(local), Some(shift)) = (
+        minutes(&clock[0..2], &clock[3..5]),
+        offset.map_or(Some(0), |offset| minutes(&offset[0..2], &offset[3..5])),
+    ) else {
+        return false;
+    };
+    let east = offset.is_some() && time.as_bytes()[time.len() - 6] == b'+';
+    let utc = if east { local - shift } else { local + shift };
+    utc.rem_euclid(24 * 60) == 23 * 60 + 59
 }
 
 fn digits(text: &str) -> Option<u32> {
@@ -202,7 +289,14 @@ mod tests {
             assert_eq!(check("email", bad), Some(false), "{bad}");
         }
         assert_eq!(check("hostname", "api.example.com"), Some(true));
-        for bad in ["-x.com", "a..b", "under_score.com", &"a".repeat(64)] {
+        for bad in [
+            "-x.com",
+            "a..b",
+            "under_score.com",
+            &"a".repeat(64),
+            "example.",
+            "ab--cd.com",
+        ] {
             assert_eq!(check("hostname", bad), Some(false), "{bad}");
         }
     }
@@ -216,7 +310,7 @@ mod tests {
         for good in [
             "2026-11-22T10:00:00Z",
             "2026-11-22T10:00:00.123+01:00",
-            "2026-11-22T23:59:60-05:30",
+            "1998-12-31T15:59:60.123-08:00",
         ] {
             assert_eq!(check("date-time", good), Some(true), "{good}");
         }
@@ -225,9 +319,59 @@ mod tests {
             "2026-11-22T10:00Z",
             "2026-11-22T25:00:00Z",
             "2026-11-22T10:00:00",
+            "1998-12-31T23:58:60Z",
+            "2026-11-22T23:59:60-05:30",
         ] {
             assert_eq!(check("date-time", bad), Some(false), "{bad}");
         }
         assert_eq!(check("color", "red"), None);
+    }
+
+    // Finding 7 of "Correct against real software": false rejects of the server's formats.
+
+    #[test]
+    fn uris_with_ip_literal_hosts() {
+        for good in [
+            "https://[2001:db8::7]",
+            "http://[::1]/",
+            "http://[::1]:8080/health?x=1",
+            "https://user@[2001:db8::7]:443/p",
+            "http://[v1.fe80::a+en1]/",
+            "http://[::ffff:192.0.2.1]/",
+        ] {
+            assert_eq!(check("uri", good), Some(true), "{good}");
+        }
+        for bad in [
+            "http://[::1/",
+            "http://[::1]x/",
+            "http://[::1]:80a/",
+            "https://[@example.org/",
+            "http:/[::1]",
+            "http://x/[a]",
+        ] {
+            assert_eq!(check("uri", bad), Some(false), "{bad}");
+        }
+    }
+
+    #[test]
+    fn emails_with_quoted_local_parts_and_address_literals() {
+        for good in [
+            "\"john doe\"@example.com",
+            "\"a@b\"@example.com",
+            "\"quote\\\"inside\"@example.com",
+            "\"\"@example.com",
+            "ops@[127.0.0.1]",
+            "ops@[IPv6:2001:db8::1]",
+        ] {
+            assert_eq!(check("email", good), Some(true), "{good}");
+        }
+        for bad in [
+            "\"unclosed@example.com",
+            "\"a\"b@example.com",
+            "ops@[127.0.0.300]",
+            "ops@[IPv6:::12345]",
+        ] {
+            assert_eq!(check("email", bad), Some(false), "{bad}");
+        }
     }
 }

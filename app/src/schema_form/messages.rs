@@ -84,6 +84,22 @@ pub fn max_items(limit: u64) -> String {
     format!("At most {limit} items.")
 }
 
+pub fn min_properties(limit: u64) -> String {
+    format!("At least {limit} fields.")
+}
+
+pub fn max_properties(limit: u64) -> String {
+    format!("At most {limit} fields.")
+}
+
+pub fn too_few_matching(limit: u64) -> String {
+    format!("At least {limit} items must match.")
+}
+
+pub fn too_many_matching(limit: u64) -> String {
+    format!("At most {limit} items may match.")
+}
+
 pub fn unique_items() -> String {
     "Items must be unique.".to_owned()
 }

@@ -1,28 +1,58 @@
 //! A compact JSON Schema validator for the browser, over the keywords the form engine
 //! renders. The server stays authoritative with the `jsonschema` crate (which would add
-//! about 1.9 MB to the WASM); `server/tests/form_agreement.rs` checks that both reach the
-//! same verdict on a shared corpus.
+//! about 1.9 MB to the WASM).
 //!
+//! It may say less than the server, never more: every check concludes *valid*, *invalid*
+//! or *unknown*, and unknown never rejects. A schema is unknown where it uses a keyword or
+//! a `format` this module does not claim, a `$ref` it cannot follow (remote, anchors, nested
+//! `$id`), or a `pattern` `regex-lite` cannot match as the server does ([`super::pattern`]).
+//! Combinators use three-valued logic: `not` of unknown is unknown, `anyOf` with no valid
+//! branch but an unknown one is unknown, `oneOf` is valid only with one valid branch and no
+//! unknown one, an unknown `if` is valid only when both `then` and `else` hold, and
+//! `contains` counts unknown items as maybe.
+//!
+//! Claimed keywords (draft 2020-12): [`CLAIMED_KEYWORDS`] — `$ref` (same-document JSON
+//! Pointers), `$defs`, `type`, `enum`, `const`, `minLength`, `maxLength`, `pattern`,
+//! `format`, `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`,
+//! `required`, `dependentRequired`, `properties`, `patternProperties`,
+//! `additionalProperties`, `propertyNames`, `minProperties`, `maxProperties`,
+//! `dependentSchemas`, `prefixItems`, `items`, `contains`, `minContains`, `maxContains`,
+//! `minItems`, `maxItems`, `uniqueItems`, `allOf`, `anyOf`, `oneOf`, `not`, `if`, `then`,
+//! `else`. Claimed formats: [`CLAIMED_FORMATS`] — `uri`, `email`, `date`, `date-time`;
+//! `hostname` is checked but not claimed (A-labels are left to the server). Format checks
+//! reject only what the server rejects ([`super::formats`]). A `pattern` is claimed where
+//! [`claims::pattern_claimed`] says so.
+//!
+//! `server/tests/json_schema_suite.rs` holds this to the official test suite and to the
+//! server, `server/tests/seed_sweep.rs` to the server over values for every seeded schema.
 //! Errors are keyed by JSON Pointer, `required` ones at the missing child, so each lands
-//! on its field. Unknown keywords are ignored, as JSON Schema says.
+//! on its field.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 
-use super::{formats, messages, schema};
+pub use super::claims::{CLAIMED_FORMATS, CLAIMED_KEYWORDS};
+use super::pattern::Pattern;
+use super::{claims, formats, messages, schema};
 
 /// Messages by JSON Pointer of the value they are about.
 pub type Errors = BTreeMap<String, Vec<String>>;
 
-/// Every error in `value` against the root schema `root`.
+/// What the browser can tell about a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Valid,
+    Invalid,
+    /// Left to the server: never a reason to block the user.
+    Unknown,
+}
+
+/// Every error the browser is sure of in `value` against the root schema `root`.
 pub fn validate(root: &Value, value: &Value) -> Errors {
-    let checker = Checker::new(root);
-    let mut failures = Vec::new();
-    checker.check(root, value, "", &mut failures, 0);
     let mut errors = Errors::new();
-    for failure in failures {
+    for failure in Checker::new(root).evaluate(root, value, "", 0).failures {
         let messages = errors.entry(failure.pointer).or_default();
         if !messages.contains(&failure.message) {
             messages.push(failure.message);
@@ -31,11 +61,15 @@ pub fn validate(root: &Value, value: &Value) -> Errors {
     errors
 }
 
-/// Whether `value` satisfies `node` (a subschema of `root`), e.g. an `if` condition.
+/// The browser's verdict on `value` against `node` (a subschema of `root`).
+pub fn verdict(root: &Value, node: &Value, value: &Value) -> Verdict {
+    Checker::new(root).evaluate(node, value, "", 0).verdict()
+}
+
+/// Whether `value` may satisfy `node` (a subschema of `root`), e.g. an `if` condition:
+/// only a sure failure says no.
 pub fn is_valid(root: &Value, node: &Value, value: &Value) -> bool {
-    let mut failures = Vec::new();
-    Checker::new(root).check(node, value, "", &mut failures, 0);
-    failures.is_empty()
+    verdict(root, node, value) != Verdict::Invalid
 }
 
 struct Failure {
@@ -45,60 +79,94 @@ struct Failure {
     from_const: bool,
 }
 
-/// `$ref` chains longer than this are treated as cycles and stop.
+/// The failures found in one schema, and whether some part of it was left unknown.
+#[derive(Default)]
+struct Outcome {
+    failures: Vec<Failure>,
+    unknown: bool,
+}
+
+impl Outcome {
+    fn verdict(&self) -> Verdict {
+        if !self.failures.is_empty() {
+            Verdict::Invalid
+        } else if self.unknown {
+            Verdict::Unknown
+        } else {
+            Verdict::Valid
+        }
+    }
+
+    fn fail(&mut self, at: &str, message: String) {
+        self.failures.push(Failure {
+            pointer: at.to_owned(),
+            message,
+            from_const: false,
+        });
+    }
+}
+
+/// Nesting (of `$ref` chains and of the data) deeper than this is left to the server.
 const MAX_DEPTH: u8 = 64;
 
 struct Checker<'a> {
     root: &'a Value,
-    patterns: RefCell<HashMap<String, Option<regex_lite::Regex>>>,
+    /// Nested `$id`s move the base of `$ref`s: then `$ref`s are unknown.
+    refs_followable: bool,
+    patterns: RefCell<HashMap<String, Option<Pattern>>>,
 }
 
 impl<'a> Checker<'a> {
     fn new(root: &'a Value) -> Self {
         Checker {
             root,
+            refs_followable: !claims::has_nested_ids(root),
             patterns: RefCell::new(HashMap::new()),
         }
     }
 
-    fn check(&self, node: &Value, value: &Value, at: &str, out: &mut Vec<Failure>, depth: u8) {
-        let fail = |out: &mut Vec<Failure>, message: String| {
-            out.push(Failure {
-                pointer: at.to_owned(),
-                message,
-                from_const: false,
-            });
-        };
+    fn evaluate(&self, node: &Value, value: &Value, at: &str, depth: u8) -> Outcome {
+        let mut outcome = Outcome::default();
+        self.check(node, value, at, &mut outcome, depth);
+        outcome
+    }
+
+    fn check(&self, node: &Value, value: &Value, at: &str, out: &mut Outcome, depth: u8) {
         let keywords = match node {
             Value::Object(keywords) => keywords,
-            Value::Bool(false) => return fail(out, messages::not_allowed()),
+            Value::Bool(false) => return out.fail(at, messages::not_allowed()),
             _ => return,
         };
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || claims::other_dialect(keywords) {
+            out.unknown = true;
             return;
         }
-        if let Some(target) = keywords
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|reference| schema::lookup_ref(self.root, reference))
-        {
-            self.check(target, value, at, out, depth + 1);
+        out.unknown |= claims::leaves_part_to_server(keywords);
+        if let Some(reference) = keywords.get("$ref") {
+            match reference
+                .as_str()
+                .filter(|_| self.refs_followable)
+                .and_then(|reference| schema::lookup_ref(self.root, reference))
+            {
+                Some(target) => self.check(target, value, at, out, depth + 1),
+                None => out.unknown = true,
+            }
         }
         if let Some(expected) = keywords.get("type") {
             let names = schema::type_names(expected);
             if !names.iter().any(|name| has_type(value, name)) {
-                return fail(out, messages::wrong_type(&names));
+                return out.fail(at, messages::wrong_type(&names));
             }
         }
         if let Some(options) = keywords.get("enum").and_then(Value::as_array)
             && !options.iter().any(|option| same(option, value))
         {
-            fail(out, messages::not_in_enum(options));
+            out.fail(at, messages::not_in_enum(options));
         }
         if let Some(expected) = keywords.get("const")
             && !same(expected, value)
         {
-            out.push(Failure {
+            out.failures.push(Failure {
                 pointer: at.to_owned(),
                 message: messages::not_constant(expected),
                 from_const: true,
@@ -106,15 +174,22 @@ impl<'a> Checker<'a> {
         }
         match value {
             Value::String(text) => self.string(keywords, text, at, out),
-            Value::Number(number) => {
-                if let Some(number) = number.as_f64() {
-                    number_bounds(keywords, number, &mut |message| fail(out, message));
-                }
-            }
-            Value::Object(map) => self.object(keywords, map, at, out, depth),
+            Value::Number(number) => number_bounds(keywords, number, at, out),
+            Value::Object(map) => self.object(keywords, map, value, at, out, depth),
             Value::Array(items) => self.array(keywords, items, at, out, depth),
             _ => {}
         }
+        self.combinators(keywords, value, at, out, depth);
+    }
+
+    fn combinators(
+        &self,
+        keywords: &Map<String, Value>,
+        value: &Value,
+        at: &str,
+        out: &mut Outcome,
+        depth: u8,
+    ) {
         for branch in keywords
             .get("allOf")
             .and_then(Value::as_array)
@@ -128,84 +203,81 @@ impl<'a> Checker<'a> {
                 self.alternatives(branches, exactly_one, value, at, out, depth);
             }
         }
-        if let Some(negated) = keywords.get("not")
-            && self.passes(negated, value, depth)
-        {
-            fail(out, messages::not_allowed());
+        if let Some(negated) = keywords.get("not") {
+            match self.evaluate(negated, value, at, depth + 1).verdict() {
+                Verdict::Valid => out.fail(at, messages::not_allowed()),
+                Verdict::Invalid => {}
+                Verdict::Unknown => out.unknown = true,
+            }
         }
         if let Some(condition) = keywords.get("if") {
-            let branch = if self.passes(condition, value, depth) {
-                keywords.get("then")
-            } else {
-                keywords.get("else")
-            };
-            if let Some(branch) = branch {
-                self.check(branch, value, at, out, depth + 1);
+            let branch = |keyword| keywords.get(keyword).unwrap_or(&Value::Bool(true));
+            match self.evaluate(condition, value, at, depth + 1).verdict() {
+                Verdict::Valid => self.check(branch("then"), value, at, out, depth + 1),
+                Verdict::Invalid => self.check(branch("else"), value, at, out, depth + 1),
+                Verdict::Unknown => {
+                    let holds = |keyword| {
+                        self.evaluate(branch(keyword), value, at, depth + 1)
+                            .verdict()
+                            == Verdict::Valid
+                    };
+                    out.unknown |= !(holds("then") && holds("else"));
+                }
             }
         }
     }
 
-    fn passes(&self, node: &Value, value: &Value, depth: u8) -> bool {
-        let mut failures = Vec::new();
-        self.check(node, value, "", &mut failures, depth + 1);
-        failures.is_empty()
-    }
-
-    fn string(&self, keywords: &Map<String, Value>, text: &str, at: &str, out: &mut Vec<Failure>) {
-        let mut fail = |message| {
-            out.push(Failure {
-                pointer: at.to_owned(),
-                message,
-                from_const: false,
-            })
-        };
+    fn string(&self, keywords: &Map<String, Value>, text: &str, at: &str, out: &mut Outcome) {
         let length = text.chars().count() as u64;
-        if let Some(limit) = keywords.get("minLength").and_then(Value::as_u64)
+        if let Some(limit) = count_limit(keywords, "minLength")
             && length < limit
         {
-            fail(messages::min_length(limit));
+            out.fail(at, messages::min_length(limit));
         }
-        if let Some(limit) = keywords.get("maxLength").and_then(Value::as_u64)
+        if let Some(limit) = count_limit(keywords, "maxLength")
             && length > limit
         {
-            fail(messages::max_length(limit));
+            out.fail(at, messages::max_length(limit));
         }
-        if let Some(pattern) = keywords.get("pattern").and_then(Value::as_str)
-            && self.matches(pattern, text) == Some(false)
-        {
-            fail(messages::pattern_of(keywords.get("x-pattern-message")));
+        if let Some(pattern) = keywords.get("pattern").and_then(Value::as_str) {
+            match self.matches(pattern, text) {
+                Some(true) => {}
+                Some(false) => {
+                    out.fail(at, messages::pattern_of(keywords.get("x-pattern-message")));
+                }
+                None => out.unknown = true,
+            }
         }
-        if let Some(format) = keywords.get("format").and_then(Value::as_str)
-            && formats::check(format, text) == Some(false)
-        {
-            fail(messages::format(format));
+        if let Some(format) = keywords.get("format").and_then(Value::as_str) {
+            match formats::check(format, text) {
+                Some(false) => out.fail(at, messages::format(format)),
+                // A format check is not proof that the server accepts the text.
+                _ => out.unknown = true,
+            }
         }
     }
 
-    /// `None` for a pattern this engine cannot compile (it is then not enforced here; the
-    /// server still checks it).
+    /// `None` where `regex-lite` cannot answer as the server's engine would.
     fn matches(&self, pattern: &str, text: &str) -> Option<bool> {
         let mut cache = self.patterns.borrow_mut();
-        let compiled = cache
+        cache
             .entry(pattern.to_owned())
-            .or_insert_with(|| regex_lite::Regex::new(pattern).ok());
-        compiled.as_ref().map(|regex| regex.is_match(text))
+            .or_insert_with(|| Pattern::compile(pattern))
+            .as_ref()
+            .and_then(|compiled| compiled.is_match(text))
     }
 
     fn object(
         &self,
         keywords: &Map<String, Value>,
         map: &Map<String, Value>,
+        value: &Value,
         at: &str,
-        out: &mut Vec<Failure>,
+        out: &mut Outcome,
         depth: u8,
     ) {
-        let missing = |name: &str, out: &mut Vec<Failure>| {
-            out.push(Failure {
-                pointer: super::pointer::child(at, name),
-                message: messages::required(),
-                from_const: false,
-            });
+        let missing = |name: &str, out: &mut Outcome| {
+            out.fail(&super::pointer::child(at, name), messages::required());
         };
         for name in schema::string_list(keywords.get("required")) {
             if !map.contains_key(name) {
@@ -223,21 +295,83 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let properties = keywords.get("properties").and_then(Value::as_object);
+        let count = map.len() as u64;
+        if let Some(limit) = count_limit(keywords, "minProperties")
+            && count < limit
+        {
+            out.fail(at, messages::min_properties(limit));
+        }
+        if let Some(limit) = count_limit(keywords, "maxProperties")
+            && count > limit
+        {
+            out.fail(at, messages::max_properties(limit));
+        }
         for (name, child) in map {
             let pointer = super::pointer::child(at, name);
-            match properties.and_then(|properties| properties.get(name)) {
-                Some(property) => self.check(property, child, &pointer, out, depth + 1),
-                None => match keywords.get("additionalProperties") {
-                    Some(Value::Bool(false)) => out.push(Failure {
-                        pointer,
-                        message: messages::unknown_field(),
-                        from_const: false,
-                    }),
-                    Some(extra) => self.check(extra, child, &pointer, out, depth + 1),
-                    None => {}
-                },
+            if let Some(names) = keywords.get("propertyNames") {
+                self.check(
+                    names,
+                    &Value::String(name.clone()),
+                    &pointer,
+                    out,
+                    depth + 1,
+                );
             }
+            self.property(keywords, name, child, &pointer, out, depth);
+        }
+        if let Some(dependents) = keywords.get("dependentSchemas").and_then(Value::as_object) {
+            for (trigger, dependent) in dependents {
+                if map.contains_key(trigger) {
+                    self.check(dependent, value, at, out, depth + 1);
+                }
+            }
+        }
+    }
+
+    /// `properties`, then each `patternProperties` whose pattern matches the name, and
+    /// `additionalProperties` for a name neither covers.
+    fn property(
+        &self,
+        keywords: &Map<String, Value>,
+        name: &str,
+        child: &Value,
+        pointer: &str,
+        out: &mut Outcome,
+        depth: u8,
+    ) {
+        let mut covered = false;
+        let mut maybe_covered = false;
+        if let Some(property) = keywords
+            .get("properties")
+            .and_then(Value::as_object)
+            .and_then(|properties| properties.get(name))
+        {
+            covered = true;
+            self.check(property, child, pointer, out, depth + 1);
+        }
+        for (pattern, property) in keywords
+            .get("patternProperties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            match self.matches(pattern, name) {
+                Some(true) => {
+                    covered = true;
+                    self.check(property, child, pointer, out, depth + 1);
+                }
+                Some(false) => {}
+                None => {
+                    maybe_covered = true;
+                    out.unknown = true;
+                }
+            }
+        }
+        match keywords.get("additionalProperties") {
+            Some(_) if covered || maybe_covered => {}
+            Some(Value::Bool(false)) => out.fail(pointer, messages::unknown_field()),
+            Some(extra) => self.check(extra, child, pointer, out, depth + 1),
+            None => {}
         }
     }
 
@@ -246,26 +380,19 @@ impl<'a> Checker<'a> {
         keywords: &Map<String, Value>,
         items: &[Value],
         at: &str,
-        out: &mut Vec<Failure>,
+        out: &mut Outcome,
         depth: u8,
     ) {
         let count = items.len() as u64;
-        let mut fail = |message| {
-            out.push(Failure {
-                pointer: at.to_owned(),
-                message,
-                from_const: false,
-            })
-        };
-        if let Some(limit) = keywords.get("minItems").and_then(Value::as_u64)
+        if let Some(limit) = count_limit(keywords, "minItems")
             && count < limit
         {
-            fail(messages::min_items(limit));
+            out.fail(at, messages::min_items(limit));
         }
-        if let Some(limit) = keywords.get("maxItems").and_then(Value::as_u64)
+        if let Some(limit) = count_limit(keywords, "maxItems")
             && count > limit
         {
-            fail(messages::max_items(limit));
+            out.fail(at, messages::max_items(limit));
         }
         if keywords.get("uniqueItems") == Some(&Value::Bool(true))
             && items
@@ -273,100 +400,144 @@ impl<'a> Checker<'a> {
                 .enumerate()
                 .any(|(i, a)| items[..i].iter().any(|b| same(a, b)))
         {
-            fail(messages::unique_items());
+            out.fail(at, messages::unique_items());
         }
-        if let Some(item_schema) = keywords.get("items") {
-            for (index, item) in items.iter().enumerate() {
+        let prefix = keywords
+            .get("prefixItems")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        for (index, item) in items.iter().enumerate() {
+            let item_schema = prefix.get(index).or_else(|| keywords.get("items"));
+            if let Some(item_schema) = item_schema {
                 let pointer = super::pointer::item(at, index);
                 self.check(item_schema, item, &pointer, out, depth + 1);
+            }
+        }
+        if let Some(contained) = keywords.get("contains") {
+            self.contains(keywords, contained, items, at, out, depth);
+        }
+    }
+
+    /// `contains` with `minContains` (default 1) and `maxContains`; an item whose verdict
+    /// is unknown may count either way.
+    fn contains(
+        &self,
+        keywords: &Map<String, Value>,
+        contained: &Value,
+        items: &[Value],
+        at: &str,
+        out: &mut Outcome,
+        depth: u8,
+    ) {
+        let (mut surely, mut maybe) = (0_u64, 0_u64);
+        for item in items {
+            match self.evaluate(contained, item, at, depth + 1).verdict() {
+                Verdict::Valid => surely += 1,
+                Verdict::Unknown => maybe += 1,
+                Verdict::Invalid => {}
+            }
+        }
+        let least = count_limit(keywords, "minContains").unwrap_or(1);
+        if surely + maybe < least {
+            out.fail(at, messages::too_few_matching(least));
+        } else if surely < least {
+            out.unknown = true;
+        }
+        if let Some(most) = count_limit(keywords, "maxContains") {
+            if surely > most {
+                out.fail(at, messages::too_many_matching(most));
+            } else if surely + maybe > most {
+                out.unknown = true;
             }
         }
     }
 
     /// `anyOf` / `oneOf`. When no branch fits, the errors reported are those of the branch
     /// the input meant: one whose `const` discriminator matched, else the closest. The
-    /// server's messages pick the same way.
+    /// server's messages pick the same way. Unknown branches count as maybe.
     fn alternatives(
         &self,
         branches: &[Value],
         exactly_one: bool,
         value: &Value,
         at: &str,
-        out: &mut Vec<Failure>,
+        out: &mut Outcome,
         depth: u8,
     ) {
-        let results: Vec<Vec<Failure>> = branches
+        let results: Vec<Outcome> = branches
             .iter()
-            .map(|branch| {
-                let mut failures = Vec::new();
-                self.check(branch, value, at, &mut failures, depth + 1);
-                failures
-            })
+            .map(|branch| self.evaluate(branch, value, at, depth + 1))
             .collect();
-        let passing = results
-            .iter()
-            .filter(|failures| failures.is_empty())
-            .count();
-        if passing == 0 {
-            let meant = results.into_iter().min_by_key(|failures| {
-                let discriminator_mismatch = failures.iter().any(|failure| failure.from_const);
-                (discriminator_mismatch, failures.len())
+        let count = |verdict| results.iter().filter(|r| r.verdict() == verdict).count();
+        let (valid, unknown) = (count(Verdict::Valid), count(Verdict::Unknown));
+        if exactly_one && valid > 1 {
+            out.fail(at, messages::several_shapes());
+        } else if valid >= 1 && (!exactly_one || unknown == 0) {
+        } else if unknown > 0 {
+            out.unknown = true;
+        } else {
+            let meant = results.into_iter().min_by_key(|outcome| {
+                let discriminator_mismatch =
+                    outcome.failures.iter().any(|failure| failure.from_const);
+                (discriminator_mismatch, outcome.failures.len())
             });
             match meant {
-                Some(failures) => out.extend(failures),
-                None => out.push(Failure {
-                    pointer: at.to_owned(),
-                    message: messages::no_shape(),
-                    from_const: false,
-                }),
+                Some(outcome) => out.failures.extend(outcome.failures),
+                None => out.fail(at, messages::no_shape()),
             }
-        } else if exactly_one && passing > 1 {
-            out.push(Failure {
-                pointer: at.to_owned(),
-                message: messages::several_shapes(),
-                from_const: false,
-            });
         }
     }
 }
 
-fn number_bounds(keywords: &Map<String, Value>, number: f64, fail: &mut impl FnMut(String)) {
+fn number_bounds(
+    keywords: &Map<String, Value>,
+    value: &serde_json::Number,
+    at: &str,
+    out: &mut Outcome,
+) {
+    let Some(number) = value.as_f64() else {
+        return;
+    };
     let bound = |key: &str| keywords.get(key).filter(|limit| limit.is_number());
     let limit = |value: &Value| value.as_f64().unwrap_or(f64::NAN);
     if let Some(minimum) = bound("minimum")
         && number < limit(minimum)
     {
-        fail(messages::minimum(minimum));
+        out.fail(at, messages::minimum(minimum));
     }
     if let Some(maximum) = bound("maximum")
         && number > limit(maximum)
     {
-        fail(messages::maximum(maximum));
+        out.fail(at, messages::maximum(maximum));
     }
     if let Some(minimum) = bound("exclusiveMinimum")
         && number <= limit(minimum)
     {
-        fail(messages::exclusive_minimum(minimum));
+        out.fail(at, messages::exclusive_minimum(minimum));
     }
     if let Some(maximum) = bound("exclusiveMaximum")
         && number >= limit(maximum)
     {
-        fail(messages::exclusive_maximum(maximum));
+        out.fail(at, messages::exclusive_maximum(maximum));
     }
-    if let Some(step) = bound("multipleOf")
-        && !is_multiple(number, limit(step))
-    {
-        fail(messages::multiple_of(step));
+    if let Some(step) = bound("multipleOf") {
+        match super::multiple::is_multiple(value, limit(step)) {
+            Some(true) => {}
+            Some(false) => out.fail(at, messages::multiple_of(step)),
+            None => out.unknown = true,
+        }
     }
 }
 
-/// Within floating-point noise: 0.3 is a multiple of 0.1.
-fn is_multiple(number: f64, step: f64) -> bool {
-    if step <= 0.0 || !step.is_finite() {
-        return true;
-    }
-    let quotient = number / step;
-    (quotient - quotient.round()).abs() < 1e-9
+/// A count limit (`minLength: 2`, also written `2.0`).
+fn count_limit(keywords: &Map<String, Value>, keyword: &str) -> Option<u64> {
+    let limit = keywords.get(keyword)?;
+    limit.as_u64().or_else(|| {
+        limit
+            .as_f64()
+            .filter(|limit| *limit >= 0.0 && limit.fract() == 0.0)
+            .map(|limit| limit as u64)
+    })
 }
 
 fn has_type(value: &Value, name: &str) -> bool {
@@ -513,6 +684,7 @@ mod tests {
         assert!(!errors(json!({"format": "date"}), json!("2026-02-29")).is_empty());
         assert!(errors(json!({"format": "date"}), json!("2024-02-29")).is_empty());
         assert!(errors(json!({"format": "made-up"}), json!("anything")).is_empty());
+        assert!(errors(json!({"format": "uri"}), json!("https://[2001:db8::7]")).is_empty());
     }
 
     #[test]
@@ -637,5 +809,95 @@ mod tests {
         let cyclic = json!({"$defs": {"a": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"});
         assert!(errors(cyclic, json!(1)).is_empty());
         assert!(!errors(json!({"not": {"type": "string"}}), json!("x")).is_empty());
+    }
+
+    // Finding 7 of "Correct against real software": each of these was a false reject
+    // (the browser refused a value the server's `jsonschema` accepts).
+
+    #[test]
+    fn items_apply_only_after_the_prefix_items() {
+        let schema = json!({"prefixItems": [{"type": "string"}], "items": {"type": "integer"}});
+        assert!(errors(schema.clone(), json!(["a", 1, 2])).is_empty());
+        assert_eq!(
+            errors(schema, json!(["a", "b"])),
+            only("/1", "Must be of type integer.")
+        );
+    }
+
+    #[test]
+    fn additional_properties_false_spares_pattern_properties() {
+        let schema = json!({
+            "properties": {"name": {"type": "string"}},
+            "patternProperties": {"^x-": {"type": "string"}},
+            "additionalProperties": false
+        });
+        assert!(errors(schema.clone(), json!({"name": "n", "x-trace": "on"})).is_empty());
+        assert_eq!(
+            errors(schema.clone(), json!({"x-trace": 1})),
+            only("/x-trace", "Must be of type string.")
+        );
+        assert_eq!(
+            errors(schema, json!({"other": 1})),
+            only("/other", "Unknown field.")
+        );
+    }
+
+    #[test]
+    fn pattern_whitespace_classes_follow_unicode_like_the_server() {
+        let spaces = json!({"pattern": "^\\s+$"});
+        assert!(errors(spaces.clone(), json!("\u{a0}\u{2003}\u{3000}\u{feff}")).is_empty());
+        assert_eq!(
+            errors(spaces, json!("a")),
+            only("", "Does not have the expected format.")
+        );
+        let no_spaces = json!({"pattern": "^[^\\s]+$"});
+        assert!(errors(no_spaces.clone(), json!("é")).is_empty());
+        assert!(!errors(no_spaces, json!("a\u{2003}b")).is_empty());
+        assert!(!errors(json!({"pattern": "^\\S+$"}), json!("a\u{a0}b")).is_empty());
+    }
+
+    #[test]
+    fn unimplemented_keyword_inside_not_leaves_the_verdict_to_the_server() {
+        // The server: `{"a": 1}` fails `unevaluatedProperties: false`, so `not` holds.
+        let schema = json!({"not": {"unevaluatedProperties": false}});
+        assert!(errors(schema, json!({"a": 1})).is_empty());
+        // What the browser does know still counts.
+        let known = json!({"not": {"type": "string", "unevaluatedProperties": false}});
+        assert!(errors(known, json!(1)).is_empty());
+        assert!(!errors(json!({"not": {"type": "string"}}), json!("x")).is_empty());
+    }
+
+    #[test]
+    fn unimplemented_keyword_in_a_one_of_branch_leaves_the_verdict_to_the_server() {
+        // The server: only the first branch holds for `{"a": 1}`, so `oneOf` does.
+        let schema = json!({"oneOf": [
+            {"type": "object"},
+            {"type": "object", "unevaluatedProperties": false}
+        ]});
+        assert!(errors(schema.clone(), json!({"a": 1})).is_empty());
+        assert!(!errors(schema, json!("text")).is_empty());
+        let any_of = json!({"anyOf": [{"type": "string"}, {"$dynamicRef": "#meta"}]});
+        assert!(errors(any_of, json!(1)).is_empty());
+    }
+
+    #[test]
+    fn unknown_never_rejects_through_if_contains_or_dependent_schemas() {
+        // The server: `{"b": 1}` fails the condition, so `then` does not apply.
+        let conditional =
+            json!({"if": {"unevaluatedProperties": false}, "then": {"required": ["a"]}});
+        assert!(errors(conditional, json!({"b": 1})).is_empty());
+        // `\p{L}` is beyond regex-lite: whether "1" is contained is unknown, not a match.
+        let at_most_none =
+            json!({"contains": {"pattern": "^\\p{L}$"}, "minContains": 0, "maxContains": 0});
+        assert!(errors(at_most_none, json!(["1"])).is_empty());
+        let at_least_one = json!({"contains": {"type": "string", "pattern": "^\\p{L}$"}});
+        assert!(errors(at_least_one.clone(), json!(["é"])).is_empty());
+        assert!(!errors(at_least_one, json!([1])).is_empty());
+        let dependent =
+            json!({"dependentSchemas": {"a": {"not": {"properties": {"a": {"format": "ipv4"}}}}}});
+        assert!(errors(dependent, json!({"a": "x"})).is_empty());
+        // Known parts still decide.
+        let known = json!({"dependentSchemas": {"a": {"required": ["b"]}}});
+        assert_eq!(errors(known, json!({"a": 1})), only("/b", "Required."));
     }
 }
