@@ -24,6 +24,8 @@ trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
 
 # First-run setup signs the owner in; the session creates the API token the fuzzer uses.
+# The fuzzer also fills the session-cookie scheme the document declares, and a request
+# with a session cookie must name this server as its Origin (CSRF), so it sends one.
 cookie="$(curl -sf -D - -o /dev/null -X POST "$base/sfn/setup" \
   -H "origin: $base" -H "accept: application/json" \
   --data "tenant_name=Fuzz&display_name=Fuzz+Owner&email=owner%40fuzz.test&password=fuzz+password+1" |
@@ -35,7 +37,7 @@ token="$(curl -sf -X POST "$base/sfn/create_api_token" -H "origin: $base" \
 out="$data/st.log"
 status=0
 "$st" run "$base/api/openapi.json" \
-  --header "Authorization: Bearer $token" \
+  --header "Authorization: Bearer $token" --header "Origin: $base" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
   --max-examples "$examples" ${seed:+--seed "$seed"} \
   --no-color 2>&1 | tee "$out" | tail -25 || status=$?

@@ -143,6 +143,7 @@ pub async fn delete(
         (status = 200, description = "Whether it is valid, and the errors by field path", body = ValidationReport),
         (status = 400, description = "Unknown type or malformed request", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Sent with a session cookie from another site (no Origin of this server)", body = ErrorBody),
     ),
     security(("bearer" = []), ("session" = []))
 )]
