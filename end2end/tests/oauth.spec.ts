@@ -84,6 +84,19 @@ test('a callback with a state that is not ours says so on the installed page', a
   await expect(page.getByRole('alert').filter({ hasText: 'not valid any more' })).toBeVisible();
 });
 
+test('a callback reached while signed out runs on the server after signing in with JavaScript on', async ({ page }) => {
+  await page.goto('/oauth/callback?code=x&state=not-a-real-state');
+  await expect(page).toHaveURL(/\/login\?next=/);
+  await hydrated(page);
+  await page.getByLabel('Email').fill(accounts.owner.email);
+  await page.getByLabel('Password').fill(accounts.owner.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // The server's callback ran (it refuses the state and says so), not the app's 404 page.
+  await expect(page).toHaveURL(/\/\?oauth_error=invalid_state/);
+  await expect(page.getByRole('alert').filter({ hasText: 'not valid any more' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toHaveCount(0);
+});
+
 test('opened on another origin than the public URL, the authenticate step says which to fix', async ({ page }) => {
   const other = `http://localhost:${new URL(test.info().project.use.baseURL!).port}`;
   await page.goto(`${other}/login`);
