@@ -212,6 +212,20 @@ fn load_file(
             "is required when auth_type is oauth2".to_owned(),
         ));
     }
+    if let Some(field) = seed
+        .oauth
+        .as_ref()
+        .and_then(|oauth| oauth.scopes_from_config.as_deref())
+        && seed
+            .config_schema
+            .pointer(&format!("/properties/{field}/items"))
+            .is_none()
+    {
+        problems.push(problem(
+            "/oauth/scopes_from_config",
+            format!("names {field:?}, which config_schema does not define as a list"),
+        ));
+    }
     let oauth = serde_json::to_value(&seed.oauth).unwrap_or(Value::Null);
     for (field, templated) in [("/test", &seed.test), ("/oauth", &oauth)] {
         problems.extend(
@@ -370,6 +384,16 @@ mod tests {
             message.contains("/config_schema") && message.contains("account_id"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn scopes_from_config_must_name_a_list_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut generic = valid_copy(dir.path(), "oauth2_generic");
+        generic["oauth"]["scopes_from_config"] = json!("no_such_field");
+        write(dir.path(), "oauth2_generic.json", &generic.to_string());
+        let message = load_dir(dir.path()).unwrap_err().to_string();
+        assert!(message.contains("no_such_field"), "{message}");
     }
 
     #[test]

@@ -619,7 +619,7 @@ mod cases {
                 "authorize_url": "https://id.example.com/authorize",
                 "token_url": token_url,
                 "base_url": "https://api.example.com",
-                "scopes": ["read"],
+                "scopes": ["read", "write:all"],
             },
             "auth": {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
         }});
@@ -727,6 +727,27 @@ mod cases {
         }
     }
 
+    /// The generic type asks for the scopes its configuration names (the type itself has
+    /// none); a provider refuses a sign-in without them.
+    pub async fn the_generic_type_asks_for_the_configured_scopes(backend: Backend) {
+        let Some((_server, mut owner)) = guarded(backend).await else {
+            return;
+        };
+        let id = install_with_token_url(&owner, "Scoped", "https://id.example.com/token").await;
+        let response = owner
+            .call("start_oauth", &[("id", &id), ("return_to", "detail")])
+            .await;
+        let (status, started) = json_of(response).await;
+        assert_eq!(status, StatusCode::OK, "{started}");
+        let authorize_url = started["authorize_url"].as_str().unwrap();
+        let asked = url::Url::parse(authorize_url)
+            .unwrap()
+            .query_pairs()
+            .find(|(name, _)| name == "scope")
+            .map(|(_, value)| value.into_owned());
+        assert_eq!(asked.as_deref(), Some("read write:all"), "{authorize_url}");
+    }
+
     /// With private targets off, a token endpoint on a public address over plain http is
     /// refused when signing in starts, with a message that says to use https.
     pub async fn a_token_url_over_plain_http_is_refused_with_a_reason(backend: Backend) {
@@ -827,6 +848,7 @@ mod cases {
 }
 
 server_suite!(
+    the_generic_type_asks_for_the_configured_scopes,
     a_private_token_url_is_never_contacted_and_looks_unreachable,
     a_refresh_never_reaches_a_private_token_url,
     a_token_url_over_plain_http_is_refused_with_a_reason,

@@ -164,6 +164,33 @@ pub struct OAuthSettings {
     /// Extra query parameters for the authorize URL (e.g. `access_type=offline`).
     #[serde(default)]
     pub extra_authorize_params: BTreeMap<String, String>,
+    /// The config field (a list of strings) whose scopes are asked for as well as
+    /// `scopes`, for types whose users choose them (the generic OAuth 2.0 type).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes_from_config: Option<String>,
+}
+
+impl OAuthSettings {
+    /// The scopes to ask for: the type's, then those `config` names, each once.
+    pub fn scopes_for(&self, config: &Value) -> Vec<String> {
+        let chosen = self
+            .scopes_from_config
+            .as_deref()
+            .and_then(|field| config.get(field))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::trim)
+            .filter(|scope| !scope.is_empty());
+        let mut scopes: Vec<String> = Vec::new();
+        for scope in self.scopes.iter().map(String::as_str).chain(chosen) {
+            if !scopes.iter().any(|seen| seen == scope) {
+                scopes.push(scope.to_owned());
+            }
+        }
+        scopes
+    }
 }
 
 fn default_scope_separator() -> String {

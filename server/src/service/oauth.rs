@@ -151,6 +151,7 @@ impl OAuthService {
         let mut settings = target.entry.oauth.clone().ok_or_else(not_oauth)?;
         settings.authorize_url = render(&settings.authorize_url, &target.record.config);
         settings.token_url = render(&settings.token_url, &target.record.config);
+        settings.scopes = settings.scopes_for(&target.record.config);
         Ok(settings)
     }
 
