@@ -888,9 +888,157 @@ mod cases {
         assert!(page.contains("Company blog"), "{page}");
         assert_no_secret("GET /", &page);
     }
+
+    /// The body of a server function's answer, never a 5xx.
+    async fn sfn(browser: &Browser, function: &str, body: Value) -> (StatusCode, Value) {
+        let response = browser.call_json(function, &body).await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert!(!status.is_server_error(), "{function} → {status}: {text}");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// Finding 6: text PostgreSQL cannot store (NUL) is refused on both backends, with
+    /// 400 naming the field, wherever it is sent: names, descriptions, tags, configuration
+    /// values and keys at any depth, credentials, members and tokens; REST and server
+    /// functions alike.
+    pub async fn nul_text_is_refused_at_its_field(backend: Backend) {
+        let Some(mut world) = World::start(backend).await else {
+            return;
+        };
+        let api = &world.owner;
+        let nul = "a\u{0}b";
+        let wordpress = |edit: &dyn Fn(&mut Value)| {
+            let mut body = json!({
+                "catalog_key": "wordpress",
+                "name": "Blog",
+                "config": {"base_url": "https://blog.example.com"},
+                "auth": {"username": "editor", "application_password": WP_PASSWORD},
+            });
+            edit(&mut body);
+            body
+        };
+        let cases: Vec<(&str, Value)> = vec![
+            ("name", wordpress(&|b| b["name"] = json!(nul))),
+            ("description", wordpress(&|b| b["description"] = json!(nul))),
+            ("tags", wordpress(&|b| b["tags"] = json!(["ok", nul]))),
+            (
+                "config.base_url",
+                wordpress(&|b| b["config"]["base_url"] = json!(nul)),
+            ),
+            (
+                "config.extra.deep.1",
+                wordpress(&|b| b["config"]["extra"] = json!({"deep": ["x", nul]})),
+            ),
+            (
+                "config.extra",
+                wordpress(&|b| b["config"]["extra"] = json!({"k\u{0}ey": 1})),
+            ),
+            (
+                "auth.username",
+                wordpress(&|b| b["auth"]["username"] = json!(nul)),
+            ),
+        ];
+        for (field, body) in cases {
+            let (status, answer) = api.post("/api/connectors", body.clone()).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{field}: {answer}");
+            assert_eq!(answer["error"]["code"], "invalid_input", "{answer}");
+            let fields = answer["error"]["fields"].as_object().unwrap();
+            assert!(
+                fields.keys().any(|key| key.starts_with(field)),
+                "{field}: {answer}"
+            );
+            let (status, answer) =
+                sfn(&world.browser, "install_connector", json!({"input": body})).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{field}: {answer}");
+            assert!(answer.to_string().contains(field), "{field}: {answer}");
+        }
+        let (status, listed) = api.get("/api/installed").await;
+        assert_eq!(
+            (status, listed.as_array().unwrap().len()),
+            (StatusCode::OK, 0)
+        );
+
+        let id = api.install_stripe("Payments").await;
+        let path = format!("/api/connectors/{id}");
+        for (field, body) in [
+            ("name", json!({"name": nul})),
+            ("description", json!({"description": nul})),
+            ("tags", json!({"tags": [nul]})),
+            ("config.mode", json!({"config": {"mode": nul}})),
+            (
+                "auth.secret_key",
+                json!({"auth": {"secret_key": {"action": "replace", "value": format!("{STRIPE_KEY}\u{0}")}}}),
+            ),
+        ] {
+            let (status, answer) = api.put(&path, body.clone()).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{field}: {answer}");
+            assert!(
+                answer["error"]["fields"].get(field).is_some(),
+                "{field}: {answer}"
+            );
+            let (status, answer) = sfn(
+                &world.browser,
+                "update_connector",
+                json!({"id": id, "input": body}),
+            )
+            .await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{field}: {answer}");
+        }
+        assert_eq!(api.get(&path).await.1["name"], "Payments");
+
+        // Members, tokens, sign-in: the same rule, never a 500.
+        let owner = &mut world.browser;
+        for (function, form, field) in [
+            (
+                "add_member",
+                vec![
+                    ("email", "eve@acme.test"),
+                    ("display_name", nul),
+                    ("role", "member"),
+                    ("password", "a long password 1"),
+                ],
+                "display_name",
+            ),
+            (
+                "add_member",
+                vec![
+                    ("email", "e\u{0}ve@acme.test"),
+                    ("display_name", "Eve"),
+                    ("role", "member"),
+                    ("password", "a long password 1"),
+                ],
+                "email",
+            ),
+            ("create_api_token", vec![("name", nul)], "name"),
+        ] {
+            let response = owner.call(function, &form).await;
+            let status = response.status();
+            let text = response.text().await.unwrap();
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{function}: {text}");
+            assert!(text.contains(field), "{function}: {text}");
+        }
+        let response = world
+            .server
+            .browser()
+            .call(
+                "login",
+                &[("email", "ad\u{0}a@acme.test"), ("password", "x")],
+            )
+            .await;
+        assert!(
+            !response.status().is_server_error(),
+            "login: {}",
+            response.status()
+        );
+    }
 }
 
 server_suite!(
+    nul_text_is_refused_at_its_field,
     install_read_update_delete,
     invalid_input_is_a_400_naming_each_field,
     names_are_unique_per_tenant_ignoring_case,

@@ -305,8 +305,12 @@ impl Prober {
             )),
         );
         let excerpt_len = floor_char_boundary(&body, EXCERPT);
-        recorder.trace.body_excerpt =
-            (!body.is_empty()).then(|| redact(&body[..excerpt_len], &recorder.secrets));
+        recorder.trace.body_excerpt = (!body.is_empty()).then(|| {
+            crate::service::validate::storable_lossy(redact(
+                &body[..excerpt_len],
+                &recorder.secrets,
+            ))
+        });
         judge(
             &entry.test,
             status.as_u16(),

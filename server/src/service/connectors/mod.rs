@@ -365,7 +365,8 @@ fn drop_blank(fields: &mut Map<String, Value>) {
     fields.retain(|_, value| !(value.is_null() || value.as_str() == Some("")));
 }
 
-/// Field checks of submitted credential values: known fields only, no masked values.
+/// Field checks of submitted credential values: known fields only, no masked values,
+/// storable text.
 fn check_submitted<'a>(
     errors: &mut FieldErrorsBuilder,
     schemas: &TypeSchemas,
@@ -373,6 +374,10 @@ fn check_submitted<'a>(
 ) {
     for (field, value) in submitted {
         let path = format!("auth.{field}");
+        if !errors.text("auth", field) {
+            continue;
+        }
+        errors.json(&path, value);
         if !schemas.is_auth_field(field) {
             errors.add(&path, "Unknown field.");
         } else if looks_masked(value) {
@@ -446,6 +451,7 @@ impl ConnectorPort for ConnectorService {
         let description =
             errors.description("description", input.description.as_deref().unwrap_or(""));
         let tags = errors.tags("tags", input.tags.unwrap_or_default());
+        errors.json("config", &input.config);
         if input.draft {
             if !input.config.is_object() {
                 errors.add("config", messages::wrong_type(&["object"]));
@@ -579,6 +585,7 @@ impl ConnectorPort for ConnectorService {
             }
         }
         if let Some(config) = input.config {
+            errors.json("config", &config);
             errors.merge(schemas.check_config(&config));
             changed.extend(changed_config_keys(&next.config, &config));
             next.config = config;
