@@ -1035,10 +1035,121 @@ mod cases {
             response.status()
         );
     }
+
+    /// Sends `body` to `path` with `Transfer-Encoding: chunked` (no Content-Length) over a
+    /// plain socket, and returns the status and the body. The answer is read while the
+    /// body is still being sent: the server may answer early and close.
+    async fn send_chunked(
+        base_url: &str,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> (u16, String) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let address = base_url.trim_start_matches("http://");
+        let stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        let (mut reader, mut writer) = stream.into_split();
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {address}\r\nOrigin: {base_url}\r\nContent-Type: application/json\r\nAccept: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n"
+        );
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        let body = body.to_vec();
+        let sending = tokio::spawn(async move {
+            writer.write_all(head.as_bytes()).await?;
+            for chunk in body.chunks(16 * 1024) {
+                writer
+                    .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+                    .await?;
+                writer.write_all(chunk).await?;
+                writer.write_all(b"\r\n").await?;
+            }
+            writer.write_all(b"0\r\n\r\n").await?;
+            std::io::Result::Ok(writer)
+        });
+        let mut answer = Vec::new();
+        let mut buffer = [0u8; 8192];
+        while let Ok(read) = reader.read(&mut buffer).await {
+            if read == 0 {
+                break;
+            }
+            answer.extend_from_slice(&buffer[..read]);
+        }
+        let _ = sending.await;
+        let answer = String::from_utf8_lossy(&answer).into_owned();
+        let status = answer
+            .split(' ')
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .unwrap_or_else(|| panic!("no status line: {answer}"));
+        let body = answer
+            .split_once("\r\n\r\n")
+            .map(|(_, body)| body.to_owned())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    /// Finding 7: a body over the limit is 413 however it is sent: with a Content-Length
+    /// or chunked, to the REST API or to a server function.
+    pub async fn oversize_bodies_get_413_however_sent(backend: Backend) {
+        let Some(world) = World::start(backend).await else {
+            return;
+        };
+        let padding = "x".repeat(1_100_000);
+        let body = json!({"catalog_key": "stripe", "name": "Big", "description": padding});
+        let bytes = serde_json::to_vec(&body).unwrap();
+        let bearer = format!("Bearer {}", world.owner.token);
+        let cookie = world.browser.cookie.clone().unwrap();
+
+        let (status, answer) = world.owner.post("/api/connectors", body.clone()).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{answer}");
+        let (status, answer) = send_chunked(
+            &world.server.base_url,
+            "POST",
+            "/api/connectors",
+            &[("Authorization", &bearer)],
+            &bytes,
+        )
+        .await;
+        assert_eq!(status, 413, "REST, chunked: {answer}");
+        assert!(answer.contains("payload_too_large"), "{answer}");
+        let id = world.owner.install_stripe("Small").await;
+        let (status, answer) = send_chunked(
+            &world.server.base_url,
+            "PUT",
+            &format!("/api/connectors/{id}"),
+            &[("Authorization", &bearer)],
+            &bytes,
+        )
+        .await;
+        assert_eq!(status, 413, "REST PUT, chunked: {answer}");
+
+        let sfn_body = serde_json::to_vec(&json!({"input": body})).unwrap();
+        let response = world
+            .browser
+            .call_json("install_connector", &json!({"input": body}))
+            .await;
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let (status, answer) = send_chunked(
+            &world.server.base_url,
+            "POST",
+            "/sfn/install_connector",
+            &[("Cookie", &cookie)],
+            &sfn_body,
+        )
+        .await;
+        assert_eq!(status, 413, "server function, chunked: {answer}");
+        let (_, listed) = world.owner.get("/api/installed").await;
+        assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    }
 }
 
 server_suite!(
     nul_text_is_refused_at_its_field,
+    oversize_bodies_get_413_however_sent,
     install_read_update_delete,
     invalid_input_is_a_400_naming_each_field,
     names_are_unique_per_tenant_ignoring_case,
