@@ -1145,11 +1145,72 @@ mod cases {
         let (_, listed) = world.owner.get("/api/installed").await;
         assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
     }
+
+    /// Finding 9: an unknown key in any request object is 400, never silently dropped.
+    pub async fn unknown_keys_are_refused_everywhere(backend: Backend) {
+        let Some(world) = World::start(backend).await else {
+            return;
+        };
+        let api = &world.owner;
+        let id = api.install_stripe("Payments").await;
+        let path = format!("/api/connectors/{id}");
+        for (method_path, body) in [
+            (
+                path.as_str(),
+                json!({"auth": {"secret_key": {"action": "keep", "value": "x"}}}),
+            ),
+            (
+                path.as_str(),
+                json!({"auth": {"secret_key": {"action": "clear", "value": "x"}}}),
+            ),
+            (
+                path.as_str(),
+                json!({"auth": {"secret_key": {"action": "replace", "value": STRIPE_KEY_2, "also": 1}}}),
+            ),
+            (path.as_str(), json!({"name": "x", "surprise": true})),
+        ] {
+            let (status, answer) = api.put(method_path, body.clone()).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+            assert_eq!(answer["error"]["code"], "invalid_input", "{answer}");
+            let (status, answer) = sfn(
+                &world.browser,
+                "update_connector",
+                json!({"id": id, "input": body}),
+            )
+            .await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+        }
+        for (path, body) in [
+            (
+                "/api/connectors".to_owned(),
+                json!({"catalog_key": "stripe", "name": "x", "surprise": true}),
+            ),
+            (
+                "/api/validate-config".to_owned(),
+                json!({"catalog_key": "stripe", "config": {}, "surprise": true}),
+            ),
+            (
+                format!("/api/connectors/{id}/oauth/start"),
+                json!({"return_to": "wizard", "surprise": true}),
+            ),
+        ] {
+            let (status, answer) = api.post(&path, body.clone()).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path} {body}: {answer}");
+        }
+        // Nothing was changed by the refused edits.
+        let (_, shown) = api.get(&path).await;
+        assert_eq!(shown["name"], "Payments");
+        assert_eq!(
+            shown["credentials"]["fields"]["secret_key"]["hint"],
+            "\u{2026}Nc2B"
+        );
+    }
 }
 
 server_suite!(
     nul_text_is_refused_at_its_field,
     oversize_bodies_get_413_however_sent,
+    unknown_keys_are_refused_everywhere,
     install_read_update_delete,
     invalid_input_is_a_400_naming_each_field,
     names_are_unique_per_tenant_ignoring_case,
