@@ -1146,6 +1146,39 @@ mod cases {
         assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
     }
 
+    /// Finding 8: names are unique ignoring case by Unicode rules (and ignoring how the
+    /// same letters are encoded), on both backends.
+    pub async fn names_are_unique_ignoring_unicode_case(backend: Backend) {
+        let Some(world) = World::start(backend).await else {
+            return;
+        };
+        let api = &world.owner;
+        api.install_stripe("Ärger").await;
+        api.install_stripe("Caf\u{e9}").await;
+        for taken in ["ärger", "ÄRGER", "A\u{308}rger", "CAFE\u{301}", "café"] {
+            let (status, body) = api.post("/api/connectors", stripe(taken)).await;
+            assert_eq!(status, StatusCode::CONFLICT, "{taken}: {body}");
+            assert!(body["error"]["fields"]["name"].is_array(), "{body}");
+        }
+        let other = api.install_stripe("Other").await;
+        let (status, body) = api
+            .put(
+                &format!("/api/connectors/{other}"),
+                json!({"name": "ärger"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(body["error"]["fields"]["name"].is_array(), "{body}");
+        // Renaming an instance to another case of its own name is fine.
+        let (status, body) = api
+            .put(
+                &format!("/api/connectors/{other}"),
+                json!({"name": "OTHER"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+
     /// Finding 9: an unknown key in any request object is 400, never silently dropped.
     pub async fn unknown_keys_are_refused_everywhere(backend: Backend) {
         let Some(world) = World::start(backend).await else {
@@ -1210,6 +1243,7 @@ mod cases {
 server_suite!(
     nul_text_is_refused_at_its_field,
     oversize_bodies_get_413_however_sent,
+    names_are_unique_ignoring_unicode_case,
     unknown_keys_are_refused_everywhere,
     install_read_update_delete,
     invalid_input_is_a_400_naming_each_field,
