@@ -1238,6 +1238,51 @@ mod cases {
             "\u{2026}Nc2B"
         );
     }
+
+    /// Finding 10: another tenant reading a global instance's audit trail (or the instance)
+    /// learns nothing personal about the owning tenant's members.
+    pub async fn other_tenants_see_no_personal_data_of_a_global_instance(backend: Backend) {
+        let Some(world) = World::start(backend).await else {
+            return;
+        };
+        let owner = &world.owner;
+        let admin = world.person("adam@acme.test", "Acme", Role::Admin).await;
+        let mut shared = stripe("Shared everywhere");
+        shared["scope"] = json!("global");
+        let (status, created) = owner.post("/api/connectors", shared).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let id = created["id"].as_str().unwrap().to_owned();
+        owner
+            .put(
+                &format!("/api/connectors/{id}"),
+                json!({"tags": ["shared"]}),
+            )
+            .await;
+        let _ = admin.get(&format!("/api/connectors/{id}")).await;
+
+        let outsider = world.person("vic@beta.test", "Beta", Role::Viewer).await;
+        let personal = [OWNER_EMAIL, "Ada Owner", "adam@acme.test"];
+        let (status, trail) = outsider.get(&format!("/api/audit?connector_id={id}")).await;
+        assert_eq!(status, StatusCode::OK, "{trail}");
+        assert!(!trail.as_array().unwrap().is_empty());
+        let text = trail.to_string();
+        for data in personal {
+            assert!(!text.contains(data), "{data} in {text}");
+        }
+        for path in [format!("/api/connectors/{id}"), "/api/installed".to_owned()] {
+            let (status, shown) = outsider.get(&path).await;
+            assert_eq!(status, StatusCode::OK);
+            for data in personal {
+                assert!(
+                    !shown.to_string().contains(data),
+                    "{data} in {path}: {shown}"
+                );
+            }
+        }
+        // The owning tenant still sees who did what.
+        let (_, trail) = owner.get(&format!("/api/audit?connector_id={id}")).await;
+        assert!(trail.to_string().contains(OWNER_EMAIL), "{trail}");
+    }
 }
 
 server_suite!(
@@ -1245,6 +1290,7 @@ server_suite!(
     oversize_bodies_get_413_however_sent,
     names_are_unique_ignoring_unicode_case,
     unknown_keys_are_refused_everywhere,
+    other_tenants_see_no_personal_data_of_a_global_instance,
     install_read_update_delete,
     invalid_input_is_a_400_naming_each_field,
     names_are_unique_per_tenant_ignoring_case,
