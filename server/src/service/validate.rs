@@ -164,9 +164,9 @@ impl FieldErrorsBuilder {
     }
 }
 
-/// Text from outside that nobody typed (a connection test's response body) made
-/// storable: each NUL becomes U+FFFD, as invalid UTF-8 already does there, instead of
-/// failing the write on PostgreSQL.
+/// Text from outside that nobody typed (a connection test's response body, an OAuth
+/// provider's token response) made storable: each NUL becomes U+FFFD, as invalid UTF-8
+/// already does in a body, instead of failing the write on PostgreSQL.
 pub(crate) fn storable_lossy(text: String) -> String {
     if text.contains('\0') {
         text.replace('\0', "\u{fffd}")
