@@ -13,6 +13,7 @@ use app::model::identity::Password;
 use serde_json::Value;
 
 use crate::auth::password;
+use crate::store::name_key;
 
 /// Collects field errors so one answer names every problem.
 #[derive(Default)]
@@ -124,7 +125,8 @@ impl FieldErrorsBuilder {
         trimmed.to_owned()
     }
 
-    /// Up to 20 tags of 1–40 characters each, trimmed, duplicates (ignoring case) dropped.
+    /// Up to 20 tags of 1–40 characters each, trimmed, duplicates dropped: the same tag
+    /// is the same name ignoring case, by the rule names follow ([`name_key`]).
     pub(crate) fn tags(&mut self, field: &str, values: Vec<String>) -> Vec<String> {
         let mut tags: Vec<String> = Vec::new();
         for value in values {
@@ -135,7 +137,7 @@ impl FieldErrorsBuilder {
             match tag.chars().count() {
                 0 => self.add(field, "Tags cannot be empty."),
                 41.. => self.add(field, "Each tag has at most 40 characters."),
-                _ if tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) => {}
+                _ if tags.iter().any(|t| name_key(t) == name_key(tag)) => {}
                 _ => tags.push(tag.to_owned()),
             }
         }
@@ -225,6 +227,22 @@ mod tests {
         let fields = errors.finish("fix it").unwrap_err().fields();
         let named: Vec<&str> = fields.keys().map(String::as_str).collect();
         assert_eq!(named, ["config", "config.a.1.b", "d", "e", "n", "t"]);
+    }
+
+    #[test]
+    fn tags_are_the_same_tag_ignoring_unicode_case() {
+        let mut errors = FieldErrorsBuilder::default();
+        let tags = errors.tags(
+            "t",
+            vec![
+                "Ärger".into(),
+                "ärger".into(),
+                "A\u{308}RGER".into(),
+                "EU".into(),
+                "eu".into(),
+            ],
+        );
+        assert_eq!(tags, ["Ärger", "EU"]);
     }
 
     #[test]
