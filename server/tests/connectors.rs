@@ -1230,6 +1230,21 @@ mod cases {
             let (status, answer) = api.post(&path, body.clone()).await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{path} {body}: {answer}");
         }
+        // A server function's arguments are closed too.
+        for (function, body) in [
+            (
+                "update_connector",
+                json!({"id": id, "input": {"name": "x"}, "surprise": true}),
+            ),
+            (
+                "install_connector",
+                json!({"input": {"catalog_key": "stripe", "name": "x"}, "surprise": true}),
+            ),
+        ] {
+            let (status, answer) = sfn(&world.browser, function, body.clone()).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+            assert!(answer.to_string().contains("surprise"), "{answer}");
+        }
         // Nothing was changed by the refused edits.
         let (_, shown) = api.get(&path).await;
         assert_eq!(shown["name"], "Payments");
