@@ -114,19 +114,31 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     /// Arguments the server cannot decode are the caller's input error (400), never a
-    /// fault of ours; everything else is the call itself failing.
+    /// fault of ours; everything else is the call itself failing. On the server,
+    /// `Deserialization` is the JSON-encoded arguments failing to decode (an unknown key,
+    /// a wrong type); in the browser it is a response that does not decode, which stays
+    /// a transport failure.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        match value {
+        let bad_arguments = matches!(
+            value,
             ServerFnErrorErr::Args(_)
-            | ServerFnErrorErr::MissingArg(_)
-            | ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::InvalidInput {
-                message: format!(
-                    "The request could not be read: {}",
-                    without_quoted_values(&value.to_string())
-                ),
-                fields: FieldErrors::new(),
-            },
-            other => AppError::Transport(other.to_string()),
+                | ServerFnErrorErr::MissingArg(_)
+                | ServerFnErrorErr::UnsupportedRequestMethod(_)
+        ) || (cfg!(feature = "ssr")
+            && matches!(value, ServerFnErrorErr::Deserialization(_)));
+        if !bad_arguments {
+            return AppError::Transport(value.to_string());
+        }
+        let detail = match value {
+            ServerFnErrorErr::Deserialization(detail) => detail,
+            other => other.to_string(),
+        };
+        AppError::InvalidInput {
+            message: format!(
+                "The request could not be read: {}",
+                without_quoted_values(&detail)
+            ),
+            fields: FieldErrors::new(),
         }
     }
 }

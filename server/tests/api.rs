@@ -184,6 +184,32 @@ async fn openapi_document_describes_every_endpoint() {
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 
+/// Request bodies refuse unknown keys (400), and the document says so, so that a fuzzer
+/// does not send them as valid input.
+#[tokio::test]
+async fn request_bodies_are_closed_in_the_openapi_document() {
+    let (_server, owner) = owner_of_fresh_server().await;
+    let (_, doc) = get_json(&owner, "/api/openapi.json").await;
+    let schemas = &doc["components"]["schemas"];
+    for schema in [
+        "NewConnector",
+        "ConnectorUpdate",
+        "ValidateConfigInput",
+        "OAuthStartInput",
+        "TestInput",
+    ] {
+        assert_eq!(
+            schemas[schema]["additionalProperties"], false,
+            "{schema}: {}",
+            schemas[schema]
+        );
+    }
+    let variants = schemas["FieldEdit"]["oneOf"].as_array().unwrap();
+    for variant in variants {
+        assert_eq!(variant["additionalProperties"], false, "{variant}");
+    }
+}
+
 /// Found by schemathesis: a malformed `{id}` is answered 400, and the document says so
 /// for every operation that takes one.
 #[tokio::test]

@@ -888,9 +888,424 @@ mod cases {
         assert!(page.contains("Company blog"), "{page}");
         assert_no_secret("GET /", &page);
     }
+
+    /// The body of a server function's answer, never a 5xx.
+    async fn sfn(browser: &Browser, function: &str, body: Value) -> (StatusCode, Value) {
+        let response = browser.call_json(function, &body).await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert!(!status.is_server_error(), "{function} → {status}: {text}");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// Finding 6: text PostgreSQL cannot store (NUL) is refused on both backends, with
+    /// 400 naming the field, wherever it is sent: names, descriptions, tags, configuration
+    /// values and keys at any depth, credentials, members and tokens; REST and server
+    /// functions alike.
+    pub async fn nul_text_is_refused_at_its_field(backend: Backend) {
+        let Some(mut world) = World::start(backend).await else {
+            return;
+        };
+        let api = &world.owner;
+        let nul = "a\u{0}b";
+        let wordpress = |edit: &dyn Fn(&mut Value)| {
+            let mut body = json!({
+                "catalog_key": "wordpress",
+                "name": "Blog",
+                "config": {"base_url": "https://blog.example.com"},
+                "auth": {"username": "editor", "application_password": WP_PASSWORD},
+            });
+            edit(&mut body);
+            body
+        };
+        let cases: Vec<(&str, Value)> = vec![
+            ("name", wordpress(&|b| b["name"] = json!(nul))),
+            ("description", wordpress(&|b| b["description"] = json!(nul))),
+            ("tags", wordpress(&|b| b["tags"] = json!(["ok", nul]))),
+            (
+                "config.base_url",
+                wordpress(&|b| b["config"]["base_url"] = json!(nul)),
+            ),
+            (
+                "config.extra.deep.1",
+                wordpress(&|b| b["config"]["extra"] = json!({"deep": ["x", nul]})),
+            ),
+            (
+                "config.extra",
+                wordpress(&|b| b["config"]["extra"] = json!({"k\u{0}ey": 1})),
+            ),
+            (
+                "auth.username",
+                wordpress(&|b| b["auth"]["username"] = json!(nul)),
+            ),
+        ];
+        for (field, body) in cases {
+            let (status, answer) = api.post("/api/connectors", body.clone()).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{field}: {answer}");
+            assert_eq!(answer["error"]["code"], "invalid_input", "{answer}");
+            let fields = answer["error"]["fields"].as_object().unwrap();
+            assert!(
+                fields.keys().any(|key| key.starts_with(field)),
+                "{field}: {answer}"
+            );
+            let (status, answer) =
+                sfn(&world.browser, "install_connector", json!({"input": body})).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{field}: {answer}");
+            assert!(answer.to_string().contains(field), "{field}: {answer}");
+        }
+        let (status, listed) = api.get("/api/installed").await;
+        assert_eq!(
+            (status, listed.as_array().unwrap().len()),
+            (StatusCode::OK, 0)
+        );
+
+        let id = api.install_stripe("Payments").await;
+        let path = format!("/api/connectors/{id}");
+        for (field, body) in [
+            ("name", json!({"name": nul})),
+            ("description", json!({"description": nul})),
+            ("tags", json!({"tags": [nul]})),
+            ("config.mode", json!({"config": {"mode": nul}})),
+            (
+                "auth.secret_key",
+                json!({"auth": {"secret_key": {"action": "replace", "value": format!("{STRIPE_KEY}\u{0}")}}}),
+            ),
+        ] {
+            let (status, answer) = api.put(&path, body.clone()).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{field}: {answer}");
+            assert!(
+                answer["error"]["fields"].get(field).is_some(),
+                "{field}: {answer}"
+            );
+            let (status, answer) = sfn(
+                &world.browser,
+                "update_connector",
+                json!({"id": id, "input": body}),
+            )
+            .await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{field}: {answer}");
+        }
+        assert_eq!(api.get(&path).await.1["name"], "Payments");
+
+        // Members, tokens, sign-in: the same rule, never a 500.
+        let owner = &mut world.browser;
+        for (function, form, field) in [
+            (
+                "add_member",
+                vec![
+                    ("email", "eve@acme.test"),
+                    ("display_name", nul),
+                    ("role", "member"),
+                    ("password", "a long password 1"),
+                ],
+                "display_name",
+            ),
+            (
+                "add_member",
+                vec![
+                    ("email", "e\u{0}ve@acme.test"),
+                    ("display_name", "Eve"),
+                    ("role", "member"),
+                    ("password", "a long password 1"),
+                ],
+                "email",
+            ),
+            ("create_api_token", vec![("name", nul)], "name"),
+        ] {
+            let response = owner.call(function, &form).await;
+            let status = response.status();
+            let text = response.text().await.unwrap();
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{function}: {text}");
+            assert!(text.contains(field), "{function}: {text}");
+        }
+        let response = world
+            .server
+            .browser()
+            .call(
+                "login",
+                &[("email", "ad\u{0}a@acme.test"), ("password", "x")],
+            )
+            .await;
+        assert!(
+            !response.status().is_server_error(),
+            "login: {}",
+            response.status()
+        );
+    }
+
+    /// Sends `body` to `path` with `Transfer-Encoding: chunked` (no Content-Length) over a
+    /// plain socket, and returns the status and the body. The answer is read while the
+    /// body is still being sent: the server may answer early and close.
+    async fn send_chunked(
+        base_url: &str,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> (u16, String) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let address = base_url.trim_start_matches("http://");
+        let stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        let (mut reader, mut writer) = stream.into_split();
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {address}\r\nOrigin: {base_url}\r\nContent-Type: application/json\r\nAccept: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n"
+        );
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        let body = body.to_vec();
+        let sending = tokio::spawn(async move {
+            writer.write_all(head.as_bytes()).await?;
+            for chunk in body.chunks(16 * 1024) {
+                writer
+                    .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+                    .await?;
+                writer.write_all(chunk).await?;
+                writer.write_all(b"\r\n").await?;
+            }
+            writer.write_all(b"0\r\n\r\n").await?;
+            std::io::Result::Ok(writer)
+        });
+        let mut answer = Vec::new();
+        let mut buffer = [0u8; 8192];
+        while let Ok(read) = reader.read(&mut buffer).await {
+            if read == 0 {
+                break;
+            }
+            answer.extend_from_slice(&buffer[..read]);
+        }
+        let _ = sending.await;
+        let answer = String::from_utf8_lossy(&answer).into_owned();
+        let status = answer
+            .split(' ')
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .unwrap_or_else(|| panic!("no status line: {answer}"));
+        let body = answer
+            .split_once("\r\n\r\n")
+            .map(|(_, body)| body.to_owned())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    /// Finding 7: a body over the limit is 413 however it is sent: with a Content-Length
+    /// or chunked, to the REST API or to a server function.
+    pub async fn oversize_bodies_get_413_however_sent(backend: Backend) {
+        let Some(world) = World::start(backend).await else {
+            return;
+        };
+        let padding = "x".repeat(1_100_000);
+        let body = json!({"catalog_key": "stripe", "name": "Big", "description": padding});
+        let bytes = serde_json::to_vec(&body).unwrap();
+        let bearer = format!("Bearer {}", world.owner.token);
+        let cookie = world.browser.cookie.clone().unwrap();
+
+        let (status, answer) = world.owner.post("/api/connectors", body.clone()).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{answer}");
+        let (status, answer) = send_chunked(
+            &world.server.base_url,
+            "POST",
+            "/api/connectors",
+            &[("Authorization", &bearer)],
+            &bytes,
+        )
+        .await;
+        assert_eq!(status, 413, "REST, chunked: {answer}");
+        assert!(answer.contains("payload_too_large"), "{answer}");
+        let id = world.owner.install_stripe("Small").await;
+        let (status, answer) = send_chunked(
+            &world.server.base_url,
+            "PUT",
+            &format!("/api/connectors/{id}"),
+            &[("Authorization", &bearer)],
+            &bytes,
+        )
+        .await;
+        assert_eq!(status, 413, "REST PUT, chunked: {answer}");
+
+        let sfn_body = serde_json::to_vec(&json!({"input": body})).unwrap();
+        let response = world
+            .browser
+            .call_json("install_connector", &json!({"input": body}))
+            .await;
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let (status, answer) = send_chunked(
+            &world.server.base_url,
+            "POST",
+            "/sfn/install_connector",
+            &[("Cookie", &cookie)],
+            &sfn_body,
+        )
+        .await;
+        assert_eq!(status, 413, "server function, chunked: {answer}");
+        let (_, listed) = world.owner.get("/api/installed").await;
+        assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    }
+
+    /// Finding 8: names are unique ignoring case by Unicode rules (and ignoring how the
+    /// same letters are encoded), on both backends.
+    pub async fn names_are_unique_ignoring_unicode_case(backend: Backend) {
+        let Some(world) = World::start(backend).await else {
+            return;
+        };
+        let api = &world.owner;
+        api.install_stripe("Ärger").await;
+        api.install_stripe("Caf\u{e9}").await;
+        for taken in ["ärger", "ÄRGER", "A\u{308}rger", "CAFE\u{301}", "café"] {
+            let (status, body) = api.post("/api/connectors", stripe(taken)).await;
+            assert_eq!(status, StatusCode::CONFLICT, "{taken}: {body}");
+            assert!(body["error"]["fields"]["name"].is_array(), "{body}");
+        }
+        let other = api.install_stripe("Other").await;
+        let (status, body) = api
+            .put(
+                &format!("/api/connectors/{other}"),
+                json!({"name": "ärger"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(body["error"]["fields"]["name"].is_array(), "{body}");
+        // Renaming an instance to another case of its own name is fine.
+        let (status, body) = api
+            .put(
+                &format!("/api/connectors/{other}"),
+                json!({"name": "OTHER"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+
+    /// Finding 9: an unknown key in any request object is 400, never silently dropped.
+    pub async fn unknown_keys_are_refused_everywhere(backend: Backend) {
+        let Some(world) = World::start(backend).await else {
+            return;
+        };
+        let api = &world.owner;
+        let id = api.install_stripe("Payments").await;
+        let path = format!("/api/connectors/{id}");
+        for (method_path, body) in [
+            (
+                path.as_str(),
+                json!({"auth": {"secret_key": {"action": "keep", "value": "x"}}}),
+            ),
+            (
+                path.as_str(),
+                json!({"auth": {"secret_key": {"action": "clear", "value": "x"}}}),
+            ),
+            (
+                path.as_str(),
+                json!({"auth": {"secret_key": {"action": "replace", "value": STRIPE_KEY_2, "also": 1}}}),
+            ),
+            (path.as_str(), json!({"name": "x", "surprise": true})),
+        ] {
+            let (status, answer) = api.put(method_path, body.clone()).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+            assert_eq!(answer["error"]["code"], "invalid_input", "{answer}");
+            let (status, answer) = sfn(
+                &world.browser,
+                "update_connector",
+                json!({"id": id, "input": body}),
+            )
+            .await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+        }
+        for (path, body) in [
+            (
+                "/api/connectors".to_owned(),
+                json!({"catalog_key": "stripe", "name": "x", "surprise": true}),
+            ),
+            (
+                "/api/validate-config".to_owned(),
+                json!({"catalog_key": "stripe", "config": {}, "surprise": true}),
+            ),
+            (
+                format!("/api/connectors/{id}/oauth/start"),
+                json!({"return_to": "wizard", "surprise": true}),
+            ),
+        ] {
+            let (status, answer) = api.post(&path, body.clone()).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path} {body}: {answer}");
+        }
+        // A server function's arguments are closed too.
+        for (function, body) in [
+            (
+                "update_connector",
+                json!({"id": id, "input": {"name": "x"}, "surprise": true}),
+            ),
+            (
+                "install_connector",
+                json!({"input": {"catalog_key": "stripe", "name": "x"}, "surprise": true}),
+            ),
+        ] {
+            let (status, answer) = sfn(&world.browser, function, body.clone()).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+            assert!(answer.to_string().contains("surprise"), "{answer}");
+        }
+        // Nothing was changed by the refused edits.
+        let (_, shown) = api.get(&path).await;
+        assert_eq!(shown["name"], "Payments");
+        assert_eq!(
+            shown["credentials"]["fields"]["secret_key"]["hint"],
+            "\u{2026}Nc2B"
+        );
+    }
+
+    /// Finding 10: another tenant reading a global instance's audit trail (or the instance)
+    /// learns nothing personal about the owning tenant's members.
+    pub async fn other_tenants_see_no_personal_data_of_a_global_instance(backend: Backend) {
+        let Some(world) = World::start(backend).await else {
+            return;
+        };
+        let owner = &world.owner;
+        let admin = world.person("adam@acme.test", "Acme", Role::Admin).await;
+        let mut shared = stripe("Shared everywhere");
+        shared["scope"] = json!("global");
+        let (status, created) = owner.post("/api/connectors", shared).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let id = created["id"].as_str().unwrap().to_owned();
+        owner
+            .put(
+                &format!("/api/connectors/{id}"),
+                json!({"tags": ["shared"]}),
+            )
+            .await;
+        let _ = admin.get(&format!("/api/connectors/{id}")).await;
+
+        let outsider = world.person("vic@beta.test", "Beta", Role::Viewer).await;
+        let personal = [OWNER_EMAIL, "Ada Owner", "adam@acme.test"];
+        let (status, trail) = outsider.get(&format!("/api/audit?connector_id={id}")).await;
+        assert_eq!(status, StatusCode::OK, "{trail}");
+        assert!(!trail.as_array().unwrap().is_empty());
+        let text = trail.to_string();
+        for data in personal {
+            assert!(!text.contains(data), "{data} in {text}");
+        }
+        for path in [format!("/api/connectors/{id}"), "/api/installed".to_owned()] {
+            let (status, shown) = outsider.get(&path).await;
+            assert_eq!(status, StatusCode::OK);
+            for data in personal {
+                assert!(
+                    !shown.to_string().contains(data),
+                    "{data} in {path}: {shown}"
+                );
+            }
+        }
+        // The owning tenant still sees who did what.
+        let (_, trail) = owner.get(&format!("/api/audit?connector_id={id}")).await;
+        assert!(trail.to_string().contains(OWNER_EMAIL), "{trail}");
+    }
 }
 
 server_suite!(
+    nul_text_is_refused_at_its_field,
+    oversize_bodies_get_413_however_sent,
+    names_are_unique_ignoring_unicode_case,
+    unknown_keys_are_refused_everywhere,
+    other_tenants_see_no_personal_data_of_a_global_instance,
     install_read_update_delete,
     invalid_input_is_a_400_naming_each_field,
     names_are_unique_per_tenant_ignoring_case,

@@ -201,6 +201,25 @@ mod cases {
         );
     }
 
+    /// Text from the provider that PostgreSQL cannot store (NUL) is kept storable, not a
+    /// 500 at the callback.
+    pub async fn a_provider_sending_nul_still_signs_in(backend: Backend) {
+        let Some(mut world) = World::start(backend).await else {
+            return;
+        };
+        world.provider.set_mode(Mode::NulScope);
+        let id = world.install("Provider").await;
+        let landed = sign_in(&mut world, &id, "detail").await;
+        assert!(!landed.contains("oauth_error"), "{landed}");
+        let connector = world.connector(&id).await;
+        assert_eq!(connector["status"], "inactive");
+        let scope = &connector["credentials"]["fields"]["scope"]["value"];
+        assert!(
+            scope.as_str().is_some_and(|scope| !scope.contains('\0')),
+            "{connector}"
+        );
+    }
+
     pub async fn unknown_and_other_peoples_states_are_refused(backend: Backend) {
         let Some(mut world) = World::start(backend).await else {
             return;
@@ -852,6 +871,7 @@ server_suite!(
     a_private_token_url_is_never_contacted_and_looks_unreachable,
     a_refresh_never_reaches_a_private_token_url,
     a_token_url_over_plain_http_is_refused_with_a_reason,
+    a_provider_sending_nul_still_signs_in,
     signing_in_stores_tokens_and_finishes_setup,
     unknown_and_other_peoples_states_are_refused,
     an_expired_state_is_refused,

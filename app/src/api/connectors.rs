@@ -64,8 +64,8 @@ pub async fn connector_page(id: Uuid) -> Result<InstanceView, AppError> {
 }
 
 /// Installs an instance; the wizard sends `draft: true` from its details step on.
-/// JSON-encoded: the configuration is arbitrary JSON.
-#[server(prefix = "/sfn", endpoint = "install_connector", input = leptos::server_fn::codec::Json)]
+/// JSON-encoded: the configuration is arbitrary JSON; unknown argument names are refused.
+#[server(prefix = "/sfn", endpoint = "install_connector", input = crate::api::codec::StrictJson)]
 pub async fn install_connector(input: NewConnector) -> Result<Connector, AppError> {
     let who = crate::ports::use_principal()?;
     crate::ports::use_ports()?
@@ -74,7 +74,7 @@ pub async fn install_connector(input: NewConnector) -> Result<Connector, AppErro
         .await
 }
 
-#[server(prefix = "/sfn", endpoint = "update_connector", input = leptos::server_fn::codec::Json)]
+#[server(prefix = "/sfn", endpoint = "update_connector", input = crate::api::codec::StrictJson)]
 pub async fn update_connector(id: Uuid, input: ConnectorUpdate) -> Result<Connector, AppError> {
     let who = crate::ports::use_principal()?;
     crate::ports::use_ports()?

@@ -5,4 +5,5 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod codec;
 pub mod connectors;

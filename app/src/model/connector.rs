@@ -223,7 +223,12 @@ impl fmt::Debug for SecretFields {
 }
 
 /// What an update does to one credential field. Fields not named are kept.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Deserialised by hand: serde ignores extra keys next to the tag of a unit variant even
+/// with `deny_unknown_fields`, so `{"action": "keep", "value": "x"}` passed and the value
+/// was silently dropped. Here `value` goes with `replace` only, and any other key is an
+/// error.
+#[derive(Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum FieldEdit {
@@ -233,6 +238,46 @@ pub enum FieldEdit {
         value: serde_json::Value,
     },
     Clear,
+}
+
+impl<'de> Deserialize<'de> for FieldEdit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+
+        #[derive(Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Action {
+            Keep,
+            Replace,
+            Clear,
+        }
+
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Wire {
+            action: Action,
+            /// `Some(Null)` for `"value": null`, `None` when absent.
+            #[serde(default, deserialize_with = "present")]
+            value: Option<serde_json::Value>,
+        }
+
+        fn present<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<serde_json::Value>, D::Error> {
+            serde_json::Value::deserialize(deserializer).map(Some)
+        }
+
+        let wire = Wire::deserialize(deserializer)?;
+        match (wire.action, wire.value) {
+            (Action::Keep, None) => Ok(FieldEdit::Keep),
+            (Action::Clear, None) => Ok(FieldEdit::Clear),
+            (Action::Replace, Some(value)) => Ok(FieldEdit::Replace { value }),
+            (Action::Replace, None) => Err(D::Error::missing_field("value")),
+            (Action::Keep | Action::Clear, Some(_)) => Err(D::Error::custom(
+                "`value` goes only with the action `replace`",
+            )),
+        }
+    }
 }
 
 impl fmt::Debug for FieldEdit {
@@ -511,6 +556,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn field_edits_refuse_keys_they_do_not_use() {
+        let parse = |text: &str| serde_json::from_str::<FieldEdit>(text);
+        assert_eq!(parse(r#"{"action":"keep"}"#).ok(), Some(FieldEdit::Keep));
+        assert_eq!(parse(r#"{"action":"clear"}"#).ok(), Some(FieldEdit::Clear));
+        assert_eq!(
+            parse(r#"{"action":"replace","value":null}"#).ok(),
+            Some(FieldEdit::Replace {
+                value: serde_json::Value::Null
+            })
+        );
+        for bad in [
+            r#"{"action":"keep","value":"x"}"#,
+            r#"{"action":"clear","value":null}"#,
+            r#"{"action":"replace"}"#,
+            r#"{"action":"replace","value":"x","also":1}"#,
+            r#"{"action":"keep","other":1}"#,
+            r#"{"action":"drop"}"#,
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+        let edit = FieldEdit::Replace { value: "v".into() };
+        let json = serde_json::to_string(&edit).unwrap_or_default();
+        assert_eq!(json, r#"{"action":"replace","value":"v"}"#);
+        assert_eq!(parse(&json).ok(), Some(edit));
     }
 
     #[test]

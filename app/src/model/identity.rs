@@ -148,6 +148,7 @@ impl fmt::Debug for Password {
 
 /// First-run setup: the first tenant and its owner.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SetupInput {
     pub tenant_name: String,
     pub display_name: String,
@@ -156,6 +157,7 @@ pub struct SetupInput {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LoginInput {
     pub email: String,
     pub password: Password,
@@ -164,6 +166,7 @@ pub struct LoginInput {
 /// A new member, created by an owner or admin with a first password to hand over.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewMemberInput {
     pub email: String,
     pub display_name: String,

@@ -17,6 +17,7 @@ use crate::service::CatalogService;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct CatalogQuery {
     /// Free text; every word must occur in the name, key, description, category or
     /// authentication label (case-insensitive).

@@ -175,6 +175,7 @@ pub async fn publish_targets(
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// The instance whose trail to read.
     pub connector_id: Uuid,

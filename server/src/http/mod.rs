@@ -6,17 +6,18 @@ mod catalog;
 mod connectors;
 pub mod error;
 mod health;
+mod limit;
 mod oauth;
 mod openapi;
 pub mod security;
 mod testing;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -90,8 +91,13 @@ pub fn build_router(state: AppState) -> Router {
             state.clone(),
             auth::authenticate,
         ))
-        .layer(RequestBodyLimitLayer::new(max_body))
-        // Outside the body limit, so its 413 gets the JSON error shape too.
+        // The one body limit: 413 whether the body has a length or is chunked.
+        .layer(axum::middleware::from_fn_with_state(
+            max_body,
+            limit::limit_body,
+        ))
+        .layer(DefaultBodyLimit::disable())
+        // Outside the body limit, so every 413 has the JSON error shape too.
         .layer(axum::middleware::from_fn(error::api_errors_as_json))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(

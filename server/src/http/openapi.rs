@@ -24,7 +24,7 @@ use utoipa::{Modify, OpenApi};
         document
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail)),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &ClosedCredentialEdits),
     tags(
         (name = "catalog", description = "The global library of connector types"),
         (name = "connectors", description = "Installed instances, their masked credentials, publish targets and audit trail"),
@@ -55,6 +55,32 @@ impl Modify for SecuritySchemes {
                 crate::auth::principal::SESSION_COOKIE,
             ))),
         );
+    }
+}
+
+/// Each shape of a credential edit refuses other keys (`FieldEdit`'s own `Deserialize`);
+/// utoipa closes struct schemas for `deny_unknown_fields` but not an enum's variants, so
+/// this says it for them, and a fuzzer does not send `{"action": "keep", "value": …}` as
+/// valid input.
+struct ClosedCredentialEdits;
+
+impl Modify for ClosedCredentialEdits {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        use utoipa::openapi::schema::{AdditionalProperties, Schema};
+        let Some(RefOr::T(Schema::OneOf(edit))) = openapi
+            .components
+            .as_mut()
+            .and_then(|components| components.schemas.get_mut("FieldEdit"))
+        else {
+            return;
+        };
+        for variant in &mut edit.items {
+            if let RefOr::T(Schema::Object(object)) = variant {
+                object.additional_properties =
+                    Some(Box::new(AdditionalProperties::FreeForm(false)));
+            }
+        }
     }
 }
 

@@ -332,9 +332,11 @@ impl Prober {
                 if truncated { " (capped at 64 KiB)" } else { "" }
             )),
         );
-        // Redacted whole, then cut: a secret across the cut leaves nothing of itself.
-        recorder.trace.body_excerpt =
-            (!body.is_empty()).then(|| recorder.redactor.excerpt(&body, EXCERPT));
+        // Redacted whole, then cut: a secret across the cut leaves nothing of itself. A
+        // NUL the service sent becomes U+FFFD, so the trace can be stored on PostgreSQL.
+        recorder.trace.body_excerpt = (!body.is_empty()).then(|| {
+            crate::service::validate::storable_lossy(recorder.redactor.excerpt(&body, EXCERPT))
+        });
         judge(
             &entry.test,
             status.as_u16(),

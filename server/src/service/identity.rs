@@ -147,6 +147,10 @@ impl IdentityPort for IdentityService {
         client: Option<IpAddr>,
     ) -> Result<IssuedSession, AppError> {
         let email = input.email.trim().to_lowercase();
+        // Looked up and counted in the database: it must be storable text.
+        let mut errors = FieldErrorsBuilder::default();
+        errors.text("email", &email);
+        errors.finish("Please correct the highlighted fields.")?;
         let account_key = format!("email:{email}");
         let mut keys = vec![(account_key.clone(), MAX_FAILURES_PER_ACCOUNT)];
         if let Some(ip) = client {

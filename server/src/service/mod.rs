@@ -8,7 +8,7 @@ pub mod health;
 pub mod identity;
 pub mod oauth;
 pub mod testing;
-mod validate;
+pub(crate) mod validate;
 
 pub use catalog::CatalogService;
 pub use connectors::ConnectorService;

@@ -6,6 +6,7 @@
 
 mod connectors;
 mod identity;
+mod names;
 mod postgres;
 mod rows;
 mod sqlite;
@@ -26,6 +27,7 @@ pub use connectors::{
     DueCheck, OAuthReturn, OAuthStateRecord, TestOutcome,
 };
 pub use identity::{ApiTokenRecord, CredentialOwner, SessionRecord, TenantRecord, UserRecord};
+pub use names::name_key;
 pub use postgres::PostgresStore;
 pub(crate) use rows::rfc3339;
 pub use sqlite::SqliteStore;

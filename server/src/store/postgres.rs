@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use app::model::identity::{ApiTokenInfo, Member, Membership, Role};
 
+use super::names::{self, name_key};
 use super::rows::{
     AuditRow, CatalogRow, ConnectionTestRow, ConnectorRow, CredentialRow, MemberRow, MembershipRow,
     OAuthStateRow, SessionRow, TenantRow, TokenInfoRow, TokenRow, UserRow, convert_all, due_check,
@@ -74,6 +75,7 @@ impl PostgresStore {
     /// Uses an existing pool (tests point it at their own schema) and migrates it.
     pub async fn from_pool(pool: PgPool) -> Result<Self, StoreError> {
         sqlx::migrate!("../migrations/postgres").run(&pool).await?;
+        backfill_name_keys(&pool).await?;
         Ok(PostgresStore {
             pool,
             locks: super::LocalLocks::default(),
@@ -211,12 +213,11 @@ impl Store for PostgresStore {
     }
 
     async fn tenant_by_name(&self, name: &str) -> Result<Option<TenantRecord>, StoreError> {
-        let row: Option<TenantRow> = sqlx::query_as(
-            "SELECT id::text AS id, name FROM tenants WHERE lower(name) = lower($1)",
-        )
-        .bind(name)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<TenantRow> =
+            sqlx::query_as("SELECT id::text AS id, name FROM tenants WHERE name_key = $1")
+                .bind(name_key(name))
+                .fetch_optional(&self.pool)
+                .await?;
         row.map(TenantRecord::try_from).transpose()
     }
 
@@ -508,8 +509,8 @@ impl Store for PostgresStore {
         sqlx::query(
             "INSERT INTO connectors (id, tenant_id, catalog_id, name, description, status, scope, owner_user_id, \
              allowed_roles, config, tags, last_tested_at, last_test_ok, last_error, created_at, updated_at, \
-             created_by, updated_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+             created_by, updated_by, name_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
         )
         .bind(connector.id)
         .bind(connector.tenant_id)
@@ -529,6 +530,7 @@ impl Store for PostgresStore {
         .bind(connector.updated_at)
         .bind(connector.created_by)
         .bind(connector.updated_by)
+        .bind(name_key(&connector.name))
         .execute(&mut *tx)
         .await?;
         if let Some(credentials) = credentials {
@@ -576,7 +578,7 @@ impl Store for PostgresStore {
         let done = sqlx::query(
             "UPDATE connectors SET name = $3, description = $4, status = $5, scope = $6, owner_user_id = $7, \
              allowed_roles = $8, config = $9, tags = $10, last_tested_at = $11, last_test_ok = $12, \
-             last_error = $13, updated_at = $14, updated_by = $15 \
+             last_error = $13, updated_at = $14, updated_by = $15, name_key = $16 \
              WHERE id = $1 AND tenant_id = $2",
         )
         .bind(connector.id)
@@ -594,6 +596,7 @@ impl Store for PostgresStore {
         .bind(&connector.last_error)
         .bind(connector.updated_at)
         .bind(connector.updated_by)
+        .bind(name_key(&connector.name))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -966,10 +969,13 @@ async fn insert_tenant(
     tenant: &TenantRecord,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO tenants (id, name, created_at, updated_at) VALUES ($1, $2, $3, $3)")
-        .bind(tenant.id)
-        .bind(&tenant.name)
-        .bind(now)
+    sqlx::query(
+        "INSERT INTO tenants (id, name, created_at, updated_at, name_key) VALUES ($1, $2, $3, $3, $4)",
+    )
+    .bind(tenant.id)
+    .bind(&tenant.name)
+    .bind(now)
+    .bind(name_key(&tenant.name))
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -1043,5 +1049,42 @@ async fn insert_audit(
     .bind(Json(&entry.details))
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// Gives rows from before the `name_key` column their key (see `names`), oldest first.
+async fn backfill_name_keys(pool: &PgPool) -> Result<(), StoreError> {
+    const TABLES: [(&str, &str, &str); 2] = [
+        (
+            "connectors",
+            "SELECT id, name FROM connectors WHERE name_key IS NULL ORDER BY created_at, id",
+            "UPDATE connectors SET name_key = $1 WHERE id = $2",
+        ),
+        (
+            "tenants",
+            "SELECT id, name FROM tenants WHERE name_key IS NULL ORDER BY created_at, id",
+            "UPDATE tenants SET name_key = $1 WHERE id = $2",
+        ),
+    ];
+    for (table, select, update) in TABLES {
+        let rows: Vec<(Uuid, String)> = sqlx::query_as(select).fetch_all(pool).await?;
+        for (id, name) in rows {
+            let key = name_key(&name);
+            match sqlx::query(update).bind(&key).bind(id).execute(pool).await {
+                Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                    let id_text = id.to_string();
+                    names::warn_clash(table, &id_text);
+                    sqlx::query(update)
+                        .bind(names::clashing_key(&key, &id_text))
+                        .bind(id)
+                        .execute(pool)
+                        .await?;
+                }
+                done => {
+                    done?;
+                }
+            }
+        }
+    }
     Ok(())
 }

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use app::model::identity::{ApiTokenInfo, Member, Membership, Role};
 
+use super::names::{self, name_key};
 use super::rows::{
     AuditRow, CatalogRow, ConnectionTestRow, ConnectorRow, CredentialRow, MemberRow, MembershipRow,
     OAuthStateRow, SessionRow, TenantRow, TokenInfoRow, TokenRow, UserRow, convert_all, due_check,
@@ -83,6 +84,7 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
+        backfill_name_keys(&pool).await?;
         Ok(SqliteStore {
             pool,
             locks: super::LocalLocks::default(),
@@ -215,8 +217,8 @@ impl Store for SqliteStore {
 
     async fn tenant_by_name(&self, name: &str) -> Result<Option<TenantRecord>, StoreError> {
         let row: Option<TenantRow> =
-            sqlx::query_as("SELECT id, name FROM tenants WHERE lower(name) = lower(?1)")
-                .bind(name)
+            sqlx::query_as("SELECT id, name FROM tenants WHERE name_key = ?1")
+                .bind(name_key(name))
                 .fetch_optional(&self.pool)
                 .await?;
         row.map(TenantRecord::try_from).transpose()
@@ -510,8 +512,8 @@ impl Store for SqliteStore {
         sqlx::query(
             "INSERT INTO connectors (id, tenant_id, catalog_id, name, description, status, scope, owner_user_id, \
              allowed_roles, config, tags, last_tested_at, last_test_ok, last_error, created_at, updated_at, \
-             created_by, updated_by) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+             created_by, updated_by, name_key) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
         )
         .bind(text(connector.id))
         .bind(text(connector.tenant_id))
@@ -531,6 +533,7 @@ impl Store for SqliteStore {
         .bind(connector.updated_at)
         .bind(opt_text(connector.created_by))
         .bind(opt_text(connector.updated_by))
+        .bind(name_key(&connector.name))
         .execute(&mut *tx)
         .await?;
         if let Some(credentials) = credentials {
@@ -578,7 +581,7 @@ impl Store for SqliteStore {
         let done = sqlx::query(
             "UPDATE connectors SET name = ?3, description = ?4, status = ?5, scope = ?6, owner_user_id = ?7, \
              allowed_roles = ?8, config = ?9, tags = ?10, last_tested_at = ?11, last_test_ok = ?12, \
-             last_error = ?13, updated_at = ?14, updated_by = ?15 \
+             last_error = ?13, updated_at = ?14, updated_by = ?15, name_key = ?16 \
              WHERE id = ?1 AND tenant_id = ?2",
         )
         .bind(text(connector.id))
@@ -596,6 +599,7 @@ impl Store for SqliteStore {
         .bind(&connector.last_error)
         .bind(connector.updated_at)
         .bind(opt_text(connector.updated_by))
+        .bind(name_key(&connector.name))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -952,6 +956,42 @@ impl Store for SqliteStore {
     }
 }
 
+/// Gives rows from before the `name_key` column their key (see `names`), oldest first.
+async fn backfill_name_keys(pool: &SqlitePool) -> Result<(), StoreError> {
+    const TABLES: [(&str, &str, &str); 2] = [
+        (
+            "connectors",
+            "SELECT id, name FROM connectors WHERE name_key IS NULL ORDER BY created_at, id",
+            "UPDATE connectors SET name_key = ?1 WHERE id = ?2",
+        ),
+        (
+            "tenants",
+            "SELECT id, name FROM tenants WHERE name_key IS NULL ORDER BY created_at, id",
+            "UPDATE tenants SET name_key = ?1 WHERE id = ?2",
+        ),
+    ];
+    for (table, select, update) in TABLES {
+        let rows: Vec<(String, String)> = sqlx::query_as(select).fetch_all(pool).await?;
+        for (id, name) in rows {
+            let key = name_key(&name);
+            match sqlx::query(update).bind(&key).bind(&id).execute(pool).await {
+                Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                    names::warn_clash(table, &id);
+                    sqlx::query(update)
+                        .bind(names::clashing_key(&key, &id))
+                        .bind(&id)
+                        .execute(pool)
+                        .await?;
+                }
+                done => {
+                    done?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// UUIDs are stored as hyphenated text in SQLite.
 fn text(id: Uuid) -> String {
     id.hyphenated().to_string()
@@ -962,10 +1002,13 @@ async fn insert_tenant(
     tenant: &TenantRecord,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO tenants (id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)")
-        .bind(text(tenant.id))
-        .bind(&tenant.name)
-        .bind(now)
+    sqlx::query(
+        "INSERT INTO tenants (id, name, created_at, updated_at, name_key) VALUES (?1, ?2, ?3, ?3, ?4)",
+    )
+    .bind(text(tenant.id))
+    .bind(&tenant.name)
+    .bind(now)
+    .bind(name_key(&tenant.name))
         .execute(&mut **tx)
         .await?;
     Ok(())

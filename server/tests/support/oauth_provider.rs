@@ -31,6 +31,8 @@ pub enum Mode {
     RefreshRevoked,
     /// `/token` answers 401 `invalid_client` (the client was deleted at the provider).
     ClientRevoked,
+    /// `/token` answers as usual, with a NUL character in the scope.
+    NulScope,
 }
 
 struct Grant {
@@ -261,6 +263,9 @@ fn issue(inner: &Inner, refreshed: Option<String>) -> Response {
         "expires_in": lifetime,
         "scope": "read write",
     });
+    if *inner.mode.lock().expect("lock") == Mode::NulScope {
+        body["scope"] = json!("read wr\u{0}ite");
+    }
     if refreshed.is_none() || rotate {
         body["refresh_token"] = json!(refresh);
     }

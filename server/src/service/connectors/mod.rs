@@ -211,7 +211,7 @@ impl ConnectorService {
             config: record.config.clone(),
             tags: record.tags.clone(),
             credentials: stored.map(|stored| CredentialsView {
-                fields: parse_masked(&stored.masked),
+                fields: without_personal_data(who, record, parse_masked(&stored.masked)),
                 needs_reentry: self.open(stored).is_none(),
             }),
             last_tested_at: record.last_tested_at.map(rfc3339),
@@ -275,6 +275,29 @@ impl ConnectorService {
             updated_by: by.map(|who| who.user_id),
         })
     }
+}
+
+/// What another tenant is shown instead of the owning tenant's member who acted.
+const OUTSIDE_ACTOR: &str = "a member of the owning tenant";
+
+/// Whether `who` is outside the tenant that owns `record` (a `global` instance seen by
+/// another tenant), and so is shown none of that tenant's personal data.
+fn outsider(who: &Principal, record: &ConnectorRecord) -> bool {
+    who.tenant_id != record.tenant_id
+}
+
+/// The masked credential fields, without who set them when `who` is an [`outsider`].
+fn without_personal_data(
+    who: &Principal,
+    record: &ConnectorRecord,
+    mut fields: BTreeMap<String, app::model::connector::MaskedField>,
+) -> BTreeMap<String, app::model::connector::MaskedField> {
+    if outsider(who, record) {
+        for field in fields.values_mut() {
+            field.set_by = None;
+        }
+    }
+    fields
 }
 
 const NEEDS_REENTRY: &str =
@@ -365,7 +388,8 @@ fn drop_blank(fields: &mut Map<String, Value>) {
     fields.retain(|_, value| !(value.is_null() || value.as_str() == Some("")));
 }
 
-/// Field checks of submitted credential values: known fields only, no masked values.
+/// Field checks of submitted credential values: known fields only, no masked values,
+/// storable text.
 fn check_submitted<'a>(
     errors: &mut FieldErrorsBuilder,
     schemas: &TypeSchemas,
@@ -373,6 +397,10 @@ fn check_submitted<'a>(
 ) {
     for (field, value) in submitted {
         let path = format!("auth.{field}");
+        if !errors.text("auth", field) {
+            continue;
+        }
+        errors.json(&path, value);
         if !schemas.is_auth_field(field) {
             errors.add(&path, "Unknown field.");
         } else if looks_masked(value) {
@@ -446,6 +474,7 @@ impl ConnectorPort for ConnectorService {
         let description =
             errors.description("description", input.description.as_deref().unwrap_or(""));
         let tags = errors.tags("tags", input.tags.unwrap_or_default());
+        errors.json("config", &input.config);
         if input.draft {
             if !input.config.is_object() {
                 errors.add("config", messages::wrong_type(&["object"]));
@@ -579,6 +608,7 @@ impl ConnectorPort for ConnectorService {
             }
         }
         if let Some(config) = input.config {
+            errors.json("config", &config);
             errors.merge(schemas.check_config(&config));
             changed.extend(changed_config_keys(&next.config, &config));
             next.config = config;
@@ -839,6 +869,15 @@ impl ConnectorPort for ConnectorService {
             .collect())
     }
 
+    /// The trail of one instance.
+    ///
+    /// **Who sees what.** Members of the owning tenant see every entry whole: the acting
+    /// member's email and the details. Another tenant may see a `global` instance, and so
+    /// its trail, but it sees no personal data of the owning tenant: what happened and
+    /// when, with the actor shown as "a member of the owning tenant" (absent, as always,
+    /// for the system) and `details` empty, since details name people's doings in the
+    /// owning tenant's words (reasons, changed fields, purposes) and are not the other
+    /// tenant's business. The owning tenant's member list is not even read for them.
     async fn audit(
         &self,
         who: &Principal,
@@ -857,28 +896,31 @@ impl ConnectorPort for ConnectorService {
         if entries.is_empty() {
             return Err(not_found());
         }
-        let emails: HashMap<Uuid, String> = self
-            .store
-            .members_of(tenant_id)
-            .await?
-            .into_iter()
-            .map(|member| (member.user_id, member.email))
-            .collect();
+        let insider = tenant_id == who.tenant_id;
+        let emails: HashMap<Uuid, String> = if insider {
+            self.store
+                .members_of(tenant_id)
+                .await?
+                .into_iter()
+                .map(|member| (member.user_id, member.email))
+                .collect()
+        } else {
+            HashMap::new()
+        };
         Ok(entries
             .into_iter()
             .map(|entry| AuditEntry {
                 id: entry.id,
                 at: rfc3339(entry.at),
-                actor: entry.actor.map(|actor| {
-                    emails
-                        .get(&actor)
-                        .cloned()
-                        .unwrap_or_else(|| actor.to_string())
+                actor: entry.actor.map(|actor| match emails.get(&actor) {
+                    Some(email) => email.clone(),
+                    None if insider => actor.to_string(),
+                    None => OUTSIDE_ACTOR.to_owned(),
                 }),
                 action: entry.action,
                 target_type: entry.target_type,
                 target_id: entry.target_id,
-                details: entry.details,
+                details: if insider { entry.details } else { json!({}) },
             })
             .collect())
     }

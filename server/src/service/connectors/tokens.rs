@@ -14,6 +14,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{ConnectorService, Secrets, access, audit_entry, move_status};
+use crate::service::validate::storable_lossy;
 use crate::store::{AuditRecord, ConnectorRecord, CredentialChange};
 
 pub use app::model::connector::OAUTH_TOKEN_FIELDS as TOKEN_FIELDS;
@@ -161,6 +162,11 @@ impl ConnectorService {
             );
         }
         for (field, value) in tokens {
+            // The provider's text, shown in part (token type, scope): storable as it comes.
+            let value = match value {
+                Value::String(text) => Value::String(storable_lossy(text)),
+                other => other,
+            };
             edits.insert(field, FieldEdit::Replace { value });
         }
         let changes = secrets.apply(edits);
