@@ -137,6 +137,9 @@ fn url_fields_refuse_plain_http_with_a_reason() {
         "http://localhost.example.com",
         "http://127.0.0.1.example.com",
         "http://10.0.0.5",
+        "http://localhost:x@evil.example/",
+        "http://localhost@evil.example",
+        "http://127.0.0.1:80@evil.example/",
     ] {
         assert_eq!(
             errors_for(refused),

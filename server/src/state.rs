@@ -73,6 +73,22 @@ pub struct Services {
 impl AppState {
     /// Wires the services over `store`, sealing credentials with `vault`.
     pub fn new(config: Config, store: Arc<dyn Store>, vault: Arc<Vault>) -> Self {
+        Self::with_platform_clients(
+            config,
+            store,
+            vault,
+            PlatformClients::from_vars(std::env::vars()),
+        )
+    }
+
+    /// Like [`AppState::new`], with the platform's OAuth clients given rather than read
+    /// from the environment (tests).
+    pub fn with_platform_clients(
+        config: Config,
+        store: Arc<dyn Store>,
+        vault: Arc<Vault>,
+        platform_clients: PlatformClients,
+    ) -> Self {
         let auth = Arc::new(Authenticator::new(
             store.clone(),
             config.session_policy(),
@@ -97,7 +113,7 @@ impl AppState {
             store.clone(),
             vault,
             connectors.clone(),
-            PlatformClients::from_vars(std::env::vars()),
+            platform_clients,
             &config.public_url,
             outbound.clone(),
         ));

@@ -1298,9 +1298,57 @@ mod cases {
         let (_, trail) = owner.get(&format!("/api/audit?connector_id={id}")).await;
         assert!(trail.to_string().contains(OWNER_EMAIL), "{trail}");
     }
+    /// Credentials go only where they were entered: moving an address they are sent to
+    /// needs every saved secret again (or cleared) in the same change, or an admin could
+    /// collect another person's credentials with the next test.
+    pub async fn credentials_do_not_follow_a_moved_address(backend: Backend) {
+        let Some(world) = World::start(backend).await else {
+            return;
+        };
+        let id = world.owner.install_stripe("Moved").await;
+        let path = format!("/api/connectors/{id}");
+        let elsewhere =
+            json!({"mode": "test", "api_base_url": "https://collector.example.invalid"});
+        let (status, refused) = world.owner.put(&path, json!({"config": elsewhere})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+        let messages = refused["error"]["fields"]["config.api_base_url"].to_string();
+        assert!(
+            messages.contains("only to the address they were entered for"),
+            "{refused}"
+        );
+        let (_, unchanged) = world.owner.get(&path).await;
+        assert_eq!(
+            unchanged["config"]["api_base_url"], "https://api.stripe.com",
+            "{unchanged}"
+        );
+
+        // The same address with another path or port-less spelling is not a move.
+        let (status, body) = world
+            .owner
+            .put(
+                &path,
+                json!({"config": {"mode": "live", "api_base_url": "https://api.stripe.com/"}}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        // Entering the secret again with the move is allowed.
+        let (status, moved) = world
+            .owner
+            .put(
+                &path,
+                json!({"config": elsewhere, "auth": {"secret_key": {"action": "replace", "value": STRIPE_KEY_2}}}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{moved}");
+        assert_eq!(
+            moved["config"]["api_base_url"],
+            "https://collector.example.invalid"
+        );
+    }
 }
 
 server_suite!(
+    credentials_do_not_follow_a_moved_address,
     nul_text_is_refused_at_its_field,
     oversize_bodies_get_413_however_sent,
     names_are_unique_ignoring_unicode_case,

@@ -8,6 +8,9 @@
 mod support;
 
 mod cases {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
     use app::model::identity::{Credential, Password, Principal, Role};
     use reqwest::StatusCode;
     use serde_json::{Value, json};
@@ -746,6 +749,149 @@ mod cases {
         }
     }
 
+    /// The platform's own OAuth app goes only to its type's usual endpoints: a tenant who
+    /// points Salesforce's login URL at a server of their choosing must bring their own
+    /// app, or the platform's client secret would be posted there.
+    pub async fn the_platform_app_is_used_only_at_the_types_own_endpoints(backend: Backend) {
+        let clients = server::service::connectors::PlatformClients::from_vars(
+            [
+                ("CONNECTORS_OAUTH_SALESFORCE_CLIENT_ID", "platform-sf-id"),
+                (
+                    "CONNECTORS_OAUTH_SALESFORCE_CLIENT_SECRET",
+                    "platform-sf-secret-1234",
+                ),
+            ]
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value.to_owned())),
+        );
+        let Some(server) = TestServer::start_with_clients(
+            backend,
+            |config| config.allow_private_targets = true,
+            clients,
+        )
+        .await
+        else {
+            return;
+        };
+        let mut owner = server.owner().await;
+        // What an attacker's token endpoint would receive, if anything.
+        let contacted = Arc::new(AtomicBool::new(false));
+        let seen = contacted.clone();
+        let attacker = axum::Router::new().fallback(move || {
+            seen.store(true, Ordering::SeqCst);
+            async { "{}" }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let attacker_url = format!("http://{}/collect", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, attacker).await.unwrap() });
+
+        let install = |name: &str, login_url: &str| {
+            json!({"input": {
+                "catalog_key": "salesforce", "name": name,
+                "config": {"login_url": login_url}, "auth": {},
+            }})
+        };
+        let (status, usual) = json_of(
+            owner
+                .call_json(
+                    "install_connector",
+                    &install("Usual", "https://login.salesforce.com"),
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{usual}");
+        let (status, started) = json_of(
+            owner
+                .call(
+                    "start_oauth",
+                    &[
+                        ("id", usual["id"].as_str().unwrap()),
+                        ("return_to", "detail"),
+                    ],
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{started}");
+        let authorize_url = started["authorize_url"].as_str().unwrap();
+        assert!(
+            authorize_url.starts_with("https://login.salesforce.com/services/oauth2/authorize?")
+                && authorize_url.contains("client_id=platform-sf-id"),
+            "{authorize_url}"
+        );
+
+        let (status, elsewhere) = json_of(
+            owner
+                .call_json("install_connector", &install("Elsewhere", &attacker_url))
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{elsewhere}");
+        let (status, refused) = json_of(
+            owner
+                .call(
+                    "start_oauth",
+                    &[
+                        ("id", elsewhere["id"].as_str().unwrap()),
+                        ("return_to", "detail"),
+                    ],
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+        assert!(refused.to_string().contains("your own app"), "{refused}");
+        assert!(!refused.to_string().contains("platform-sf"), "{refused}");
+        assert!(
+            !contacted.load(Ordering::SeqCst),
+            "the attacker's endpoint was contacted"
+        );
+    }
+
+    /// People are sent only to a web address: a draft (whose configuration is not yet
+    /// checked) with a `javascript:` or `data:` authorization URL cannot start a sign-in.
+    pub async fn only_web_addresses_are_authorization_urls(backend: Backend) {
+        let Some((_server, mut owner)) = guarded(backend).await else {
+            return;
+        };
+        for (i, authorize_url) in [
+            "javascript:alert(document.domain)//",
+            "data:text/html,<script>alert(1)</script>",
+            "http://id.example.com/authorize",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let body = json!({"input": {
+                "catalog_key": "oauth2_generic", "name": format!("Draft {i}"), "draft": true,
+                "config": {
+                    "authorize_url": authorize_url,
+                    "token_url": "https://id.example.com/token",
+                    "base_url": "https://api.example.com",
+                },
+                "auth": {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
+            }});
+            let (status, created) =
+                json_of(owner.call_json("install_connector", &body).await).await;
+            assert_eq!(status, StatusCode::OK, "{created}");
+            let (status, refused) = json_of(
+                owner
+                    .call(
+                        "start_oauth",
+                        &[
+                            ("id", created["id"].as_str().unwrap()),
+                            ("return_to", "detail"),
+                        ],
+                    )
+                    .await,
+            )
+            .await;
+            assert_eq!(status, StatusCode::CONFLICT, "{authorize_url}: {refused}");
+            assert!(refused.to_string().contains("https://"), "{refused}");
+        }
+    }
+
     /// The generic type asks for the scopes its configuration names (the type itself has
     /// none); a provider refuses a sign-in without them.
     pub async fn the_generic_type_asks_for_the_configured_scopes(backend: Backend) {
@@ -867,6 +1013,8 @@ mod cases {
 }
 
 server_suite!(
+    only_web_addresses_are_authorization_urls,
+    the_platform_app_is_used_only_at_the_types_own_endpoints,
     the_generic_type_asks_for_the_configured_scopes,
     a_private_token_url_is_never_contacted_and_looks_unreachable,
     a_refresh_never_reaches_a_private_token_url,

@@ -14,6 +14,14 @@ use crate::model::connector::{OAuthFailure, OAuthReturnTo};
 /// Starts the sign-in and sends the browser to the provider (a full-page redirect).
 pub async fn go_to_provider(id: Uuid, return_to: OAuthReturnTo) -> Result<(), AppError> {
     let start = start_oauth(id, return_to).await?;
+    // The server checks the address; the browser goes only to a web page all the same.
+    let lowered = start.authorize_url.to_ascii_lowercase();
+    if !(lowered.starts_with("https://") || lowered.starts_with("http://")) {
+        return Err(AppError::Conflict(
+            "The provider's authorization URL is not a web address; check the configuration."
+                .into(),
+        ));
+    }
     window()
         .location()
         .set_href(&start.authorize_url)

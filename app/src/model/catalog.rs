@@ -15,7 +15,7 @@ use crate::error::AppError;
 /// where stand-ins and development servers run. The server enforces the same rule again
 /// when sending (`server/src/outbound/`), for addresses that templates build.
 pub const HTTPS_URL_PATTERN: &str =
-    r"^(https://|http://(localhost|127\.0\.0\.1|\[::1\])([:/?#]|$))";
+    r"^(https://|http://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]+)?([/?#]|$))";
 
 /// The message of [`HTTPS_URL_PATTERN`] (`x-pattern-message`): why, and what to change.
 pub const HTTPS_URL_MESSAGE: &str = "Use the service's https:// address: credentials are sent only over HTTPS. Plain http:// is accepted only for this machine (localhost), for local development.";

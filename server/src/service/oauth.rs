@@ -172,6 +172,12 @@ impl OAuthService {
             });
         }
         match self.clients.get(&target.entry.key) {
+            Some(_) if !uses_the_types_own_endpoints(target) => Err(AppError::Conflict(format!(
+                "This connector signs in at another address than {}'s usual one, so the \
+                 platform's OAuth app cannot be used for it: enter your own app's client ID \
+                 (and secret) in the authentication step.",
+                target.entry.name
+            ))),
             Some((id, secret)) => Ok(ClientCredentials {
                 id: id.clone(),
                 secret: secret.clone(),
@@ -195,6 +201,29 @@ impl OAuthService {
         self.outbound
             .check(&url, Carries::Credentials)
             .map_err(|refusal| format!("The provider's token URL cannot be used. {refusal}"))
+    }
+
+    /// Whether people may be sent to the authorization endpoint: an `https://` address
+    /// (plain `http://` only where private targets are allowed, for local stand-ins). The
+    /// browser is sent there as it is, so anything else (`javascript:`, `data:`) would be
+    /// script run on this site; drafts keep configuration unvalidated, so this is checked
+    /// here, where the address is used.
+    fn check_authorize_url(&self, settings: &OAuthSettings) -> Result<(), String> {
+        let refused = || {
+            "The provider's authorization URL must be an https:// address; check the configuration."
+                .to_owned()
+        };
+        let url = url::Url::parse(&settings.authorize_url).map_err(|_| refused())?;
+        let allowed = match url.scheme() {
+            "https" => true,
+            "http" => self.outbound.allows_private(),
+            _ => false,
+        };
+        if allowed && url.host().is_some() {
+            Ok(())
+        } else {
+            Err(refused())
+        }
     }
 
     /// The instance's provider settings and an `oauth2` client for them: the endpoints
@@ -618,6 +647,33 @@ fn client_auth(config: &Value) -> ClientAuth {
 
 /// `{{config.name}}` replaced by the instance's configuration value (URLs of the generic
 /// OAuth2 type).
+/// Whether the instance's provider endpoints are the ones its type has with the defaults
+/// of its configuration. The platform's own OAuth app (its client secret, set by the
+/// operator for one provider) is sent only there: a tenant who points the endpoints
+/// elsewhere (a Salesforce login URL of their choosing) brings their own app, or the
+/// platform's secret would go to whatever server they name.
+fn uses_the_types_own_endpoints(target: &OAuthTarget) -> bool {
+    let Some(oauth) = &target.entry.oauth else {
+        return false;
+    };
+    let defaults: serde_json::Map<String, Value> = target
+        .entry
+        .config_schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, property)| Some((name.clone(), property.get("default")?.clone())))
+        .collect();
+    let defaults = Value::Object(defaults);
+    [&oauth.authorize_url, &oauth.token_url]
+        .into_iter()
+        .all(|template| {
+            let usual = render(template, &defaults);
+            !usual.contains("{{") && render(template, &target.record.config) == usual
+        })
+}
+
 fn render(template: &str, config: &Value) -> String {
     let mut out = template.to_owned();
     if let Some(config) = config.as_object() {
@@ -667,6 +723,8 @@ impl OAuthPort for OAuthService {
         let target = self.connectors.oauth_target(who, connector_id).await?;
         let (settings, client) = self.client_for(&target)?;
         self.check_token_url(&settings)
+            .map_err(AppError::Conflict)?;
+        self.check_authorize_url(&settings)
             .map_err(AppError::Conflict)?;
 
         let (state, state_hash) = tokens::new_oauth_state().map_err(|_| AppError::Internal)?;

@@ -154,6 +154,15 @@ impl TestServer {
     /// A seeded server on a fresh database of the backend, configured by `tweak`; `None`
     /// when that backend is not available here (PostgreSQL outside CI).
     pub async fn start_on(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Option<TestServer> {
+        Self::start_with_clients(backend, tweak, Default::default()).await
+    }
+
+    /// Like [`TestServer::start_on`], with the platform's own OAuth clients.
+    pub async fn start_with_clients(
+        backend: Backend,
+        tweak: impl FnOnce(&mut Config),
+        platform_clients: server::service::connectors::PlatformClients,
+    ) -> Option<TestServer> {
         let turn = SERVER_TURN.clone().lock_owned().await;
         let (store, dir, database_url) = match backend {
             Backend::Sqlite => {
@@ -176,7 +185,12 @@ impl TestServer {
         tweak(&mut config);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let vault = test_vault(store.as_ref()).await;
-        let state = server::AppState::new(config, store.clone(), vault.clone());
+        let state = server::AppState::with_platform_clients(
+            config,
+            store.clone(),
+            vault.clone(),
+            platform_clients,
+        );
         let connectors = state.connectors.clone();
         let oauth = state.oauth.clone();
         tokio::spawn(async move {

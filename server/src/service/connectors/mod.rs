@@ -3,6 +3,7 @@
 //! and only their masked view comes out.
 
 mod access;
+mod destinations;
 mod schemas;
 mod secrets;
 mod tokens;
@@ -663,6 +664,20 @@ impl ConnectorPort for ConnectorService {
                     errors.merge(schemas.check_auth(&edited.without(&TOKEN_FIELDS)));
                 }
                 secrets = Some(edited);
+            }
+        }
+        // Credentials go only where they were entered (see `destinations`).
+        if let Some(saved) = &opened {
+            let moved = destinations::moved(entry, &current.config, &next.config);
+            let kept_secret = saved.names().any(|field| {
+                (schemas.is_secret(field) || TOKEN_FIELDS.contains(&field))
+                    && !credential_changes.replaced.iter().any(|f| f == field)
+                    && !credential_changes.cleared.iter().any(|f| f == field)
+            });
+            if kept_secret {
+                for field in moved {
+                    errors.add(&field, destinations::KEEP_REFUSED);
+                }
             }
         }
         errors.finish("Some fields need attention.")?;
