@@ -332,9 +332,11 @@ impl Prober {
                 if truncated { " (capped at 64 KiB)" } else { "" }
             )),
         );
-        // Redacted whole, then cut: a secret across the cut leaves nothing of itself.
+        // Redacted whole, then cut: a secret across the cut leaves nothing of itself. NUL
+        // bytes (UTF-16 text) are dropped after redacting, which reads through them:
+        // PostgreSQL's jsonb cannot hold `\u0000`, and storing the test would fail.
         recorder.trace.body_excerpt =
-            (!body.is_empty()).then(|| recorder.redactor.excerpt(&body, EXCERPT));
+            (!body.is_empty()).then(|| recorder.redactor.excerpt(&body, EXCERPT).replace('\0', ""));
         judge(
             &entry.test,
             status.as_u16(),
@@ -408,7 +410,8 @@ fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) {
     }
 }
 
-/// Headers as a trace shows them: sensitive ones masked, secrets redacted from the rest.
+/// Headers as a trace shows them: sensitive ones masked, secrets redacted from the rest,
+/// names included (an upstream may echo a credential as a header name).
 fn shown_headers(headers: &HeaderMap, redactor: &Redactor) -> Vec<(String, String)> {
     headers
         .iter()
@@ -418,7 +421,7 @@ fn shown_headers(headers: &HeaderMap, redactor: &Redactor) -> Vec<(String, Strin
             } else {
                 redactor.redact(&String::from_utf8_lossy(value.as_bytes()))
             };
-            (name.as_str().to_owned(), shown)
+            (redactor.redact(name.as_str()), shown)
         })
         .collect()
 }
