@@ -368,6 +368,18 @@ async fn an_echoed_basic_authorization_leaves_no_form_of_the_password() {
 }
 
 #[tokio::test]
+async fn every_echoed_form_of_the_password_is_redacted() {
+    let base = leaks::echo_upstream().await;
+    let config = json!({"base_url": base, "health_path": "/forms"});
+    let trace = Prober::new(true)
+        .run(&basic_type(), &config, Some(&basic_secrets()))
+        .await;
+    assert!(trace.ok, "{trace:?}");
+    leaks::assert_no_password(&serde_json::to_value(&trace).unwrap());
+    assert!(trace.body_excerpt.unwrap().contains("[redacted]"));
+}
+
+#[tokio::test]
 async fn a_secret_straddling_the_excerpt_cut_leaves_nothing_of_itself() {
     let base = leaks::echo_upstream().await;
     let config = json!({"base_url": base, "health_path": "/straddle"});

@@ -218,8 +218,9 @@ mod cases {
     }
 
     /// An upstream that echoes the Basic `Authorization` header and the password in other
-    /// encodings, and one whose body has the password across the 2 KiB excerpt cut: no
-    /// form of it reaches the result, the stored history or the rows.
+    /// encodings (HTML and JavaScript escapes, other case, reversed, half, in a header's
+    /// name, wrapped base64, UTF-16), and one whose body has the password across the 2 KiB
+    /// excerpt cut: no form of it reaches the result, the stored history or the rows.
     pub async fn echoed_credentials_never_reach_a_stored_trace(backend: Backend) {
         use super::support::leaks::{PASSWORD, USER, assert_no_password, echo_upstream};
         let Some(server) =
@@ -229,7 +230,7 @@ mod cases {
         };
         let owner = server.owner().await;
         let base = echo_upstream().await;
-        for path in ["/echo", "/straddle"] {
+        for path in ["/echo", "/forms", "/straddle"] {
             let body = json!({"input": {
                 "catalog_key": "http_rest", "name": format!("Echo {path}"),
                 "config": {"base_url": base, "health_path": path},

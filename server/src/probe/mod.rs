@@ -333,7 +333,8 @@ impl Prober {
             )),
         );
         // Redacted whole, then cut: a secret across the cut leaves nothing of itself. A
-        // NUL the service sent becomes U+FFFD, so the trace can be stored on PostgreSQL.
+        // NUL the service sent (UTF-16 text) becomes U+FFFD after redacting, which reads
+        // through NULs, so the trace can be stored on PostgreSQL.
         recorder.trace.body_excerpt = (!body.is_empty()).then(|| {
             crate::service::validate::storable_lossy(recorder.redactor.excerpt(&body, EXCERPT))
         });
@@ -410,7 +411,8 @@ fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) {
     }
 }
 
-/// Headers as a trace shows them: sensitive ones masked, secrets redacted from the rest.
+/// Headers as a trace shows them: sensitive ones masked, secrets redacted from the rest,
+/// names included (an upstream may echo a credential as a header name).
 fn shown_headers(headers: &HeaderMap, redactor: &Redactor) -> Vec<(String, String)> {
     headers
         .iter()
@@ -420,7 +422,7 @@ fn shown_headers(headers: &HeaderMap, redactor: &Redactor) -> Vec<(String, Strin
             } else {
                 redactor.redact(&String::from_utf8_lossy(value.as_bytes()))
             };
-            (name.as_str().to_owned(), shown)
+            (redactor.redact(name.as_str()), shown)
         })
         .collect()
 }
