@@ -273,11 +273,11 @@ mod tests {
     #[test]
     fn credentials_need_https_and_a_public_address_unless_private_targets_are_allowed() {
         let guarded = Outbound::new(false);
-        let public_http = url("http://203.0.113.10/token");
+        let public_http = url("http://93.184.216.34/token");
         assert_eq!(
             guarded.check(&public_http, Carries::Credentials),
             Err(Refusal::PlainHttp {
-                host: "203.0.113.10".into()
+                host: "93.184.216.34".into()
             })
         );
         assert_eq!(guarded.check(&public_http, Carries::Nothing), Ok(()));
@@ -310,7 +310,7 @@ mod tests {
     #[tokio::test]
     async fn headers_with_credentials_count_as_credentials() {
         let guarded = Outbound::new(false);
-        let mut request = reqwest::Request::new(reqwest::Method::GET, url("http://203.0.113.10/"));
+        let mut request = reqwest::Request::new(reqwest::Method::GET, url("http://93.184.216.34/"));
         request.headers_mut().insert(
             AUTHORIZATION,
             reqwest::header::HeaderValue::from_static("Bearer x"),
