@@ -107,19 +107,19 @@ fn v6_denied(ip: Ipv6Addr) -> bool {
     !v6_in(V6_GLOBAL, ip) || V6_DENIED_IN_GLOBAL.iter().any(|&block| v6_in(block, ip))
 }
 
-/// The client's resolver: the system's lookup, with refused addresses removed. A name
-/// that resolves only to refused addresses fails like an unknown name, saying why.
+/// The client's resolver: the system's lookup, with refused addresses removed. With the
+/// guard on, a name that resolves only to refused addresses and a name that does not
+/// resolve fail alike, with [`NoPublicAddress`]: a different error would tell which
+/// internal names exist.
 #[derive(Clone, Copy, Debug)]
 pub struct GuardedResolver {
     pub allow_private: bool,
 }
 
-/// A name whose every address is refused.
+/// A name with no address the guard allows (unknown, or only refused addresses).
 #[derive(Debug, thiserror::Error)]
-#[error(
-    "{name} resolves only to private or reserved addresses, which this server does not connect to"
-)]
-pub struct OnlyPrivateAddresses {
+#[error("{name} does not resolve to a public address this server may reach")]
+pub struct NoPublicAddress {
     pub name: String,
 }
 
@@ -128,15 +128,21 @@ impl Resolve for GuardedResolver {
         let allow_private = self.allow_private;
         Box::pin(async move {
             let host = name.as_str().to_owned();
-            let found: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let no_public = |name: String| {
+                Box::new(NoPublicAddress { name }) as Box<dyn std::error::Error + Send + Sync>
+            };
+            let looked_up = tokio::net::lookup_host((host.clone(), 0)).await;
+            let found: Vec<SocketAddr> = match looked_up {
+                Ok(found) => found.collect(),
+                Err(error) if allow_private => return Err(error.into()),
+                Err(_) => return Err(no_public(host)),
+            };
             let allowed: Vec<SocketAddr> = found
                 .into_iter()
                 .filter(|addr| allow_private || !is_denied(addr.ip()))
                 .collect();
             if allowed.is_empty() {
-                return Err(Box::new(OnlyPrivateAddresses { name: host })
-                    as Box<dyn std::error::Error + Send + Sync>);
+                return Err(no_public(host));
             }
             Ok(Box::new(allowed.into_iter()) as Addrs)
         })
