@@ -175,9 +175,17 @@ async fn a_slow_service_times_out_at_five_seconds() {
     );
 }
 
+/// A name that does not exist, under `.invalid` (RFC 6761), with a 64-character label,
+/// one longer than DNS allows: the system resolver gives up before building a query, so
+/// the test sends nothing to a name server (which is not on loopback).
+fn unknown_name() -> String {
+    format!("{}.invalid", "x".repeat(64))
+}
+
 #[tokio::test]
 async fn an_unknown_name_is_dns() {
-    let trace = probe(&Prober::new(true), "http://no-such-host.invalid", "/").await;
+    let base = format!("http://{}", unknown_name());
+    let trace = probe(&Prober::new(true), &base, "/").await;
     assert_eq!(trace.error_class, Some(ErrorClass::Dns), "{trace:?}");
     assert_eq!(step_names(&trace), ["resolve"]);
 }
@@ -245,12 +253,65 @@ async fn private_addresses_are_refused_before_any_connection() {
             trace.message
         );
     }
-    // A name that resolves to loopback: refused too, and the server never hears of it.
+    // A name that resolves to loopback: refused too (like a name that does not resolve,
+    // see below), and the server never hears of it.
     let (base, hits) = target().await;
-    let by_name = base.replace("127.0.0.1", "localhost");
+    let by_name = base.replace("http://127.0.0.1", "https://localhost");
     let trace = probe(&guarded, &by_name, "/ok").await;
-    assert_eq!(trace.error_class, Some(ErrorClass::Connect), "{trace:?}");
+    assert_eq!(trace.error_class, Some(ErrorClass::Dns), "{trace:?}");
     assert_eq!(hits.load(Ordering::SeqCst), 0);
+}
+
+/// With private targets off, an internal name (`localhost`, which resolves to loopback
+/// from the hosts file) and a name that does not exist fail alike: same class, same
+/// message and steps apart from the name. Otherwise a connection test would tell anyone
+/// allowed to configure a connector which internal host names exist.
+#[tokio::test]
+async fn internal_and_unknown_names_fail_alike_with_private_targets_off() {
+    let guarded = Prober::new(false);
+    let unknown = unknown_name();
+    // Plain http with credentials too: the HTTPS rule must not tell them apart either.
+    for scheme in ["https", "http"] {
+        let shown = |trace: &ProbeTrace, host: &str| {
+            let steps: Vec<(String, bool, Option<String>)> = trace
+                .steps
+                .iter()
+                .map(|step| {
+                    (
+                        step.name.clone(),
+                        step.ok,
+                        step.detail.as_ref().map(|d| d.replace(host, "HOST")),
+                    )
+                })
+                .collect();
+            (
+                trace.error_class,
+                trace.message.replace(host, "HOST"),
+                steps,
+            )
+        };
+        let internal = probe(&guarded, &format!("{scheme}://localhost:1"), "/x").await;
+        let missing = probe(&guarded, &format!("{scheme}://{unknown}:1"), "/x").await;
+        assert_eq!(
+            shown(&internal, "localhost"),
+            shown(&missing, &unknown),
+            "{scheme}: {internal:?}\n{missing:?}"
+        );
+        assert!(!internal.ok);
+        if scheme == "https" {
+            assert_eq!(internal.error_class, Some(ErrorClass::Dns));
+            assert!(
+                internal
+                    .message
+                    .contains("does not resolve to a public address")
+                    && internal
+                        .message
+                        .contains("CONNECTORS_ALLOW_PRIVATE_TARGETS"),
+                "{}",
+                internal.message
+            );
+        }
+    }
 }
 
 /// A TLS server with a self-signed certificate for 127.0.0.1, answering 200 to anything.

@@ -122,8 +122,9 @@ async fn setup_required(state: &AppState) -> Result<bool, AppError> {
 
 /// Refuses state-changing requests that a browser sent from another site (CSRF).
 ///
-/// A request passes when its `Origin` (or, lacking that, `Referer`) names this server:
-/// the host it was sent to, or the configured public URL. Requests with neither header
+/// A request passes when its `Origin` (or, lacking that, `Referer`) is this server's
+/// origin: the configured public URL's, or the public URL's scheme with the host the
+/// request was sent to (see [`is_own_origin`]). Requests with neither header
 /// pass only when they carry no session cookie, e.g. API clients using a Bearer token.
 /// Whatever else a request carries (an `Authorization` header of any kind included), a
 /// session cookie that the request could be authenticated by makes the rule apply.
@@ -151,22 +152,48 @@ pub async fn check_origin(State(state): State<AppState>, request: Request, next:
     }
 }
 
-/// `host[:port]` of a URL, the port only when it is not the scheme's default — the form
-/// the `Host` header uses.
-fn authority(url: &url::Url) -> Option<String> {
-    let host = url.host_str()?;
-    Some(match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_owned(),
-    })
+/// The origin of a URL as browsers compare it: scheme, host and port, with the scheme's
+/// default port filled in and the host normalised by the `url` crate (lower-cased,
+/// IDNA). `None` for opaque origins (`null`, `file:`, `data:`), which are never ours.
+fn origin_of(url: &url::Url) -> Option<url::Origin> {
+    let origin = url.origin();
+    origin.is_tuple().then_some(origin)
 }
 
+/// Whether `origin` (an `Origin` header, or a `Referer` whose origin is taken) is this
+/// server's. It is when it equals the configured public URL's origin, or when it has the
+/// public URL's scheme and names the host the request was sent to (`Host`), e.g. another
+/// name the server answers to. Scheme and port count: a page on plain http is another
+/// origin than the https site even at the same host name, and could be anyone's on a
+/// network that can rewrite plain http.
 fn is_own_origin(origin: &str, headers: &HeaderMap, public_url: &url::Url) -> bool {
-    let Some(claimed) = url::Url::parse(origin).ok().as_ref().and_then(authority) else {
+    let Some(claimed) = url::Url::parse(origin).ok().as_ref().and_then(origin_of) else {
         return false;
     };
-    let host = headers.get(HOST).and_then(|v| v.to_str().ok());
-    host == Some(claimed.as_str()) || authority(public_url).as_deref() == Some(claimed.as_str())
+    if origin_of(public_url).as_ref() == Some(&claimed) {
+        return true;
+    }
+    let url::Origin::Tuple(scheme, ..) = &claimed else {
+        return false;
+    };
+    if scheme != public_url.scheme() {
+        return false;
+    }
+    headers
+        .get(HOST)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|host| host_origin(scheme, host))
+        .is_some_and(|requested| requested == claimed)
+}
+
+/// The origin a request's `Host` names under `scheme`, if the header is just a host and
+/// an optional port (nothing that would make the URL parser read it as something else).
+fn host_origin(scheme: &str, host: &str) -> Option<url::Origin> {
+    if host.is_empty() || host.contains(['/', '\\', '@', '?', '#']) {
+        return None;
+    }
+    let url = url::Url::parse(&format!("{scheme}://{host}")).ok()?;
+    origin_of(&url)
 }
 
 #[cfg(test)]
@@ -184,10 +211,11 @@ mod tests {
     #[test]
     fn own_origins_are_the_request_host_or_the_public_url() {
         let public = url::Url::parse("https://hub.example.com").unwrap();
+        let local = url::Url::parse("http://127.0.0.1:3000").unwrap();
         assert!(is_own_origin(
-            "http://127.0.0.1:3000",
-            &host("127.0.0.1:3000"),
-            &public
+            "http://localhost:3000",
+            &host("localhost:3000"),
+            &local
         ));
         assert!(is_own_origin(
             "https://hub.example.com",
@@ -210,6 +238,109 @@ mod tests {
             &public
         ));
         assert!(!is_own_origin("null", &host("127.0.0.1:3000"), &public));
+    }
+
+    #[test]
+    fn the_scheme_is_part_of_the_origin() {
+        let https = url::Url::parse("https://hub.example.com").unwrap();
+        let http = url::Url::parse("http://127.0.0.1:3200").unwrap();
+        // A page on plain http (default port) is another origin than the https site, even
+        // when the request names the same host.
+        assert!(!is_own_origin(
+            "http://hub.example.com",
+            &host("hub.example.com"),
+            &https
+        ));
+        assert!(!is_own_origin(
+            "http://hub.example.com/settings",
+            &host("x"),
+            &https
+        ));
+        // And the other way round, on an explicit port.
+        for claimed in [
+            "https://127.0.0.1:3200",
+            "ws://127.0.0.1:3200",
+            "wss://127.0.0.1:3200",
+            "ftp://127.0.0.1:3200",
+        ] {
+            assert!(
+                !is_own_origin(claimed, &host("127.0.0.1:3200"), &http),
+                "{claimed}"
+            );
+        }
+        // The request's Host on another scheme than the public URL's is no proof either.
+        assert!(!is_own_origin(
+            "http://127.0.0.1:3000",
+            &host("127.0.0.1:3000"),
+            &https
+        ));
+        assert!(!is_own_origin(
+            "wss://hub.example.com",
+            &host("hub.example.com"),
+            &https
+        ));
+    }
+
+    #[test]
+    fn origins_compare_after_normalisation() {
+        let public = url::Url::parse("https://hub.example.com").unwrap();
+        // Explicit default port: the same origin, in the header or in Host.
+        assert!(is_own_origin(
+            "https://hub.example.com:443",
+            &host("10.0.0.5:3000"),
+            &public
+        ));
+        assert!(is_own_origin(
+            "https://alias.example.com",
+            &host("alias.example.com:443"),
+            &public
+        ));
+        assert!(is_own_origin(
+            "https://alias.example.com:443",
+            &host("alias.example.com"),
+            &public
+        ));
+        // Host names are case-insensitive; browsers send them lower-cased, but equal after
+        // normalisation is equal.
+        assert!(is_own_origin(
+            "https://HUB.Example.com",
+            &host("10.0.0.5:3000"),
+            &public
+        ));
+        assert!(is_own_origin(
+            "https://alias.example.com",
+            &host("ALIAS.example.COM"),
+            &public
+        ));
+        // A trailing dot names another origin to a browser: accepted only when the request
+        // itself was sent to that name.
+        assert!(!is_own_origin(
+            "https://hub.example.com.",
+            &host("10.0.0.5:3000"),
+            &public
+        ));
+        assert!(is_own_origin(
+            "https://hub.example.com.",
+            &host("hub.example.com."),
+            &public
+        ));
+        assert!(!is_own_origin(
+            "https://hub.example.com",
+            &host("hub.example.com.:8443"),
+            &url::Url::parse("https://other.example.com").unwrap()
+        ));
+        // Another port is another origin.
+        assert!(!is_own_origin(
+            "https://hub.example.com:8443",
+            &host("10.0.0.5:3000"),
+            &public
+        ));
+        // A Host that is not just a host and port proves nothing.
+        assert!(!is_own_origin(
+            "https://hub.example.com",
+            &host("evil.example@hub.example.com"),
+            &url::Url::parse("https://other.example.com").unwrap()
+        ));
     }
 
     #[test]

@@ -19,7 +19,10 @@
 //!   the guard is on; no proxy from the environment.
 //! - **Nothing about the inside**: a refused address fails before any connection, so it
 //!   looks like an unreachable one to whoever configured it; [`Refusal`] messages name the
-//!   host as configured and the rule, never what is or is not listening there.
+//!   host as configured and the rule, never what is or is not listening there. With the
+//!   guard on, a name that resolves only to refused addresses fails exactly like a name
+//!   that does not resolve ([`Refusal::NoPublicAddress`]), so that connection tests do not
+//!   list which internal names exist.
 //!
 //! `tests/outbound.rs` fails if code outside this module makes an HTTP client, a
 //! connection or a name lookup of its own.
@@ -65,6 +68,13 @@ pub enum Refusal {
         "{host} is a private or reserved address, which this server does not connect to. Use the service's public address (an administrator can allow private targets with CONNECTORS_ALLOW_PRIVATE_TARGETS)."
     )]
     PrivateAddress { host: String },
+    /// A host name with no address the guard allows: it does not resolve, or resolves
+    /// only to refused addresses. One sentence for both, so that whoever configures a
+    /// connector cannot tell which internal names exist.
+    #[error(
+        "{host} does not resolve to a public address this server may reach. Check the address; an administrator can allow private targets with CONNECTORS_ALLOW_PRIVATE_TARGETS."
+    )]
+    NoPublicAddress { host: String },
     #[error(
         "Credentials are sent only over HTTPS, and the address for {host} is plain http://. Change it to the service's https:// address (plain HTTP is allowed only for local development, when CONNECTORS_ALLOW_PRIVATE_TARGETS is set)."
     )]
@@ -88,13 +98,19 @@ pub enum OutboundError {
     Malformed,
 }
 
-/// Why a name gave no address to connect to.
+/// Why a host gave no address to connect to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unresolved {
-    /// The name does not resolve.
+    /// The name does not resolve. Only with private targets allowed: with the guard on,
+    /// this is [`Unresolved::NotPublic`].
     NotFound,
-    /// Every address it resolves to is refused by the guard.
-    OnlyPrivate,
+    /// With the guard on, a name that does not resolve or resolves only to refused
+    /// addresses: one answer for both, or the difference would tell which internal
+    /// names exist.
+    NotPublic,
+    /// An IP literal the guard refuses. Saying so reveals nothing: the address is what
+    /// was configured.
+    RefusedLiteral,
 }
 
 /// The server's outbound HTTP: one connection pool, one set of rules. Share one per
@@ -161,20 +177,25 @@ impl Outbound {
 
     /// The addresses of `host` this server may connect to.
     pub async fn resolve(&self, host: &str, port: u16) -> Result<Vec<IpAddr>, Unresolved> {
-        let found: Vec<IpAddr> = match host.parse::<IpAddr>() {
-            Ok(ip) => vec![ip],
-            Err(_) => tokio::net::lookup_host((host, port))
-                .await
-                .map_err(|_| Unresolved::NotFound)?
-                .map(|address| address.ip())
-                .collect(),
+        if let Ok(ip) = host.parse::<IpAddr>() {
+            if !self.allow_private && is_denied(ip) {
+                return Err(Unresolved::RefusedLiteral);
+            }
+            return Ok(vec![ip]);
+        }
+        let not_found = if self.allow_private {
+            Unresolved::NotFound
+        } else {
+            Unresolved::NotPublic
         };
-        let allowed: Vec<IpAddr> = found
-            .into_iter()
+        let allowed: Vec<IpAddr> = tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|_| not_found)?
+            .map(|address| address.ip())
             .filter(|ip| self.allow_private || !is_denied(*ip))
             .collect();
         if allowed.is_empty() {
-            return Err(Unresolved::OnlyPrivate);
+            return Err(not_found);
         }
         Ok(allowed)
     }
@@ -273,11 +294,11 @@ mod tests {
     #[test]
     fn credentials_need_https_and_a_public_address_unless_private_targets_are_allowed() {
         let guarded = Outbound::new(false);
-        let public_http = url("http://203.0.113.10/token");
+        let public_http = url("http://93.184.216.34/token");
         assert_eq!(
             guarded.check(&public_http, Carries::Credentials),
             Err(Refusal::PlainHttp {
-                host: "203.0.113.10".into()
+                host: "93.184.216.34".into()
             })
         );
         assert_eq!(guarded.check(&public_http, Carries::Nothing), Ok(()));
@@ -310,7 +331,7 @@ mod tests {
     #[tokio::test]
     async fn headers_with_credentials_count_as_credentials() {
         let guarded = Outbound::new(false);
-        let mut request = reqwest::Request::new(reqwest::Method::GET, url("http://203.0.113.10/"));
+        let mut request = reqwest::Request::new(reqwest::Method::GET, url("http://93.184.216.34/"));
         request.headers_mut().insert(
             AUTHORIZATION,
             reqwest::header::HeaderValue::from_static("Bearer x"),

@@ -19,7 +19,7 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
 use self::template::Renderer;
-use crate::outbound::guard::OnlyPrivateAddresses;
+use crate::outbound::guard::NoPublicAddress;
 use crate::outbound::{Carries, Outbound, OutboundError, Redactor, Refusal, Unresolved};
 use crate::service::connectors::Secrets;
 
@@ -260,8 +260,9 @@ impl Prober {
             url.query_pairs_mut().extend_pairs(query.iter());
         }
         // Credentials only over HTTPS, refused before any connection with what to do. A
-        // private address is the stronger reason and is named by the resolve step; a name
-        // that does not resolve still gets the HTTPS reason, which holds whatever it is.
+        // refused IP literal is the stronger reason and is named by the resolve step; a
+        // name without an allowed address still gets the HTTPS reason, which holds whatever
+        // it is (and, being the same for every name, tells nothing about which exist).
         let checked = Instant::now();
         let plain_http = match self.outbound.check(&url, carries) {
             Err(refusal @ Refusal::PlainHttp { .. }) => Some(refusal),
@@ -347,8 +348,9 @@ impl Prober {
         );
     }
 
-    /// The resolve step: the host and its allowed addresses, refused ones named. IP
-    /// literals are checked here (the client's resolver never sees them).
+    /// The resolve step: the host and its allowed addresses. A refused IP literal is
+    /// named as such (the client's resolver never sees literals); with the guard on, a
+    /// name without an allowed address fails like an unknown one.
     async fn resolve(
         &self,
         url: &reqwest::Url,
@@ -382,12 +384,25 @@ impl Prober {
                 );
                 return None;
             }
-            Err(Unresolved::OnlyPrivate) => {
+            Err(Unresolved::NotPublic) => {
                 recorder.step(
                     "resolve",
                     false,
                     started,
-                    Some(format!("{host}: only private or reserved addresses")),
+                    Some(format!("{host}: no public address")),
+                );
+                recorder.fail(
+                    ErrorClass::Dns,
+                    Refusal::NoPublicAddress { host: host.clone() }.to_string(),
+                );
+                return None;
+            }
+            Err(Unresolved::RefusedLiteral) => {
+                recorder.step(
+                    "resolve",
+                    false,
+                    started,
+                    Some(format!("{host}: a private or reserved address")),
                 );
                 recorder.fail(
                     ErrorClass::Connect,
@@ -512,12 +527,13 @@ fn classify(error: &OutboundError, url: &reqwest::Url) -> (ErrorClass, String) {
         );
     }
     let chain = describe(error).to_lowercase();
-    if has_source::<OnlyPrivateAddresses>(error) {
+    if has_source::<NoPublicAddress>(error) {
         return (
-            ErrorClass::Connect,
-            format!(
-                "{host} resolves to a private or reserved address, which this server does not connect to."
-            ),
+            ErrorClass::Dns,
+            Refusal::NoPublicAddress {
+                host: host.to_owned(),
+            }
+            .to_string(),
         );
     }
     if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake") {
