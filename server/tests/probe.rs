@@ -460,9 +460,10 @@ async fn a_secret_straddling_the_excerpt_cut_leaves_nothing_of_itself() {
 
 #[tokio::test]
 async fn credentials_are_never_sent_over_plain_http() {
-    // A public name (under .invalid, so nothing could answer) over http: refused before any
+    // A public name (under .invalid, with a 64-character label, so the lookup fails before
+    // any query leaves the process) over http: refused before any
     // connection, saying why and what to do.
-    let config = json!({"base_url": "http://api.example.invalid", "health_path": "/"});
+    let config = json!({"base_url": "http://xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.invalid", "health_path": "/"});
     let trace = Prober::new(false)
         .run(&basic_type(), &config, Some(&basic_secrets()))
         .await;

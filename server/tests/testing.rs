@@ -265,7 +265,8 @@ mod cases {
         }
     }
     /// With private targets off, a test that would send credentials to a public address
-    /// over plain http (a name under .invalid, so nothing is ever reached) is refused
+    /// over plain http (a name under .invalid with a 64-character label: the lookup fails
+    /// before any query leaves the process, and nothing is reached) is refused
     /// before anything is sent, and says to use https.
     pub async fn credentials_are_not_sent_over_plain_http(backend: Backend) {
         let Some(server) =
@@ -276,7 +277,7 @@ mod cases {
         let owner = server.owner().await;
         let body = json!({"input": {
             "catalog_key": "http_rest", "name": "Plain",
-            "config": {"base_url": "http://api.example.invalid", "health_path": "/me"},
+            "config": {"base_url": "http://xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.invalid", "health_path": "/me"},
             "auth": {"method": "bearer", "token": TOKEN},
         }});
         // The form refuses the address, saying why (the same rule as the seeds' schemas).
@@ -289,7 +290,9 @@ mod cases {
         // An instance saved before the rule (or an address a template builds) is refused
         // when sending.
         let mut body = body;
-        body["input"]["config"]["base_url"] = json!("https://api.example.invalid");
+        body["input"]["config"]["base_url"] = json!(
+            "https://xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.invalid"
+        );
         let (status, created) = json_of(owner.call_json("install_connector", &body).await).await;
         assert_eq!(status, StatusCode::OK, "{created}");
         let id = created["id"].as_str().unwrap();
@@ -297,7 +300,7 @@ mod cases {
             &server.store,
             id,
             "base_url",
-            "http://api.example.invalid",
+            "http://xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.invalid",
         )
         .await;
         let (status, result) = browser_test(&owner, id).await;

@@ -38,11 +38,14 @@ fn origin(config: &Value, field: &str, property: &Value) -> Option<String> {
     })
 }
 
-/// The URL fields (as `config.<name>`) whose origin differs between `before` and `after`.
+/// The URL fields (as `config.<name>`) that sent somewhere before and somewhere else (or
+/// nowhere) after. A field that had no address yet moves nothing: credentials entered
+/// before the address (a wizard's draft) were never sent anywhere.
 pub fn moved(entry: &ConnectorType, before: &Value, after: &Value) -> Vec<String> {
     url_fields(entry)
         .filter(|(field, property)| {
-            origin(before, field, property) != origin(after, field, property)
+            let was = origin(before, field, property);
+            was.is_some() && was != origin(after, field, property)
         })
         .map(|(field, _)| format!("config.{field}"))
         .collect()
@@ -88,6 +91,27 @@ mod tests {
                 &entry,
                 &before,
                 &json!({"base_url": "https://b.example/x", "path": "/1"})
+            ),
+            ["config.base_url"]
+        );
+    }
+
+    #[test]
+    fn a_first_address_is_not_a_move_but_removing_one_is() {
+        let entry = entry();
+        assert!(
+            moved(
+                &entry,
+                &json!({}),
+                &json!({"base_url": "https://b.example"})
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            moved(
+                &entry,
+                &json!({"base_url": "https://a.example"}),
+                &json!({})
             ),
             ["config.base_url"]
         );

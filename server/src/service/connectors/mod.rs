@@ -640,6 +640,17 @@ impl ConnectorPort for ConnectorService {
         // apply the per-field edits, and check the result as a whole.
         let mut credential_changes = Changes::default();
         let mut secrets = None;
+        // The saved secrets, by name, for the rule that they go only where they were entered.
+        let saved_secrets: Vec<String> = opened
+            .as_ref()
+            .map(|saved| {
+                saved
+                    .names()
+                    .filter(|field| schemas.is_secret(field) || TOKEN_FIELDS.contains(field))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
         if let Some(edits) = input.auth {
             let edits: BTreeMap<String, FieldEdit> = edits
                 .into_iter()
@@ -667,17 +678,13 @@ impl ConnectorPort for ConnectorService {
             }
         }
         // Credentials go only where they were entered (see `destinations`).
-        if let Some(saved) = &opened {
-            let moved = destinations::moved(entry, &current.config, &next.config);
-            let kept_secret = saved.names().any(|field| {
-                (schemas.is_secret(field) || TOKEN_FIELDS.contains(&field))
-                    && !credential_changes.replaced.iter().any(|f| f == field)
-                    && !credential_changes.cleared.iter().any(|f| f == field)
-            });
-            if kept_secret {
-                for field in moved {
-                    errors.add(&field, destinations::KEEP_REFUSED);
-                }
+        let kept_secret = saved_secrets.iter().any(|field| {
+            !credential_changes.replaced.contains(field)
+                && !credential_changes.cleared.contains(field)
+        });
+        if kept_secret {
+            for field in destinations::moved(entry, &current.config, &next.config) {
+                errors.add(&field, destinations::KEEP_REFUSED);
             }
         }
         errors.finish("Some fields need attention.")?;
