@@ -316,12 +316,20 @@ async fn internal_and_unknown_names_fail_alike_with_private_targets_off() {
 
 /// A TLS server with a self-signed certificate for 127.0.0.1, answering 200 to anything.
 async fn self_signed_server() -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let certified =
         rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
             .unwrap();
     let cert = certified.cert.der().clone();
     let key = rustls_key(certified.key_pair.serialize_der());
+    tls_server(cert, key).await
+}
+
+/// A TLS server on loopback with this certificate, answering 200 to anything.
+async fn tls_server(
+    cert: tokio_rustls::rustls::pki_types::CertificateDer<'static>,
+    key: tokio_rustls::rustls::pki_types::PrivateKeyDer<'static>,
+) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(Arc::new(
         tokio_rustls::rustls::crypto::ring::default_provider(),
     ))
@@ -370,6 +378,62 @@ async fn a_self_signed_certificate_is_tls() {
         [true, true, false]
     );
     assert_eq!(trace.status, None);
+}
+
+/// A TLS server whose certificate is the most common self-signed kind: made by a plain
+/// `openssl req -x509` (Debian's openssl), which marks it a CA (`CA:TRUE`).
+async fn openssl_self_signed_server() -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, cert) = (dir.path().join("key.pem"), dir.path().join("cert.der"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+        ])
+        .args([
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-outform",
+            "DER",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let key_der = std::process::Command::new("openssl")
+        .args(["pkcs8", "-topk8", "-nocrypt", "-outform", "DER", "-in"])
+        .arg(&key)
+        .output()
+        .expect("openssl runs")
+        .stdout;
+    let cert = std::fs::read(&cert).unwrap();
+    tls_server(cert.into(), rustls_key(key_der)).await
+}
+
+#[tokio::test]
+async fn an_openssl_req_x509_certificate_is_an_untrusted_issuer() {
+    let base = openssl_self_signed_server().await;
+    let trace = probe(&Prober::new(true), &base, "/").await;
+    assert_eq!(trace.error_class, Some(ErrorClass::Tls), "{trace:?}");
+    assert!(
+        trace.message.contains("not signed by a trusted authority"),
+        "{}",
+        trace.message
+    );
 }
 
 #[tokio::test]

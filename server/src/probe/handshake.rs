@@ -124,6 +124,8 @@ pub(super) async fn connect_and_handshake(
     }
 }
 
+const UNTRUSTED_ISSUER: &str = "its certificate is not signed by a trusted authority (self-signed, or from a private CA); use a certificate from a public authority";
+
 /// Why a handshake failed, with the likely fix, for people.
 fn tls_reason(error: &std::io::Error) -> &'static str {
     let cause = error
@@ -131,9 +133,7 @@ fn tls_reason(error: &std::io::Error) -> &'static str {
         .and_then(|inner| inner.downcast_ref::<rustls::Error>());
     match cause {
         Some(rustls::Error::InvalidCertificate(certificate)) => match certificate {
-            CertificateError::UnknownIssuer => {
-                "its certificate is not signed by a trusted authority (self-signed, or from a private CA); use a certificate from a public authority"
-            }
+            CertificateError::UnknownIssuer => UNTRUSTED_ISSUER,
             CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
                 "its certificate has expired; renew it"
             }
@@ -142,6 +142,15 @@ fn tls_reason(error: &std::io::Error) -> &'static str {
             }
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
                 "its certificate is for another name; use the address the certificate names"
+            }
+            // `openssl req -x509`, the most common way to make a self-signed certificate,
+            // marks it a CA (`CA:TRUE`); webpki refuses a CA as the server's own
+            // certificate before it looks for an issuer. rustls passes that on only as
+            // `Other`, named by webpki's error.
+            CertificateError::Other(other)
+                if format!("{other:?}").contains("CaUsedAsEndEntity") =>
+            {
+                UNTRUSTED_ISSUER
             }
             _ => "its certificate was refused",
         },
