@@ -52,6 +52,35 @@ async fn target() -> (String, Arc<AtomicUsize>) {
             }),
         )
         .route("/huge", get(|| async { "x".repeat(10 * 1024 * 1024) }))
+        // What WordPress answers when a plugin turns its REST API off, and when it is not
+        // signed in (Application Passwords ignored over plain HTTP).
+        .route(
+            "/rest-disabled",
+            get(|| async {
+                (
+                    StatusCode::FORBIDDEN,
+                    axum::Json(json!({"code": "rest_disabled", "message": "The REST API is disabled on this site.", "data": {"status": 403}})),
+                )
+            }),
+        )
+        .route(
+            "/not-logged-in",
+            get(|| async {
+                (
+                    StatusCode::UNAUTHORIZED,
+                    axum::Json(json!({"code": "rest_not_logged_in", "message": format!("You are not currently logged in. {TOKEN}"), "data": {"status": 401}})),
+                )
+            }),
+        )
+        .route(
+            "/oauth-style",
+            get(|| async {
+                (
+                    StatusCode::FORBIDDEN,
+                    axum::Json(json!({"error": "insufficient_scope", "error_description": "The token lacks the admin scope."})),
+                )
+            }),
+        )
         .layer(axum::middleware::from_fn(
             move |request: axum::extract::Request, next: axum::middleware::Next| {
                 let counted = counted.clone();
@@ -433,6 +462,53 @@ async fn an_openssl_req_x509_certificate_is_an_untrusted_issuer() {
         trace.message.contains("not signed by a trusted authority"),
         "{}",
         trace.message
+    );
+}
+
+/// 401 and 403 say different things, and what the service itself said is quoted (short,
+/// with the secret redacted).
+#[tokio::test]
+async fn refusals_are_told_apart_and_quote_the_service() {
+    let (base, _) = target().await;
+    let disabled = probe(&Prober::new(true), &base, "/rest-disabled").await;
+    assert_eq!(disabled.error_class, Some(ErrorClass::Auth), "{disabled:?}");
+    assert!(disabled.message.contains("(403)"), "{}", disabled.message);
+    assert!(
+        disabled.message.contains("refused access")
+            && !disabled.message.contains("refused the credentials"),
+        "{}",
+        disabled.message
+    );
+    assert!(
+        disabled
+            .message
+            .contains("“The REST API is disabled on this site.”"),
+        "{}",
+        disabled.message
+    );
+
+    let signed_out = probe(&Prober::new(true), &base, "/not-logged-in").await;
+    assert!(
+        signed_out.message.contains("refused the credentials (401)"),
+        "{}",
+        signed_out.message
+    );
+    assert!(
+        signed_out
+            .message
+            .contains("“You are not currently logged in.")
+            && signed_out.message.contains("[redacted]”"),
+        "{}",
+        signed_out.message
+    );
+
+    let oauth = probe(&Prober::new(true), &base, "/oauth-style").await;
+    assert!(
+        oauth
+            .message
+            .contains("“insufficient_scope: The token lacks the admin scope.”"),
+        "{}",
+        oauth.message
     );
 }
 

@@ -442,6 +442,44 @@ fn shown_headers(headers: &HeaderMap, redactor: &Redactor) -> Vec<(String, Strin
         .collect()
 }
 
+/// How much of the service's own error message a diagnosis quotes.
+const QUOTED_CHARS: usize = 200;
+
+/// The service's own explanation in a JSON error body (`message`, `error.message`,
+/// `error` with `error_description` as OAuth servers answer, `detail`, `title`), redacted
+/// and then shortened, on one line; `None` when the body says nothing of the kind.
+fn service_said(body: &str, redactor: &Redactor) -> Option<String> {
+    let json: Value = serde_json::from_str(body).ok()?;
+    let text = |pointer: &str| json.pointer(pointer).and_then(Value::as_str).map(str::trim);
+    let said = match (text("/error"), text("/error_description")) {
+        (Some(code), Some(description)) => format!("{code}: {description}"),
+        _ => [
+            "/message",
+            "/error/message",
+            "/error_description",
+            "/error",
+            "/detail",
+            "/title",
+        ]
+        .into_iter()
+        .find_map(|pointer| text(pointer).filter(|said| !said.is_empty()))?
+        .to_owned(),
+    };
+    let one_line = said.split_whitespace().collect::<Vec<_>>().join(" ");
+    let redacted = redactor.redact(&one_line);
+    let mut quoted: String = redacted.chars().take(QUOTED_CHARS).collect();
+    if quoted.len() < redacted.len() {
+        // Never end inside a marker: cut before it instead.
+        if let Some(open) = quoted.rfind('[')
+            && !quoted[open..].contains(']')
+        {
+            quoted.truncate(open);
+        }
+        quoted.push('…');
+    }
+    (!quoted.is_empty()).then_some(quoted)
+}
+
 /// Whether the answer is what the test expects, and if not, why.
 fn judge(test: &Value, status: u16, body: &str, location: Option<&str>, recorder: &mut Recorder) {
     let expected: Vec<u64> = test
@@ -451,11 +489,15 @@ fn judge(test: &Value, status: u16, body: &str, location: Option<&str>, recorder
         .unwrap_or_else(|| vec![200]);
     if !expected.contains(&u64::from(status)) {
         let (class, message) = match status {
-            401 | 403 => (
+            401 => (
                 ErrorClass::Auth,
                 format!(
-                    "The service refused the credentials ({status}). Check them, or re-authenticate if the connector signs in with OAuth."
+                    "The service refused the credentials (401). Check them, or re-authenticate if the connector signs in with OAuth."
                 ),
+            ),
+            403 => (
+                ErrorClass::Auth,
+                "The service knows who is asking but refused access (403): the account may lack a permission, or the API may be turned off or blocked on the service.".to_owned(),
             ),
             300..=399 => (
                 ErrorClass::Http,
@@ -471,6 +513,10 @@ fn judge(test: &Value, status: u16, body: &str, location: Option<&str>, recorder
                     list(&expected)
                 ),
             ),
+        };
+        let message = match service_said(body, &recorder.redactor) {
+            Some(said) => format!("{message} The service said: “{said}”."),
+            None => message,
         };
         recorder.fail(class, message);
         return;
