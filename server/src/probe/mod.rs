@@ -491,9 +491,7 @@ fn judge(test: &Value, status: u16, body: &str, location: Option<&str>, recorder
         let (class, message) = match status {
             401 => (
                 ErrorClass::Auth,
-                format!(
-                    "The service refused the credentials (401). Check them, or re-authenticate if the connector signs in with OAuth."
-                ),
+                "The service refused the credentials (401). Check them, or re-authenticate if the connector signs in with OAuth.".to_owned(),
             ),
             403 => (
                 ErrorClass::Auth,
