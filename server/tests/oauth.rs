@@ -81,6 +81,16 @@ mod cases {
         }
     }
 
+    /// Asks to start signing in to `id` from its detail page; the answer as it comes.
+    async fn start_answer(browser: &mut Browser, id: &str) -> (StatusCode, Value) {
+        json_of(
+            browser
+                .call("start_oauth", &[("id", id), ("return_to", "detail")])
+                .await,
+        )
+        .await
+    }
+
     async fn start(browser: &mut Browser, id: &str, return_to: &str) -> String {
         let response = browser
             .call("start_oauth", &[("id", id), ("return_to", return_to)])
@@ -801,18 +811,7 @@ mod cases {
         )
         .await;
         assert_eq!(status, StatusCode::OK, "{usual}");
-        let (status, started) = json_of(
-            owner
-                .call(
-                    "start_oauth",
-                    &[
-                        ("id", usual["id"].as_str().unwrap()),
-                        ("return_to", "detail"),
-                    ],
-                )
-                .await,
-        )
-        .await;
+        let (status, started) = start_answer(&mut owner, usual["id"].as_str().unwrap()).await;
         assert_eq!(status, StatusCode::OK, "{started}");
         let authorize_url = started["authorize_url"].as_str().unwrap();
         assert!(
@@ -828,18 +827,7 @@ mod cases {
         )
         .await;
         assert_eq!(status, StatusCode::OK, "{elsewhere}");
-        let (status, refused) = json_of(
-            owner
-                .call(
-                    "start_oauth",
-                    &[
-                        ("id", elsewhere["id"].as_str().unwrap()),
-                        ("return_to", "detail"),
-                    ],
-                )
-                .await,
-        )
-        .await;
+        let (status, refused) = start_answer(&mut owner, elsewhere["id"].as_str().unwrap()).await;
         assert_eq!(status, StatusCode::CONFLICT, "{refused}");
         assert!(refused.to_string().contains("your own app"), "{refused}");
         assert!(!refused.to_string().contains("platform-sf"), "{refused}");
@@ -875,18 +863,7 @@ mod cases {
             let (status, created) =
                 json_of(owner.call_json("install_connector", &body).await).await;
             assert_eq!(status, StatusCode::OK, "{created}");
-            let (status, refused) = json_of(
-                owner
-                    .call(
-                        "start_oauth",
-                        &[
-                            ("id", created["id"].as_str().unwrap()),
-                            ("return_to", "detail"),
-                        ],
-                    )
-                    .await,
-            )
-            .await;
+            let (status, refused) = start_answer(&mut owner, created["id"].as_str().unwrap()).await;
             assert_eq!(status, StatusCode::CONFLICT, "{authorize_url}: {refused}");
             assert!(refused.to_string().contains("https://"), "{refused}");
         }
@@ -899,10 +876,7 @@ mod cases {
             return;
         };
         let id = install_with_token_url(&owner, "Scoped", "https://id.example.com/token").await;
-        let response = owner
-            .call("start_oauth", &[("id", &id), ("return_to", "detail")])
-            .await;
-        let (status, started) = json_of(response).await;
+        let (status, started) = start_answer(&mut owner, &id).await;
         assert_eq!(status, StatusCode::OK, "{started}");
         let authorize_url = started["authorize_url"].as_str().unwrap();
         let asked = url::Url::parse(authorize_url)
@@ -919,19 +893,21 @@ mod cases {
         let Some((server, mut owner)) = guarded(backend).await else {
             return;
         };
-        let id = install_with_token_url(&owner, "Plain", "https://xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.invalid/token").await;
+        let id = install_with_token_url(
+            &owner,
+            "Plain",
+            &format!("https://{}/token", super::support::NOWHERE),
+        )
+        .await;
         // Saved before the form refused plain http (the install of such a URL is a 400).
         super::support::store_legacy_config(
             &server.store,
             &id,
             "token_url",
-            "http://xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.invalid/token",
+            &format!("http://{}/token", super::support::NOWHERE),
         )
         .await;
-        let response = owner
-            .call("start_oauth", &[("id", &id), ("return_to", "detail")])
-            .await;
-        let (status, error) = json_of(response).await;
+        let (status, error) = start_answer(&mut owner, &id).await;
         assert_eq!(status, StatusCode::CONFLICT, "{error}");
         assert!(error.to_string().contains("https://"), "{error}");
     }

@@ -603,7 +603,7 @@ async fn credentials_are_never_sent_over_plain_http() {
     // A public name (under .invalid, with a 64-character label, so the lookup fails before
     // any query leaves the process) over http: refused before any
     // connection, saying why and what to do.
-    let config = json!({"base_url": "http://xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.invalid", "health_path": "/"});
+    let config = json!({"base_url": format!("http://{}", unknown_name()), "health_path": "/"});
     let trace = Prober::new(false)
         .run(&basic_type(), &config, Some(&basic_secrets()))
         .await;

@@ -277,7 +277,7 @@ mod cases {
         let owner = server.owner().await;
         let body = json!({"input": {
             "catalog_key": "http_rest", "name": "Plain",
-            "config": {"base_url": "http://xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.invalid", "health_path": "/me"},
+            "config": {"base_url": format!("http://{}", super::support::NOWHERE), "health_path": "/me"},
             "auth": {"method": "bearer", "token": TOKEN},
         }});
         // The form refuses the address, saying why (the same rule as the seeds' schemas).
@@ -290,9 +290,7 @@ mod cases {
         // An instance saved before the rule (or an address a template builds) is refused
         // when sending.
         let mut body = body;
-        body["input"]["config"]["base_url"] = json!(
-            "https://xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.invalid"
-        );
+        body["input"]["config"]["base_url"] = json!(format!("https://{}", super::support::NOWHERE));
         let (status, created) = json_of(owner.call_json("install_connector", &body).await).await;
         assert_eq!(status, StatusCode::OK, "{created}");
         let id = created["id"].as_str().unwrap();
@@ -300,7 +298,7 @@ mod cases {
             &server.store,
             id,
             "base_url",
-            "http://xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.invalid",
+            &format!("http://{}", super::support::NOWHERE),
         )
         .await;
         let (status, result) = browser_test(&owner, id).await;

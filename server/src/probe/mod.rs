@@ -6,10 +6,6 @@
 mod handshake;
 pub mod template;
 
-/// The address guard lives with the rest of the outbound rules now; this keeps the old
-/// path working for code written against it.
-pub use crate::outbound::guard;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -513,3 +513,9 @@ pub async fn store_legacy_config(store: &Arc<dyn Store>, id: &str, field: &str, 
         .expect("write");
     assert!(saved, "the instance was not saved");
 }
+
+/// A host name that does not exist and is never looked up on the network: under `.invalid`
+/// (RFC 6761), with a 64-character label, which the resolver refuses before building a
+/// query. For tests of what is refused before anything is sent.
+pub const NOWHERE: &str =
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.invalid";
