@@ -1,5 +1,5 @@
 // A stand-in for a WordPress site, for connection tests: the REST route the WordPress
-// connector tests (GET /wp-json/wp/v2/users/me) with HTTP Basic authentication, and
+// connector tests (GET /?rest_route=/wp/v2/users/me) with HTTP Basic authentication, and
 // POST /control/revoke?user=NAME (and /control/restore?user=NAME), after which that user's
 // application password is refused with WordPress's own 401 body (accepted again). Users
 // whose name starts with "slow" are answered after 1.5 s, so a test can watch the
@@ -25,7 +25,7 @@ http
     } else if (req.method === 'POST' && url.pathname === '/control/restore') {
       revoked.delete(url.searchParams.get('user'));
       res.writeHead(204).end();
-    } else if (req.method === 'GET' && url.pathname === '/wp-json/wp/v2/users/me') {
+    } else if (req.method === 'GET' && url.pathname === '/' && url.searchParams.get('rest_route') === '/wp/v2/users/me') {
       const header = req.headers.authorization ?? '';
       const [user, password] = header.startsWith('Basic ')
         ? Buffer.from(header.slice(6), 'base64').toString().split(':')

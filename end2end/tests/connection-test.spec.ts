@@ -20,7 +20,7 @@ async function expectTrace(result: Locator, status: number) {
   }
   await expect(trace.getByRole('list', { name: 'Steps' })).toContainText('resolve');
   await trace.getByText('Request', { exact: true }).click();
-  await expect(trace.locator('.test-request')).toContainText(`GET ${site}/wp-json/wp/v2/users/me?context=edit`);
+  await expect(trace.locator('.test-request')).toContainText(`GET ${site}/?rest_route=/wp/v2/users/me&context=edit`);
   await expect(trace.locator('.test-request dl')).toContainText(/authorization\s*\[redacted\]/i);
   await trace.getByText('Response', { exact: true }).click();
   await expect(trace.locator('.test-response')).toContainText(`HTTP ${status}`);
