@@ -22,13 +22,15 @@ pub struct FormState {
     root: StoredValue<Value>,
     /// The whole value; fields read and write it at their pointer.
     pub value: RwSignal<Value>,
-    /// From the browser's validator; shown for touched fields, and all after a submit.
+    /// From the browser's validator; shown after the first submit, and from then on kept
+    /// up to date as the user types. Never changed when a field loses focus: pressing a
+    /// button blurs the field before the click lands, and an error line appearing or
+    /// going away then would move the button from under the pointer and lose the click.
     client: RwSignal<Errors>,
     /// From the server's answer; a field's are dropped when it is edited.
     server: RwSignal<Errors>,
     /// JSON editors whose text does not parse (their value is left as it was).
     unparsed: RwSignal<Errors>,
-    touched: RwSignal<BTreeSet<String>>,
     submitted: RwSignal<bool>,
 }
 
@@ -42,7 +44,6 @@ impl FormState {
             client: RwSignal::new(Errors::new()),
             server: RwSignal::new(Errors::new()),
             unparsed: RwSignal::new(Errors::new()),
-            touched: RwSignal::new(BTreeSet::new()),
             submitted: RwSignal::new(false),
         }
     }
@@ -102,17 +103,9 @@ impl FormState {
         self.client.set(errors);
     }
 
-    /// A field lost focus: its errors may show from now on.
-    pub fn blur(&self, pointer: &str) {
-        self.touched.update(|touched| {
-            touched.insert(pointer.to_owned());
-        });
-        self.revalidate();
-    }
-
     /// The messages to show at exactly `pointer`.
     pub fn errors_at(&self, pointer: &str) -> Vec<String> {
-        let shown = self.submitted.get() || self.touched.with(|t| t.contains(pointer));
+        let shown = self.submitted.get();
         let mut messages = Vec::new();
         for (source, always) in [
             (self.unparsed, true),
@@ -189,7 +182,6 @@ impl FormState {
         for errors in [self.client, self.server, self.unparsed] {
             errors.set(Errors::new());
         }
-        self.touched.set(BTreeSet::new());
         self.submitted.set(false);
     }
 
@@ -343,20 +335,19 @@ fn text_memo(form: FormState, pointer: String, codec: Codec) -> Memo<String> {
     Memo::new(move |_| codec.to_text(form.value_at(&pointer).as_ref()))
 }
 
-/// What a text-like input binds to: the text it shows, what typing does (the codec turns
-/// it into the value), and what leaving it does (its errors may show).
+/// What a text-like input binds to: the text it shows, and what typing does (the codec
+/// turns it into the value).
 #[derive(Clone, Copy)]
 struct TextBinding {
     text: Memo<String>,
     typed: Callback<String>,
-    left: Callback<()>,
 }
 
 fn bind_text(props: &FieldProps) -> TextBinding {
     let (form, pointer) = (props.form, props.pointer.clone());
     let codec = codec_of(props.renderer);
     let in_list = in_list(form, &pointer);
-    let (typed_at, left_at) = (pointer.clone(), pointer.clone());
+    let typed_at = pointer.clone();
     TextBinding {
         text: text_memo(form, pointer, codec),
         typed: Callback::new(move |text: String| {
@@ -367,7 +358,6 @@ fn bind_text(props: &FieldProps) -> TextBinding {
             };
             form.set_at(&typed_at, value);
         }),
-        left: Callback::new(move |()| form.blur(&left_at)),
     }
 }
 
@@ -418,7 +408,6 @@ pub fn text(props: FieldProps) -> AnyView {
             aria-describedby=described_by(&props)
             prop:value=bound.text
             on:input=move |event| bound.typed.run(event_target_value(&event))
-            on:blur=move |_| bound.left.run(())
         />
     };
     field_shell(&props, "field", input)
@@ -442,7 +431,6 @@ pub fn multiline(props: FieldProps) -> AnyView {
             aria-describedby=described_by(&props)
             prop:value=bound.text
             on:input=move |event| bound.typed.run(event_target_value(&event))
-            on:blur=move |_| bound.left.run(())
         ></textarea>
     };
     field_shell(&props, "field", input)
@@ -473,7 +461,6 @@ pub fn secret(props: FieldProps) -> AnyView {
                 aria-describedby=described_by(&props)
                 prop:value=bound.text
                 on:input=move |event| bound.typed.run(event_target_value(&event))
-                on:blur=move |_| bound.left.run(())
             />
             <button
                 type="button"
@@ -501,7 +488,6 @@ pub fn checkbox(props: FieldProps) -> AnyView {
         Memo::new(move |_| form.value_at(&pointer) == Some(Value::Bool(true)))
     };
     let set_at = pointer.clone();
-    let blur_at = pointer.clone();
     view! {
         <div class="field field-checkbox" data-widget=renderer.name>
             <input
@@ -513,7 +499,6 @@ pub fn checkbox(props: FieldProps) -> AnyView {
                 prop:checked=checked
                 checked=move || checked.get()
                 on:change=move |event| form.set_at(&set_at, Some(Value::Bool(event_target_checked(&event))))
-                on:blur=move |_| form.blur(&blur_at)
             />
             {label_view(&props)}
             {help_view(&props)}
@@ -557,7 +542,6 @@ fn select_view(
         ..
     } = props.clone();
     let current = text_memo(form, pointer.clone(), Codec::Choice);
-    let blur_at = pointer.clone();
     let mut options: Vec<(String, String)> = options
         .into_iter()
         .map(|(value, title)| (Codec::Choice.to_text(Some(&value)), title))
@@ -579,7 +563,6 @@ fn select_view(
                 aria-describedby=described_by(&props)
                 prop:value=current
                 on:change=move |event| on_pick.run(Codec::Choice.from_text(&event_target_value(&event)).ok().flatten())
-                on:blur=move |_| form.blur(&blur_at)
             >
                 <option value="" selected=move || current.get().is_empty()>"Choose…"</option>
                 {options
@@ -630,7 +613,7 @@ pub fn radio(props: FieldProps) -> AnyView {
             } else {
                 format!("{}-{index}", form.field_id(&pointer))
             };
-            let (set_at, blur_at) = (pointer.clone(), pointer.clone());
+            let set_at = pointer.clone();
             let (mine, also_mine, label_for) = (text.clone(), text.clone(), id.clone());
             let group_name = form.field_id(&pointer);
             let describedby = describedby.clone();
@@ -645,7 +628,6 @@ pub fn radio(props: FieldProps) -> AnyView {
                         prop:checked=move || current.get() == mine
                         checked=move || current.get() == also_mine
                         on:change=move |_| form.set_at(&set_at, Some(value.clone()))
-                        on:blur=move |_| form.blur(&blur_at)
                     />
                     {title}
                 </label>
@@ -762,7 +744,6 @@ pub fn json_editor(props: FieldProps) -> AnyView {
     );
     let text = RwSignal::new(initial);
     let edit_at = pointer.clone();
-    let blur_at = pointer.clone();
     let on_input = move |event| {
         let typed = event_target_value(&event);
         text.set(typed.clone());
@@ -791,7 +772,6 @@ pub fn json_editor(props: FieldProps) -> AnyView {
                 aria-describedby=described_by(&props)
                 prop:value=move || text.get()
                 on:input=on_input
-                on:blur=move |_| form.blur(&blur_at)
             >
                 {crate::raw_text::raw_text(text.get_untracked())}
             </textarea>
