@@ -15,7 +15,7 @@ use crate::components::connector_fields::{AccessFields, IdentityFields, Instance
 use crate::components::connector_icon::ConnectorIcon;
 use crate::components::oauth::{OAuthOutcome, RedirectUri, go_to_provider};
 use crate::components::status_badge::StatusBadge;
-use crate::components::suspense::LoadError;
+use crate::components::suspense::{LoadError, PageLoadError};
 use crate::components::toasts::{ToastRegion, Toasts};
 use crate::error::AppError;
 use crate::model::connector::{
@@ -119,7 +119,7 @@ pub fn ConnectorDetailPage() -> impl IntoView {
                         let context = Context { connector, entry, reload, toasts, runs };
                         Either::Left(view! { <Detail context tab /> })
                     }
-                    Err(error) => Either::Right(view! { <Title text="Connector" /> <LoadError error /> }),
+                    Err(error) => Either::Right(view! { <PageLoadError error /> }),
                 }
             })}
         </Transition>
