@@ -1,6 +1,12 @@
 //! A modal confirmation for actions that destroy or override something ("Delete
 //! Payments?"). Focus starts on Cancel, Escape cancels, and the question is announced.
+//!
+//! It is the browser's own modal `<dialog>` (`showModal`): the page behind is inert, so
+//! Tab, a click on the backdrop or a screen reader's virtual cursor cannot leave it, and
+//! Escape always reaches it. Tab and Shift+Tab also wrap between its two buttons here, so
+//! focus never goes to the browser's own controls in between.
 
+use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -21,45 +27,89 @@ pub fn ConfirmDialog(
 ) -> impl IntoView {
     move || {
         question.get().map(|question| {
+            let dialog = NodeRef::<html::Dialog>::new();
             let cancel = NodeRef::<html::Button>::new();
-            cancel.on_load(|button| {
-                let _ = button.focus();
+            let proceed = NodeRef::<html::Button>::new();
+            // Closed before the caller hears the answer: the page behind is inert while
+            // the dialog is open, so the caller could not put focus back on it otherwise.
+            let answer = move |proceed: bool| {
+                if let Some(element) = dialog.get_untracked() {
+                    element.close();
+                }
+                on_answer.run(proceed);
+            };
+            dialog.on_load(move |element| {
+                let _ = element.show_modal();
+                if let Some(button) = cancel.get_untracked() {
+                    let _ = button.focus();
+                }
             });
+            // Tab from the last button goes to the first, Shift+Tab from the first to
+            // the last.
+            let wrap_tab = move |event: ev::KeyboardEvent| {
+                if event.key() != "Tab" {
+                    return;
+                }
+                let (from, to) = if event.shift_key() {
+                    (cancel, proceed)
+                } else {
+                    (proceed, cancel)
+                };
+                let active = document().active_element();
+                let at_edge = from
+                    .get_untracked()
+                    .is_some_and(|button| active.as_deref() == Some(button.as_ref()));
+                if at_edge && let Some(button) = to.get_untracked() {
+                    event.prevent_default();
+                    let _ = button.focus();
+                }
+            };
+            // A press on the backdrop (the dialog element itself, outside its content)
+            // keeps focus where it is.
+            let keep_focus = move |event: ev::MouseEvent| {
+                let on_backdrop = event
+                    .target()
+                    .zip(dialog.get_untracked())
+                    .is_some_and(|(target, element)| target == ****element);
+                if on_backdrop {
+                    event.prevent_default();
+                }
+            };
             view! {
-                <div class="dialog-backdrop">
-                    <div
-                        class="dialog"
-                        role="alertdialog"
-                        aria-modal="true"
-                        aria-labelledby="confirm-title"
-                        aria-describedby="confirm-detail"
-                        on:keydown=move |event| {
-                            if event.key() == "Escape" {
-                                on_answer.run(false);
-                            }
-                        }
-                    >
-                        <h2 id="confirm-title">{question.title}</h2>
-                        <p id="confirm-detail">{question.detail}</p>
-                        <div class="dialog-actions">
-                            <button
-                                type="button"
-                                class="button secondary"
-                                node_ref=cancel
-                                on:click=move |_| on_answer.run(false)
-                            >
-                                "Cancel"
-                            </button>
-                            <button
-                                type="button"
-                                class="button danger"
-                                on:click=move |_| on_answer.run(true)
-                            >
-                                {question.proceed_label}
-                            </button>
-                        </div>
+                <dialog
+                    class="dialog"
+                    node_ref=dialog
+                    role="alertdialog"
+                    aria-labelledby="confirm-title"
+                    aria-describedby="confirm-detail"
+                    on:cancel=move |event: ev::Event| {
+                        event.prevent_default();
+                        answer(false);
+                    }
+                    on:keydown=wrap_tab
+                    on:mousedown=keep_focus
+                >
+                    <h2 id="confirm-title">{question.title}</h2>
+                    <p id="confirm-detail">{question.detail}</p>
+                    <div class="dialog-actions">
+                        <button
+                            type="button"
+                            class="button secondary"
+                            node_ref=cancel
+                            on:click=move |_| answer(false)
+                        >
+                            "Cancel"
+                        </button>
+                        <button
+                            type="button"
+                            class="button danger"
+                            node_ref=proceed
+                            on:click=move |_| answer(true)
+                        >
+                            {question.proceed_label}
+                        </button>
                     </div>
-                </div>
+                </dialog>
             }
         })
     }

@@ -5,6 +5,7 @@ pub mod confirm;
 pub mod connection_test;
 pub mod connector_fields;
 pub mod connector_icon;
+pub mod early_input;
 pub mod focus;
 pub mod forms;
 pub mod layout;

@@ -13,6 +13,7 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::api::catalog::catalog_cards;
 use crate::components::connector_icon::ConnectorIcon;
+use crate::components::early_input::typed_before_hydration;
 use crate::components::suspense::LoadError;
 use crate::model::{CatalogCard, CatalogFilter, Category};
 
@@ -51,6 +52,11 @@ pub fn CatalogPage() -> impl IntoView {
         navigate(&catalog_href(&q, &category), options);
     };
     let apply_search = apply.clone();
+    // Typed before the app took over: searched once it has.
+    if let Some(typed) = typed_before_hydration("catalog-search", &q.get_untracked()) {
+        let apply_typed = apply.clone();
+        Effect::new(move |_| apply_typed(typed.clone(), category.get_untracked()));
+    }
 
     view! {
         <Title text="Catalog" />

@@ -18,12 +18,14 @@ use crate::api::catalog::{catalog_cards, catalog_entry};
 use crate::api::connectors::{
     InstanceView, connector_page, install_connector, set_connector_status, update_connector,
 };
+use crate::components::confirm::{ConfirmDialog, Question};
 use crate::components::connection_test::{TestConnection, TestRuns};
 use crate::components::connector_fields::{AccessFields, IdentityFields, InstanceFields};
 use crate::components::connector_icon::ConnectorIcon;
+use crate::components::early_input::typed_before_hydration;
 use crate::components::oauth::{OAuthOutcome, RedirectUri, go_to_provider};
 use crate::components::status_badge::StatusBadge;
-use crate::components::suspense::LoadError;
+use crate::components::suspense::{LoadError, PageLoadError};
 use crate::error::AppError;
 use crate::model::connector::{
     Connector, ConnectorStatus, ConnectorUpdate, FieldEdit, NewConnector, OAUTH_TOKEN_FIELDS,
@@ -177,7 +179,7 @@ pub fn WizardPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(loaded) => Either::Left(view! { <StepView wizard loaded /> }),
-                    Err(error) => Either::Right(view! { <LoadError error /> }),
+                    Err(error) => Either::Right(view! { <PageLoadError error /> }),
                 }
             })}
         </Transition>
@@ -267,6 +269,11 @@ fn StepView(wizard: Wizard, loaded: Loaded) -> impl IntoView {
 fn ChooseStep(wizard: Wizard, selected: Option<String>, locked: bool) -> impl IntoView {
     let cards = OnceResource::new(catalog_cards());
     let search = RwSignal::new(String::new());
+    // What was typed before the app took over is what is searched, once it has (the
+    // page hydrates as it was rendered).
+    if let Some(typed) = typed_before_hydration("type-search", "") {
+        Effect::new(move |_| search.set(typed.clone()));
+    }
     let chosen = RwSignal::new(selected);
     let problem = RwSignal::new(Vec::<(String, String)>::new());
     let next = move |event: leptos::ev::SubmitEvent| {
@@ -402,6 +409,19 @@ fn report(
     });
 }
 
+/// Rewrites the current history entry (the details step before its draft existed) to
+/// `href`, which names the draft: Back then returns to the draft as saved, rather than to
+/// an empty form whose save would make a second draft (or clash with the first's name).
+fn name_the_draft_in_history(href: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Ok(history) = window().history() {
+        let _ =
+            history.replace_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(href));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = href;
+}
+
 #[component]
 fn DetailsStep(wizard: Wizard, entry: ConnectorType, draft: Option<Connector>) -> impl IntoView {
     let fields = match &draft {
@@ -464,6 +484,11 @@ fn DetailsStep(wizard: Wizard, entry: ConnectorType, draft: Option<Connector>) -
             busy.set(false);
             match saved {
                 Ok(connector) => {
+                    if draft_id.is_none() {
+                        let here =
+                            wizard_href(Step::Details, Some(connector.id), Some(&key.get_value()));
+                        name_the_draft_in_history(&here);
+                    }
                     wizard.go(Step::Configure, Some(connector.id), Some(&key.get_value()))
                 }
                 Err(error) => {
@@ -756,18 +781,35 @@ fn TestStep(wizard: Wizard, draft: Connector) -> impl IntoView {
 fn ReviewStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> impl IntoView {
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // After a failed test the server asks for a confirmation; this is the question.
+    let question = RwSignal::new(None::<Question>);
     let id = draft.id;
-    let activate = move |_| {
+    let name = draft.name.clone();
+    let navigate = use_navigate();
+    let activate = Callback::new(move |confirm: bool| {
         busy.set(true);
+        failure.set(None);
+        let (name, navigate) = (name.clone(), navigate.clone());
         leptos::task::spawn_local(async move {
-            let result = set_connector_status(id, ConnectorStatus::Active, false).await;
+            let result = set_connector_status(id, ConnectorStatus::Active, confirm).await;
             busy.set(false);
             match result {
-                Ok(_) => use_navigate()("/", Default::default()),
+                Ok(_) => navigate("/", Default::default()),
+                Err(AppError::ConfirmationRequired(detail)) => question.set(Some(Question {
+                    title: format!("Activate {name}?"),
+                    detail,
+                    proceed_label: "Activate anyway".into(),
+                })),
                 Err(error) => failure.set(Some(error.to_string())),
             }
         });
-    };
+    });
+    let answer = Callback::new(move |proceed: bool| {
+        question.set(None);
+        if proceed {
+            activate.run(true);
+        }
+    });
     let pending = draft.status == ConnectorStatus::Pending;
     let config_rows: Vec<(String, String)> = draft
         .config
@@ -831,7 +873,8 @@ fn ReviewStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> impl In
         <div class="wizard-actions">
             <a class="button secondary" href=back_href(wizard, Step::Review, &entry.key)>"Back"</a>
             <a class="button secondary" href=format!("/connectors/{id}")>{if pending { "Finish later" } else { "Save (inactive)" }}</a>
-            <button type="button" class="button" disabled=move || pending || busy.get() on:click=activate>"Save and activate"</button>
+            <button type="button" class="button" disabled=move || pending || busy.get() on:click=move |_| activate.run(false)>"Save and activate"</button>
         </div>
+        <ConfirmDialog question on_answer=answer />
     }
 }
