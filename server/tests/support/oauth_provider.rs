@@ -1,6 +1,12 @@
 //! A real OAuth 2.0 provider on loopback for the tests: authorization endpoint, token
 //! endpoint (authorization code with PKCE S256, refresh with rotation), and switches to
 //! make it deny, fail or count.
+//!
+//! Asked for `openid`, it behaves like an OpenID provider (node-oidc-provider, which the
+//! Playwright suite runs): `offline_access` is granted only when the request also says
+//! `prompt=consent` (OpenID Connect Core 1.0 §11), and a refresh token is issued only with
+//! `offline_access`; the response's `scope` is what was granted. And like it, a rotated
+//! (consumed) refresh token presented again revokes every refresh token of its grant.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -38,13 +44,25 @@ pub enum Mode {
 struct Grant {
     challenge: Option<String>,
     redirect_uri: String,
+    /// What the token response says was granted.
+    scope: String,
+    /// Whether a refresh token comes with the tokens.
+    refresh: bool,
+}
+
+/// A refresh token the provider knows: whether it is still good, the grant's scope, and
+/// which grant (sign-in) it belongs to.
+struct Refresh {
+    active: bool,
+    scope: String,
+    grant: usize,
 }
 
 struct Inner {
     mode: Mutex<Mode>,
     codes: Mutex<HashMap<String, Grant>>,
     used_codes: Mutex<Vec<String>>,
-    refresh_tokens: Mutex<HashMap<String, bool>>,
+    refresh_tokens: Mutex<HashMap<String, Refresh>>,
     issued: AtomicUsize,
     token_requests: AtomicUsize,
     /// Seconds until issued access tokens expire.
@@ -142,15 +160,38 @@ async fn authorize(
         (None, None) => None,
         _ => return (StatusCode::BAD_REQUEST, "only S256").into_response(),
     };
+    let (scope, refresh) = granted(&query);
     let code = format!("code-{}", inner.issued.fetch_add(1, Ordering::SeqCst));
     inner.codes.lock().expect("lock").insert(
         code.clone(),
         Grant {
             challenge,
             redirect_uri: redirect_uri.clone(),
+            scope,
+            refresh,
         },
     );
     Redirect::to(&format!("{redirect_uri}?code={code}&state={state}")).into_response()
+}
+
+/// The scope granted for an authorization request, and whether it brings a refresh token.
+/// An OpenID request (`openid`) gets `offline_access`, and so a refresh token, only with
+/// `prompt=consent`; a plain OAuth 2.0 request always gets one.
+fn granted(query: &HashMap<String, String>) -> (String, bool) {
+    let requested = query.get("scope").map(String::as_str).unwrap_or_default();
+    let requested: Vec<&str> = requested.split(' ').filter(|s| !s.is_empty()).collect();
+    if !requested.contains(&"openid") {
+        return ("read write".to_owned(), true);
+    }
+    let consent = query
+        .get("prompt")
+        .is_some_and(|prompt| prompt.split(' ').any(|value| value == "consent"));
+    let scope: Vec<&str> = requested
+        .into_iter()
+        .filter(|scope| *scope != "offline_access" || consent)
+        .collect();
+    let offline = scope.contains(&"offline_access");
+    (scope.join(" "), offline)
 }
 
 fn urlencode(value: &str) -> String {
@@ -213,59 +254,77 @@ async fn token(
                     return oauth_error("invalid_grant");
                 }
             }
-            issue(&inner, None)
+            issue(&inner, None, &grant.scope, grant.refresh)
         }
         Some("refresh_token") => {
             if mode == Mode::RefreshRevoked {
                 return oauth_error("invalid_grant");
             }
             let presented = form.get("refresh_token").cloned().unwrap_or_default();
-            let known = inner
-                .refresh_tokens
-                .lock()
-                .expect("lock")
+            let mut refresh_tokens = inner.refresh_tokens.lock().expect("lock");
+            let known = refresh_tokens
                 .get(&presented)
-                .copied();
+                .map(|known| (known.active, known.scope.clone(), known.grant));
             match known {
-                Some(true) => issue(&inner, Some(presented)),
-                _ => oauth_error("invalid_grant"),
+                Some((true, scope, _)) => {
+                    drop(refresh_tokens);
+                    issue(&inner, Some(presented), &scope, true)
+                }
+                Some((false, _, grant)) => {
+                    for token in refresh_tokens.values_mut().filter(|t| t.grant == grant) {
+                        token.active = false;
+                    }
+                    oauth_error("invalid_grant")
+                }
+                None => oauth_error("invalid_grant"),
             }
         }
         _ => oauth_error("unsupported_grant_type"),
     }
 }
 
-fn issue(inner: &Inner, refreshed: Option<String>) -> Response {
+/// Tokens for `scope`: an access token, and a refresh token when `with_refresh` (a new one,
+/// unless this is a refresh without rotation).
+fn issue(inner: &Inner, refreshed: Option<String>, scope: &str, with_refresh: bool) -> Response {
     let n = inner.issued.fetch_add(1, Ordering::SeqCst);
     let rotate = *inner.rotate.lock().expect("lock");
-    let refresh = match (&refreshed, rotate) {
-        (Some(old), false) => Some(old.clone()),
-        (Some(old), true) => {
-            inner
-                .refresh_tokens
-                .lock()
-                .expect("lock")
-                .insert(old.clone(), false);
-            None
-        }
-        (None, _) => None,
-    }
-    .unwrap_or_else(|| format!("refresh-token-{n}-value"));
-    inner
-        .refresh_tokens
-        .lock()
-        .expect("lock")
-        .insert(refresh.clone(), true);
     let lifetime = *inner.lifetime.lock().expect("lock");
     let mut body = json!({
         "access_token": format!("access-token-{n}-value"),
         "token_type": "Bearer",
         "expires_in": lifetime,
-        "scope": "read write",
+        "scope": scope,
     });
     if *inner.mode.lock().expect("lock") == Mode::NulScope {
         body["scope"] = json!("read wr\u{0}ite");
     }
+    if !with_refresh {
+        return axum::Json(body).into_response();
+    }
+    let mut refresh_tokens = inner.refresh_tokens.lock().expect("lock");
+    let grant = refreshed
+        .as_ref()
+        .and_then(|old| refresh_tokens.get(old))
+        .map_or(n, |old| old.grant);
+    let refresh = match (&refreshed, rotate) {
+        (Some(old), false) => Some(old.clone()),
+        (Some(old), true) => {
+            if let Some(known) = refresh_tokens.get_mut(old) {
+                known.active = false;
+            }
+            None
+        }
+        (None, _) => None,
+    }
+    .unwrap_or_else(|| format!("refresh-token-{n}-value"));
+    refresh_tokens.insert(
+        refresh.clone(),
+        Refresh {
+            active: true,
+            scope: scope.to_owned(),
+            grant,
+        },
+    );
     if refreshed.is_none() || rotate {
         body["refresh_token"] = json!(refresh);
     }
