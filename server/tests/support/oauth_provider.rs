@@ -23,7 +23,8 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 pub const CLIENT_ID: &str = "hub-client";
-pub const CLIENT_SECRET: &str = "hub-client-secret-value";
+/// With characters HTTP Basic client credentials must encode (RFC 6749 §2.3.1).
+pub const CLIENT_SECRET: &str = "hub-client secret+value/50%:1";
 
 /// How the provider behaves from now on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -206,7 +207,9 @@ fn oauth_error(code: &str) -> Response {
         .into_response()
 }
 
-/// Client authentication by HTTP Basic or in the form.
+/// Client authentication by HTTP Basic or in the form. In the Basic header the id and the
+/// secret are each form-urlencoded first (RFC 6749 §2.3.1), and decoded here as
+/// node-oidc-provider decodes them.
 fn client_ok(headers: &HeaderMap, form: &HashMap<String, String>) -> bool {
     let basic = headers
         .get("authorization")
@@ -214,10 +217,20 @@ fn client_ok(headers: &HeaderMap, form: &HashMap<String, String>) -> bool {
         .and_then(|value| value.strip_prefix("Basic "))
         .and_then(|encoded| STANDARD.decode(encoded).ok())
         .and_then(|decoded| String::from_utf8(decoded).ok());
-    let expected = format!("{CLIENT_ID}:{CLIENT_SECRET}");
+    let decode = |part: &str| {
+        percent_encoding::percent_decode_str(&part.replace('+', " "))
+            .decode_utf8()
+            .map(|text| text.into_owned())
+            .ok()
+    };
+    let basic_ok = basic
+        .as_deref()
+        .and_then(|basic| basic.split_once(':'))
+        .and_then(|(id, secret)| Some((decode(id)?, decode(secret)?)))
+        .is_some_and(|(id, secret)| id == CLIENT_ID && secret == CLIENT_SECRET);
     let form_ok = form.get("client_id").map(String::as_str) == Some(CLIENT_ID)
         && form.get("client_secret").map(String::as_str) == Some(CLIENT_SECRET);
-    basic.as_deref() == Some(expected.as_str()) || form_ok
+    basic_ok || form_ok
 }
 
 async fn token(
