@@ -7,7 +7,8 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 const freshPort = port + 1;
 const baseURL = `http://127.0.0.1:${port}`;
 const freshURL = `http://127.0.0.1:${freshPort}`;
-// A real OAuth 2.0 provider (npm oauth2-mock-server) for the sign-in round trip.
+// A certified OpenID provider (npm oidc-provider, support/oidc-provider.mjs) for OAuth sign-in
+// and token refresh; it sends people back only to the two servers' callbacks.
 export const oauthPort = port + 3;
 // A WordPress stand-in (support/wordpress-site.mjs) for connection tests.
 export const wordpressPort = port + 4;
@@ -58,8 +59,8 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      command: `npx oauth2-mock-server -a 127.0.0.1 -p ${oauthPort}`,
-      url: `http://127.0.0.1:${oauthPort}/.well-known/openid-configuration`,
+      command: `node support/oidc-provider.mjs ${oauthPort} ${baseURL}/oauth/callback ${freshURL}/oauth/callback`,
+      url: `http://127.0.0.1:${oauthPort}/healthz`,
       reuseExistingServer: false,
       timeout: 30_000,
       stdout: 'ignore',

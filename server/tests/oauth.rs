@@ -45,10 +45,16 @@ mod cases {
 
         /// A generic OAuth2 instance pointing at the provider, with its own client.
         async fn install(&self, name: &str) -> String {
+            self.install_with(name, self.provider.generic_config())
+                .await
+        }
+
+        /// Like [`World::install`], with this configuration.
+        async fn install_with(&self, name: &str, config: Value) -> String {
             let body = json!({"input": {
                 "catalog_key": "oauth2_generic",
                 "name": name,
-                "config": self.provider.generic_config(),
+                "config": config,
                 "auth": {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
             }});
             let (status, created) =
@@ -528,6 +534,52 @@ mod cases {
         );
     }
 
+    /// An OpenID provider issues a refresh token only for `offline_access`, which it grants
+    /// only when the request also says `prompt=consent` (OpenID Connect Core 1.0 §11;
+    /// node-oidc-provider drops it silently otherwise, and then the short-lived access token
+    /// cannot be refreshed). Asking for it adds the prompt; the sign-in gets a refresh token,
+    /// and a use refreshes.
+    pub async fn offline_access_asks_for_consent_and_gets_a_refresh_token(backend: Backend) {
+        let Some(mut world) = World::start(backend).await else {
+            return;
+        };
+        let mut config = world.provider.generic_config();
+        config["scopes"] = json!(["openid", "offline_access"]);
+        let id = world.install_with("OpenID", config).await;
+        world.provider.set_lifetime(30);
+        let authorize_url = start(&mut world.owner, &id, "detail").await;
+        let asked = |name| {
+            query(
+                authorize_url.trim_start_matches(&world.provider.base_url),
+                name,
+            )
+        };
+        assert_eq!(asked("scope").as_deref(), Some("openid offline_access"));
+        assert_eq!(asked("prompt").as_deref(), Some("consent"));
+        let back = authorize(&world.server, &authorize_url).await;
+        let landed = callback(&world.owner, &back).await;
+        assert!(landed.ends_with("oauth=connected"), "{landed}");
+        world.provider.set_lifetime(3600);
+        let connector = world.connector(&id).await;
+        let fields = &connector["credentials"]["fields"];
+        assert_eq!(fields["refresh_token"]["set"], true, "{connector}");
+        assert_eq!(fields["scope"]["value"], "openid offline_access");
+
+        let who = owner_principal(&world).await;
+        let connector_id: Uuid = id.parse().unwrap();
+        let before = stored(&world, &who, connector_id).await;
+        let after = for_use(&world, &who, connector_id).await.unwrap();
+        assert_ne!(
+            token(&after, "access_token"),
+            token(&before, "access_token")
+        );
+        assert_ne!(
+            token(&after, "refresh_token"),
+            token(&before, "refresh_token")
+        );
+        assert_eq!(world.connector(&id).await["status"], "inactive");
+    }
+
     pub async fn a_refused_refresh_asks_for_reauthentication(backend: Backend) {
         let Some(mut world) = World::start(backend).await else {
             return;
@@ -954,6 +1006,8 @@ mod cases {
             .find(|(name, _)| name == "scope")
             .map(|(_, value)| value.into_owned());
         assert_eq!(asked.as_deref(), Some("read write:all"), "{authorize_url}");
+        // No `offline_access`, so no prompt: people are asked only what the provider decides.
+        assert!(!authorize_url.contains("prompt="), "{authorize_url}");
     }
 
     /// With private targets off, a token endpoint on a public address over plain http is
@@ -1072,6 +1126,7 @@ server_suite!(
     starting_needs_an_oauth_type_and_a_client,
     expiring_tokens_refresh_once_before_use_with_rotation,
     a_provider_without_rotation_keeps_the_refresh_token,
+    offline_access_asks_for_consent_and_gets_a_refresh_token,
     a_refused_refresh_asks_for_reauthentication,
     a_provider_outage_before_a_test_is_a_recorded_failure,
     the_background_task_refreshes_ahead_of_expiry,

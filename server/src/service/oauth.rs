@@ -707,6 +707,25 @@ fn unreachable_because(error: &crate::outbound::OutboundError) -> String {
     }
 }
 
+/// The authorization request's extra parameters: the type's, with `prompt=consent` added
+/// when `offline_access` is asked for. OpenID providers grant `offline_access` (and so a
+/// refresh token) only with that prompt, and silently drop it otherwise (OpenID Connect
+/// Core 1.0 §11; node-oidc-provider does).
+fn authorize_params(settings: &OAuthSettings) -> std::collections::BTreeMap<String, String> {
+    let mut params = settings.extra_authorize_params.clone();
+    if settings
+        .scopes
+        .iter()
+        .any(|scope| scope == "offline_access")
+    {
+        let prompt = params.entry("prompt".to_owned()).or_default();
+        if !prompt.split(' ').any(|value| value == "consent") {
+            *prompt = format!("{prompt} consent").trim_start().to_owned();
+        }
+    }
+    params
+}
+
 /// How the client authenticates at the token endpoint: HTTP Basic unless the instance's
 /// configuration says `client_secret_post` (the generic OAuth2 type lets it choose).
 fn client_auth(config: &Value) -> ClientAuth {
@@ -811,8 +830,8 @@ impl OAuthPort for OAuthService {
             request =
                 request.add_extra_param("scope", settings.scopes.join(&settings.scope_separator));
         }
-        for (name, value) in &settings.extra_authorize_params {
-            request = request.add_extra_param(name.clone(), value.clone());
+        for (name, value) in authorize_params(&settings) {
+            request = request.add_extra_param(name, value);
         }
         let (authorize_url, _) = request.url();
 

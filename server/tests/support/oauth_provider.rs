@@ -1,6 +1,12 @@
 //! A real OAuth 2.0 provider on loopback for the tests: authorization endpoint, token
 //! endpoint (authorization code with PKCE S256, refresh with rotation), and switches to
 //! make it deny, fail or count.
+//!
+//! Asked for `openid`, it behaves like an OpenID provider (node-oidc-provider, which the
+//! Playwright suite runs): `offline_access` is granted only when the request also says
+//! `prompt=consent` (OpenID Connect Core 1.0 §11), and a refresh token is issued only with
+//! `offline_access`; the response's `scope` is what was granted. And like it, a rotated
+//! (consumed) refresh token presented again revokes every refresh token of its grant.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,7 +23,8 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 pub const CLIENT_ID: &str = "hub-client";
-pub const CLIENT_SECRET: &str = "hub-client-secret-value";
+/// With characters HTTP Basic client credentials must encode (RFC 6749 §2.3.1).
+pub const CLIENT_SECRET: &str = "hub-client secret+value/50%:1";
 
 /// How the provider behaves from now on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,13 +45,25 @@ pub enum Mode {
 struct Grant {
     challenge: Option<String>,
     redirect_uri: String,
+    /// What the token response says was granted.
+    scope: String,
+    /// Whether a refresh token comes with the tokens.
+    refresh: bool,
+}
+
+/// A refresh token the provider knows: whether it is still good, the grant's scope, and
+/// which grant (sign-in) it belongs to.
+struct Refresh {
+    active: bool,
+    scope: String,
+    grant: usize,
 }
 
 struct Inner {
     mode: Mutex<Mode>,
     codes: Mutex<HashMap<String, Grant>>,
     used_codes: Mutex<Vec<String>>,
-    refresh_tokens: Mutex<HashMap<String, bool>>,
+    refresh_tokens: Mutex<HashMap<String, Refresh>>,
     issued: AtomicUsize,
     token_requests: AtomicUsize,
     /// Seconds until issued access tokens expire.
@@ -142,15 +161,38 @@ async fn authorize(
         (None, None) => None,
         _ => return (StatusCode::BAD_REQUEST, "only S256").into_response(),
     };
+    let (scope, refresh) = granted(&query);
     let code = format!("code-{}", inner.issued.fetch_add(1, Ordering::SeqCst));
     inner.codes.lock().expect("lock").insert(
         code.clone(),
         Grant {
             challenge,
             redirect_uri: redirect_uri.clone(),
+            scope,
+            refresh,
         },
     );
     Redirect::to(&format!("{redirect_uri}?code={code}&state={state}")).into_response()
+}
+
+/// The scope granted for an authorization request, and whether it brings a refresh token.
+/// An OpenID request (`openid`) gets `offline_access`, and so a refresh token, only with
+/// `prompt=consent`; a plain OAuth 2.0 request always gets one.
+fn granted(query: &HashMap<String, String>) -> (String, bool) {
+    let requested = query.get("scope").map(String::as_str).unwrap_or_default();
+    let requested: Vec<&str> = requested.split(' ').filter(|s| !s.is_empty()).collect();
+    if !requested.contains(&"openid") {
+        return ("read write".to_owned(), true);
+    }
+    let consent = query
+        .get("prompt")
+        .is_some_and(|prompt| prompt.split(' ').any(|value| value == "consent"));
+    let scope: Vec<&str> = requested
+        .into_iter()
+        .filter(|scope| *scope != "offline_access" || consent)
+        .collect();
+    let offline = scope.contains(&"offline_access");
+    (scope.join(" "), offline)
 }
 
 fn urlencode(value: &str) -> String {
@@ -165,7 +207,9 @@ fn oauth_error(code: &str) -> Response {
         .into_response()
 }
 
-/// Client authentication by HTTP Basic or in the form.
+/// Client authentication by HTTP Basic or in the form. In the Basic header the id and the
+/// secret are each form-urlencoded first (RFC 6749 §2.3.1), and decoded here as
+/// node-oidc-provider decodes them.
 fn client_ok(headers: &HeaderMap, form: &HashMap<String, String>) -> bool {
     let basic = headers
         .get("authorization")
@@ -173,10 +217,20 @@ fn client_ok(headers: &HeaderMap, form: &HashMap<String, String>) -> bool {
         .and_then(|value| value.strip_prefix("Basic "))
         .and_then(|encoded| STANDARD.decode(encoded).ok())
         .and_then(|decoded| String::from_utf8(decoded).ok());
-    let expected = format!("{CLIENT_ID}:{CLIENT_SECRET}");
+    let decode = |part: &str| {
+        percent_encoding::percent_decode_str(&part.replace('+', " "))
+            .decode_utf8()
+            .map(|text| text.into_owned())
+            .ok()
+    };
+    let basic_ok = basic
+        .as_deref()
+        .and_then(|basic| basic.split_once(':'))
+        .and_then(|(id, secret)| Some((decode(id)?, decode(secret)?)))
+        .is_some_and(|(id, secret)| id == CLIENT_ID && secret == CLIENT_SECRET);
     let form_ok = form.get("client_id").map(String::as_str) == Some(CLIENT_ID)
         && form.get("client_secret").map(String::as_str) == Some(CLIENT_SECRET);
-    basic.as_deref() == Some(expected.as_str()) || form_ok
+    basic_ok || form_ok
 }
 
 async fn token(
@@ -213,59 +267,77 @@ async fn token(
                     return oauth_error("invalid_grant");
                 }
             }
-            issue(&inner, None)
+            issue(&inner, None, &grant.scope, grant.refresh)
         }
         Some("refresh_token") => {
             if mode == Mode::RefreshRevoked {
                 return oauth_error("invalid_grant");
             }
             let presented = form.get("refresh_token").cloned().unwrap_or_default();
-            let known = inner
-                .refresh_tokens
-                .lock()
-                .expect("lock")
+            let mut refresh_tokens = inner.refresh_tokens.lock().expect("lock");
+            let known = refresh_tokens
                 .get(&presented)
-                .copied();
+                .map(|known| (known.active, known.scope.clone(), known.grant));
             match known {
-                Some(true) => issue(&inner, Some(presented)),
-                _ => oauth_error("invalid_grant"),
+                Some((true, scope, _)) => {
+                    drop(refresh_tokens);
+                    issue(&inner, Some(presented), &scope, true)
+                }
+                Some((false, _, grant)) => {
+                    for token in refresh_tokens.values_mut().filter(|t| t.grant == grant) {
+                        token.active = false;
+                    }
+                    oauth_error("invalid_grant")
+                }
+                None => oauth_error("invalid_grant"),
             }
         }
         _ => oauth_error("unsupported_grant_type"),
     }
 }
 
-fn issue(inner: &Inner, refreshed: Option<String>) -> Response {
+/// Tokens for `scope`: an access token, and a refresh token when `with_refresh` (a new one,
+/// unless this is a refresh without rotation).
+fn issue(inner: &Inner, refreshed: Option<String>, scope: &str, with_refresh: bool) -> Response {
     let n = inner.issued.fetch_add(1, Ordering::SeqCst);
     let rotate = *inner.rotate.lock().expect("lock");
-    let refresh = match (&refreshed, rotate) {
-        (Some(old), false) => Some(old.clone()),
-        (Some(old), true) => {
-            inner
-                .refresh_tokens
-                .lock()
-                .expect("lock")
-                .insert(old.clone(), false);
-            None
-        }
-        (None, _) => None,
-    }
-    .unwrap_or_else(|| format!("refresh-token-{n}-value"));
-    inner
-        .refresh_tokens
-        .lock()
-        .expect("lock")
-        .insert(refresh.clone(), true);
     let lifetime = *inner.lifetime.lock().expect("lock");
     let mut body = json!({
         "access_token": format!("access-token-{n}-value"),
         "token_type": "Bearer",
         "expires_in": lifetime,
-        "scope": "read write",
+        "scope": scope,
     });
     if *inner.mode.lock().expect("lock") == Mode::NulScope {
         body["scope"] = json!("read wr\u{0}ite");
     }
+    if !with_refresh {
+        return axum::Json(body).into_response();
+    }
+    let mut refresh_tokens = inner.refresh_tokens.lock().expect("lock");
+    let grant = refreshed
+        .as_ref()
+        .and_then(|old| refresh_tokens.get(old))
+        .map_or(n, |old| old.grant);
+    let refresh = match (&refreshed, rotate) {
+        (Some(old), false) => Some(old.clone()),
+        (Some(old), true) => {
+            if let Some(known) = refresh_tokens.get_mut(old) {
+                known.active = false;
+            }
+            None
+        }
+        (None, _) => None,
+    }
+    .unwrap_or_else(|| format!("refresh-token-{n}-value"));
+    refresh_tokens.insert(
+        refresh.clone(),
+        Refresh {
+            active: true,
+            scope: scope.to_owned(),
+            grant,
+        },
+    );
     if refreshed.is_none() || rotate {
         body["refresh_token"] = json!(refresh);
     }
