@@ -19,7 +19,7 @@ export CONNECTORS_PUBLIC_URL="http://$LEPTOS_SITE_ADDR"
 export RUST_LOG="${RUST_LOG:-warn}"
 # The health checker would race the tests' own connection tests (server/tests/health.rs tests it).
 export CONNECTORS_HEALTH_CHECK_INTERVAL_SECS=0
-# Connection tests reach the WordPress stand-in on loopback.
+# Connection tests reach the test WordPress (scripts/wordpress-site.sh) on loopback.
 export CONNECTORS_ALLOW_PRIVATE_TARGETS=true
 if [ "${2:-provisioned}" = provisioned ]; then
   "$server" tenant add --name Acme >/dev/null
