@@ -397,6 +397,24 @@ mod tests {
     }
 
     #[test]
+    fn every_test_must_say_what_a_good_answer_is() {
+        for missing in ["content_type", "json"] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut github = valid_copy(dir.path(), "github");
+            github["test"]["success"]
+                .as_object_mut()
+                .unwrap()
+                .remove(missing);
+            write(dir.path(), "github.json", &github.to_string());
+            let message = load_dir(dir.path()).unwrap_err().to_string();
+            assert!(
+                message.contains("/test/success") && message.contains(missing),
+                "{missing}: {message}"
+            );
+        }
+    }
+
+    #[test]
     fn url_fields_must_require_https() {
         let dir = tempfile::tempdir().unwrap();
         let mut wordpress = valid_copy(dir.path(), "wordpress");

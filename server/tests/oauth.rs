@@ -571,6 +571,75 @@ mod cases {
         }
     }
 
+    /// The provider failing the refresh a connection test needs first: the test is
+    /// recorded as failed, with its own class and the provider named, and the connector's
+    /// page shows it. Before, the test answered our own outage sentence, recorded nothing,
+    /// and the page still said the last test passed.
+    pub async fn a_provider_outage_before_a_test_is_a_recorded_failure(backend: Backend) {
+        let Some(mut world) = World::start(backend).await else {
+            return;
+        };
+        let id = connected_expiring(&mut world, "Provider").await;
+        world.provider.set_mode(Mode::TokenFails);
+        let requests = world.provider.token_requests();
+        let (status, test) = json_of(
+            world
+                .owner
+                .call_json_form("test_connector", &[("id", &id)])
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{test}");
+        assert_eq!(world.provider.token_requests() - requests, 3);
+        assert_eq!(
+            (test["ok"].as_bool(), test["error_class"].as_str()),
+            (Some(false), Some("provider")),
+            "{test}"
+        );
+        let message = test["trace"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("The OAuth provider 127.0.0.1 did not refresh the access token"),
+            "{message}"
+        );
+        assert_eq!(test["trace"]["steps"][0]["name"], "refresh");
+        assert_eq!(
+            test["trace"]["url"],
+            format!("{}/token", world.provider.base_url)
+        );
+
+        let (_, history) = json_of(
+            world
+                .owner
+                .get(&format!("/api/connectors/{id}/tests"))
+                .await,
+        )
+        .await;
+        assert_eq!(history[0]["id"], test["id"], "{history}");
+        let connector = world.connector(&id).await;
+        assert_eq!(connector["last_test_ok"], false);
+        assert_eq!(connector["last_error"].as_str(), Some(message));
+        let page = world
+            .owner
+            .get(&format!("/connectors/{id}?tab=tests"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("The last test failed"), "{page}");
+        assert!(page.contains("The OAuth provider 127.0.0.1"), "{page}");
+
+        // The provider back: the next test refreshes and passes the refresh step.
+        world.provider.set_mode(Mode::Normal);
+        let (_, again) = json_of(
+            world
+                .owner
+                .call_json_form("test_connector", &[("id", &id)])
+                .await,
+        )
+        .await;
+        assert_ne!(again["error_class"], "provider", "{again}");
+    }
+
     pub async fn the_background_task_refreshes_ahead_of_expiry(backend: Backend) {
         let Some(mut world) = World::start(backend).await else {
             return;
@@ -1004,5 +1073,6 @@ server_suite!(
     expiring_tokens_refresh_once_before_use_with_rotation,
     a_provider_without_rotation_keeps_the_refresh_token,
     a_refused_refresh_asks_for_reauthentication,
+    a_provider_outage_before_a_test_is_a_recorded_failure,
     the_background_task_refreshes_ahead_of_expiry,
 );

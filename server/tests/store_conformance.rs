@@ -1209,6 +1209,36 @@ mod cases {
         }
     }
 
+    /// Every class a probe can give is stored and read back (the tables check the names).
+    pub async fn every_error_class_is_stored(store: Arc<dyn Store>) {
+        use app::model::probe::ErrorClass;
+        let (acme, ada, stripe) = tenant_with_catalog(&store, "Acme").await;
+        let record = connector(&acme, &ada, stripe, "Stripe EU");
+        store
+            .create_connector(&record, None, &audit(&record, "connector.create", 0))
+            .await
+            .unwrap();
+        for (second, class) in (1..).zip(ErrorClass::ALL) {
+            let mut result = test_result(&record, second, false, None);
+            result.error_class = Some(class);
+            result.trace.error_class = Some(class);
+            let outcome = TestOutcome {
+                status: record.status,
+                last_tested_at: at(second),
+                last_test_ok: false,
+                last_error: Some(class.label().into()),
+            };
+            assert!(
+                store
+                    .record_connection_test(&result, &outcome, &[], 50)
+                    .await
+                    .unwrap_or_else(|e| panic!("{class:?}: {e}"))
+            );
+            let newest = store.connection_tests(acme.id, record.id, 1).await.unwrap();
+            assert_eq!(newest, vec![result], "{class:?}");
+        }
+    }
+
     pub async fn connection_tests_update_their_instance_and_keep_the_newest(store: Arc<dyn Store>) {
         let (acme, ada, stripe) = tenant_with_catalog(&store, "Acme").await;
         let mut record = connector(&acme, &ada, stripe, "Stripe EU");
@@ -1469,6 +1499,7 @@ store_suite!(
     oauth_states_are_taken_once_by_their_own_user,
     credential_locks_are_held_one_at_a_time,
     connection_tests_update_their_instance_and_keep_the_newest,
+    every_error_class_is_stored,
     due_health_checks_are_claimed_once_until_tested,
 );
 

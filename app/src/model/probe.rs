@@ -22,10 +22,18 @@ pub enum ErrorClass {
     Http,
     /// Anything else, e.g. a body that does not say what the test expects.
     Unexpected,
+    /// An answer that is not what the service's API gives: an HTML page, another content
+    /// type, JSON without what the API always sends. The address reaches something, but
+    /// not the API (a website, a login page, a proxy, a catch-all).
+    NotApi,
+    /// The OAuth provider failed to refresh the access token before the test (down,
+    /// erroring, or not reachable under the server's rules), so the service was not
+    /// asked at all.
+    Provider,
 }
 
 impl ErrorClass {
-    pub const ALL: [ErrorClass; 7] = [
+    pub const ALL: [ErrorClass; 9] = [
         ErrorClass::Dns,
         ErrorClass::Connect,
         ErrorClass::Tls,
@@ -33,6 +41,8 @@ impl ErrorClass {
         ErrorClass::Auth,
         ErrorClass::Http,
         ErrorClass::Unexpected,
+        ErrorClass::NotApi,
+        ErrorClass::Provider,
     ];
 
     pub fn parse(value: &str) -> Option<Self> {
@@ -49,6 +59,8 @@ impl ErrorClass {
             ErrorClass::Auth => "Credentials refused",
             ErrorClass::Http => "Unexpected HTTP status",
             ErrorClass::Unexpected => "Unexpected response",
+            ErrorClass::NotApi => "Not the service's API",
+            ErrorClass::Provider => "Sign-in provider failed",
         }
     }
 
@@ -61,6 +73,8 @@ impl ErrorClass {
             ErrorClass::Auth => "auth",
             ErrorClass::Http => "http",
             ErrorClass::Unexpected => "unexpected",
+            ErrorClass::NotApi => "not_api",
+            ErrorClass::Provider => "provider",
         }
     }
 }
@@ -70,7 +84,10 @@ impl ErrorClass {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProbeStep {
     /// `resolve`, `connect`, `tls` (https only), `request` (sending, up to the response
-    /// headers, on the client's own connection) or `response` (reading the body).
+    /// headers, on the client's own connection; one per address asked), `redirect` (a
+    /// redirect answer, its detail where it points and whether it was followed),
+    /// `response` (reading the body), or `refresh` (an OAuth token refresh before the
+    /// test that failed).
     pub name: String,
     pub ok: bool,
     pub millis: u64,

@@ -119,30 +119,43 @@ pub struct Outbound {
     /// `None` only if the TLS backend could not start; every request then fails, rather
     /// than going out through a client without the guard.
     client: Option<reqwest::Client>,
+    /// The same client without following redirects, for callers that show each hop
+    /// (connection tests) and follow them with [`Outbound::may_redirect`].
+    single_hop: Option<reqwest::Client>,
     allow_private: bool,
 }
 
 impl Outbound {
     pub fn new(allow_private: bool) -> Self {
-        let client = reqwest::Client::builder()
-            .dns_resolver(Arc::new(GuardedResolver { allow_private }))
-            .redirect(redirect_policy(allow_private))
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
-            .no_proxy()
-            .user_agent(concat!("ConnectorHub/", env!("CARGO_PKG_VERSION")))
-            .build();
-        let client = match client {
-            Ok(client) => Some(client),
-            Err(error) => {
-                tracing::error!(%error, "cannot build the outbound HTTP client; outbound requests will fail");
-                None
+        let build = |redirects: reqwest::redirect::Policy| {
+            let built = reqwest::Client::builder()
+                .dns_resolver(Arc::new(GuardedResolver { allow_private }))
+                .redirect(redirects)
+                .connect_timeout(CONNECT_TIMEOUT)
+                .timeout(REQUEST_TIMEOUT)
+                .no_proxy()
+                .user_agent(concat!("ConnectorHub/", env!("CARGO_PKG_VERSION")))
+                .build();
+            match built {
+                Ok(client) => Some(client),
+                Err(error) => {
+                    tracing::error!(%error, "cannot build the outbound HTTP client; outbound requests will fail");
+                    None
+                }
             }
         };
         Outbound {
-            client,
+            client: build(redirect_policy(allow_private)),
+            single_hop: build(reqwest::redirect::Policy::none()),
             allow_private,
         }
+    }
+
+    /// Whether a redirect from the last of `previous` (the addresses asked so far, the
+    /// first one first) to `next` may be followed: the rule [`Outbound::execute`]
+    /// follows by itself, for callers that follow hop by hop.
+    pub fn may_redirect(&self, previous: &[Url], next: &Url) -> bool {
+        may_follow(self.allow_private, previous, next)
     }
 
     /// Whether private targets (and plain HTTP with credentials to them) are allowed.
@@ -224,13 +237,32 @@ impl Outbound {
         request: reqwest::Request,
         carries: Carries,
     ) -> Result<reqwest::Response, OutboundError> {
+        self.send(self.client.as_ref(), request, carries).await
+    }
+
+    /// Like [`Outbound::execute`], but a redirect is returned as the answer, not
+    /// followed: the caller shows it and follows it (or not) by [`Outbound::may_redirect`].
+    pub async fn execute_single_hop(
+        &self,
+        request: reqwest::Request,
+        carries: Carries,
+    ) -> Result<reqwest::Response, OutboundError> {
+        self.send(self.single_hop.as_ref(), request, carries).await
+    }
+
+    async fn send(
+        &self,
+        client: Option<&reqwest::Client>,
+        request: reqwest::Request,
+        carries: Carries,
+    ) -> Result<reqwest::Response, OutboundError> {
         let carries = if has_credential_headers(request.headers()) {
             Carries::Credentials
         } else {
             carries
         };
         self.check(request.url(), carries)?;
-        let client = self.client.as_ref().ok_or(OutboundError::NoClient)?;
+        let client = client.ok_or(OutboundError::NoClient)?;
         Ok(client.execute(request).await?)
     }
 }
@@ -258,29 +290,31 @@ pub async fn read_capped(mut response: reqwest::Response) -> (Vec<u8>, bool) {
     (bytes, false)
 }
 
-/// Same host only, at most [`MAX_REDIRECTS`]; with the guard on, never to plain http
-/// after https, and never to a refused IP literal (the resolver does not see those).
 fn redirect_policy(allow_private: bool) -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(move |attempt| {
-        let previous = attempt.previous();
-        let next = attempt.url();
-        let same_host = previous.first().and_then(Url::host_str) == next.host_str();
-        let downgrade =
-            previous.last().is_some_and(|url| url.scheme() == "https") && next.scheme() != "https";
-        let refused_literal = match next.host() {
-            Some(Host::Ipv4(ip)) => is_denied(ip.into()),
-            Some(Host::Ipv6(ip)) => is_denied(ip.into()),
-            _ => false,
-        };
-        if previous.len() > MAX_REDIRECTS
-            || !same_host
-            || (!allow_private && (downgrade || refused_literal))
-        {
-            attempt.stop()
-        } else {
+        if may_follow(allow_private, attempt.previous(), attempt.url()) {
             attempt.follow()
+        } else {
+            attempt.stop()
         }
     })
+}
+
+/// The redirect rule: same host only, at most [`MAX_REDIRECTS`]; with the guard on,
+/// never to plain http after https, and never to a refused IP literal (the resolver
+/// does not see those).
+fn may_follow(allow_private: bool, previous: &[Url], next: &Url) -> bool {
+    let same_host = previous.first().and_then(Url::host_str) == next.host_str();
+    let downgrade =
+        previous.last().is_some_and(|url| url.scheme() == "https") && next.scheme() != "https";
+    let refused_literal = match next.host() {
+        Some(Host::Ipv4(ip)) => is_denied(ip.into()),
+        Some(Host::Ipv6(ip)) => is_denied(ip.into()),
+        _ => false,
+    };
+    previous.len() <= MAX_REDIRECTS
+        && same_host
+        && (allow_private || !(downgrade || refused_literal))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! address guard, HTTPS rule, body cap and redirect rules) within a 5-second budget. The
 //! result is a [`ProbeTrace`] with every form of every credential already redacted.
 
+mod answer;
 mod handshake;
 pub mod template;
 
@@ -222,11 +223,7 @@ impl Prober {
         let mut values = renderer.used_secrets.clone();
         values.extend(combined);
         if let Some(secrets) = secrets {
-            values.extend(
-                secrets
-                    .fields()
-                    .filter_map(|(_, value)| value.as_str().map(str::to_owned)),
-            );
+            values.extend(secrets.secret_values().map(str::to_owned));
         }
         let sent: Vec<String> = headers
             .iter()
@@ -291,31 +288,27 @@ impl Prober {
         }
 
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
-        let mut request = reqwest::Request::new(method, url.clone());
-        *request.headers_mut() = headers;
-        if let Some(body) = body {
-            *request.body_mut() = Some(body.into());
-        }
-        recorder.trace.request_headers = shown_headers(request.headers(), &recorder.redactor);
-        let sent = Instant::now();
-        let response = match self.outbound.execute(request, carries).await {
-            Ok(response) => response,
-            Err(error) => {
-                recorder.step("request", false, sent, Some(describe(&error)));
-                let (class, message) = classify(&error, &url);
-                recorder.fail(class, message);
-                return;
-            }
+        let outgoing = Outgoing {
+            method,
+            headers,
+            body,
+            carries,
         };
-        recorder.step("request", true, sent, None);
+        let Some((response, chain)) = self.send_following(outgoing, url, recorder).await else {
+            return;
+        };
         let status = response.status();
         recorder.trace.status = Some(status.as_u16());
         recorder.trace.response_headers = shown_headers(response.headers(), &recorder.redactor);
-        let location = response
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        };
+        let location = header(reqwest::header::LOCATION);
+        let content_type = header(reqwest::header::CONTENT_TYPE);
         let reading = Instant::now();
         let (body, truncated) = crate::outbound::read_capped(response).await;
         let body = String::from_utf8_lossy(&body).into_owned();
@@ -335,13 +328,78 @@ impl Prober {
         recorder.trace.body_excerpt = (!body.is_empty()).then(|| {
             crate::service::validate::storable_lossy(recorder.redactor.excerpt(&body, EXCERPT))
         });
-        judge(
-            &entry.test,
-            status.as_u16(),
-            &body,
-            location.as_deref(),
-            recorder,
-        );
+        let redirected_to = (chain.len() > 1)
+            .then(|| {
+                chain
+                    .last()
+                    .map(|url| recorder.redactor.redact(url.as_str()))
+            })
+            .flatten();
+        let answer = answer::Answer {
+            status: status.as_u16(),
+            content_type: content_type.as_deref(),
+            body: &body,
+            location: location.as_deref(),
+            redirected_to: redirected_to.as_deref(),
+        };
+        answer::judge(entry, &answer, recorder);
+    }
+
+    /// Sends the request and follows redirects one hop at a time under the outbound
+    /// rules, each hop a `request` step and each redirect a `redirect` step (where it
+    /// points, and whether it was followed), so a trace shows how the answer was reached.
+    /// Returns the last answer and the addresses asked, the first one first; `None` when
+    /// a hop got no answer (recorded as the failure).
+    async fn send_following(
+        &self,
+        mut outgoing: Outgoing,
+        url: reqwest::Url,
+        recorder: &mut Recorder,
+    ) -> Option<(reqwest::Response, Vec<reqwest::Url>)> {
+        let mut chain = vec![url];
+        loop {
+            let current = chain.last()?.clone();
+            let request = outgoing.request(current.clone());
+            if chain.len() == 1 {
+                recorder.trace.request_headers =
+                    shown_headers(request.headers(), &recorder.redactor);
+            }
+            let sent = Instant::now();
+            let response = match self
+                .outbound
+                .execute_single_hop(request, outgoing.carries)
+                .await
+            {
+                Ok(response) => response,
+                Err(error) => {
+                    recorder.step("request", false, sent, Some(describe(&error)));
+                    let (class, message) = classify(&error, &current);
+                    recorder.fail(class, message);
+                    return None;
+                }
+            };
+            recorder.step("request", true, sent, None);
+            let status = response.status();
+            let Some(next) = redirect_target(&response, &current) else {
+                return Some((response, chain));
+            };
+            let followed = self.outbound.may_redirect(&chain, &next);
+            recorder.step(
+                "redirect",
+                followed,
+                Instant::now(),
+                Some(format!(
+                    "{} to {next}{}",
+                    status.as_u16(),
+                    if followed { "" } else { ": not followed" }
+                )),
+            );
+            if !followed {
+                return Some((response, chain));
+            }
+            outgoing.redirected(status);
+            chain.push(next);
+        }
     }
 
     /// The resolve step: the host and its allowed addresses. A refused IP literal is
@@ -413,6 +471,51 @@ impl Prober {
     }
 }
 
+/// A probe request as built from the test, sent again for each redirect followed.
+struct Outgoing {
+    method: reqwest::Method,
+    headers: HeaderMap,
+    body: Option<String>,
+    carries: Carries,
+}
+
+impl Outgoing {
+    fn request(&self, url: reqwest::Url) -> reqwest::Request {
+        let mut request = reqwest::Request::new(self.method.clone(), url);
+        *request.headers_mut() = self.headers.clone();
+        if let Some(body) = &self.body {
+            *request.body_mut() = Some(body.clone().into());
+        }
+        request
+    }
+
+    /// After a redirect with `status`: 303, and 301 or 302 after a POST, continue as a GET
+    /// without a body, as browsers and HTTP clients do; 307 and 308 repeat the request.
+    fn redirected(&mut self, status: reqwest::StatusCode) {
+        let to_get = status == reqwest::StatusCode::SEE_OTHER
+            || (matches!(status.as_u16(), 301 | 302) && self.method == reqwest::Method::POST);
+        if to_get {
+            self.method = reqwest::Method::GET;
+            self.body = None;
+            self.headers.remove(reqwest::header::CONTENT_TYPE);
+            self.headers.remove(reqwest::header::CONTENT_LENGTH);
+        }
+    }
+}
+
+/// Where a redirect answer points, resolved against the address asked.
+fn redirect_target(response: &reqwest::Response, asked: &reqwest::Url) -> Option<reqwest::Url> {
+    if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)?
+        .to_str()
+        .ok()?;
+    asked.join(location).ok()
+}
+
 fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) {
     if let (Ok(name), Ok(value)) = (
         HeaderName::from_bytes(name.as_bytes()),
@@ -436,112 +539,6 @@ fn shown_headers(headers: &HeaderMap, redactor: &Redactor) -> Vec<(String, Strin
             (redactor.redact(name.as_str()), shown)
         })
         .collect()
-}
-
-/// How much of the service's own error message a diagnosis quotes.
-const QUOTED_CHARS: usize = 200;
-
-/// The service's own explanation in a JSON error body (`message`, `error.message`,
-/// `error` with `error_description` as OAuth servers answer, `detail`, `title`), redacted
-/// and then shortened, on one line; `None` when the body says nothing of the kind.
-fn service_said(body: &str, redactor: &Redactor) -> Option<String> {
-    let json: Value = serde_json::from_str(body).ok()?;
-    let text = |pointer: &str| json.pointer(pointer).and_then(Value::as_str).map(str::trim);
-    let said = match (text("/error"), text("/error_description")) {
-        (Some(code), Some(description)) => format!("{code}: {description}"),
-        _ => [
-            "/message",
-            "/error/message",
-            "/error_description",
-            "/error",
-            "/detail",
-            "/title",
-        ]
-        .into_iter()
-        .find_map(|pointer| text(pointer).filter(|said| !said.is_empty()))?
-        .to_owned(),
-    };
-    let one_line = said.split_whitespace().collect::<Vec<_>>().join(" ");
-    let redacted = redactor.redact(&one_line);
-    let mut quoted: String = redacted.chars().take(QUOTED_CHARS).collect();
-    if quoted.len() < redacted.len() {
-        // Never end inside a marker: cut before it instead.
-        if let Some(open) = quoted.rfind('[')
-            && !quoted[open..].contains(']')
-        {
-            quoted.truncate(open);
-        }
-        quoted.push('…');
-    }
-    (!quoted.is_empty()).then_some(quoted)
-}
-
-/// Whether the answer is what the test expects, and if not, why.
-fn judge(test: &Value, status: u16, body: &str, location: Option<&str>, recorder: &mut Recorder) {
-    let expected: Vec<u64> = test
-        .pointer("/success/status")
-        .and_then(Value::as_array)
-        .map(|codes| codes.iter().filter_map(Value::as_u64).collect())
-        .unwrap_or_else(|| vec![200]);
-    if !expected.contains(&u64::from(status)) {
-        let (class, message) = match status {
-            401 => (
-                ErrorClass::Auth,
-                "The service refused the credentials (401). Check them, or re-authenticate if the connector signs in with OAuth.".to_owned(),
-            ),
-            403 => (
-                ErrorClass::Auth,
-                "The service knows who is asking but refused access (403): the account may lack a permission, or the API may be turned off or blocked on the service.".to_owned(),
-            ),
-            300..=399 => (
-                ErrorClass::Http,
-                format!(
-                    "The service redirected ({status}) to {}, which is not followed (only redirects within the same host are, and never from https to http). Use the final address as the base URL.",
-                    location.unwrap_or("another address")
-                ),
-            ),
-            _ => (
-                ErrorClass::Http,
-                format!(
-                    "The service answered {status}, where the test expects {}. Check the address and the service's status.",
-                    list(&expected)
-                ),
-            ),
-        };
-        let message = match service_said(body, &recorder.redactor) {
-            Some(said) => format!("{message} The service said: “{said}”."),
-            None => message,
-        };
-        recorder.fail(class, message);
-        return;
-    }
-    if let Some(check) = test.pointer("/success/json") {
-        let pointer = check
-            .get("pointer")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let found = serde_json::from_str::<Value>(body)
-            .ok()
-            .and_then(|json| json.pointer(pointer).cloned());
-        if found.as_ref() != check.get("equals") {
-            recorder.fail(
-                ErrorClass::Unexpected,
-                format!("The service answered {status}, but its response does not confirm access (at {pointer}). The credentials may lack a permission."),
-            );
-            return;
-        }
-    }
-    recorder.trace.ok = true;
-    recorder.trace.error_class = None;
-    recorder.trace.message = format!("Connected: the service answered {status} as expected.");
-}
-
-fn list(codes: &[u64]) -> String {
-    codes
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(" or ")
 }
 
 /// The class and message of a request that got no response.

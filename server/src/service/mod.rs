@@ -7,6 +7,7 @@ pub mod connectors;
 pub mod health;
 pub mod identity;
 pub mod oauth;
+pub mod refresh_problem;
 pub mod testing;
 pub(crate) mod validate;
 

@@ -32,6 +32,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::connectors::{ConnectorService, OAuthTarget, PlatformClients, Secrets};
+use super::refresh_problem::RefreshProblem;
 use crate::auth::tokens;
 use crate::outbound::{Carries, Outbound};
 use crate::store::{OAuthReturn, OAuthStateRecord, Store};
@@ -264,6 +265,19 @@ impl OAuthService {
         id: Uuid,
         purpose: &str,
     ) -> Result<Secrets, AppError> {
+        self.credentials_or_problem(who, id, purpose)
+            .await?
+            .map_err(RefreshProblem::into_app_error)
+    }
+
+    /// Like [`Self::credentials_for_use`], but a refresh that failed is returned as what
+    /// happened, for a connection test to record as its result.
+    pub async fn credentials_or_problem(
+        &self,
+        who: &Principal,
+        id: Uuid,
+        purpose: &str,
+    ) -> Result<Result<Secrets, RefreshProblem>, AppError> {
         let secrets = self
             .connectors
             .credentials_for_use(who, id, purpose)
@@ -272,19 +286,23 @@ impl OAuthService {
     }
 
     /// What a scheduled use (the health checker) works with: the instance, its type and
-    /// its credentials, refreshed first like [`Self::credentials_for_use`]; see
-    /// [`ConnectorService::system_use`].
+    /// its credentials, refreshed first like [`Self::credentials_for_use`] (see
+    /// [`ConnectorService::system_use`]), or why the refresh failed.
     pub async fn system_use(
         &self,
         tenant_id: Uuid,
         id: Uuid,
         purpose: &str,
-    ) -> Result<OAuthTarget, AppError> {
+    ) -> Result<(OAuthTarget, Option<RefreshProblem>), AppError> {
         let mut target = self.connectors.system_use(tenant_id, id, purpose).await?;
+        let mut problem = None;
         if let Some(secrets) = target.secrets.take() {
-            target.secrets = Some(self.fresh(tenant_id, id, secrets).await?);
+            match self.fresh(tenant_id, id, secrets).await? {
+                Ok(fresh) => target.secrets = Some(fresh),
+                Err(failed) => problem = Some(failed),
+            }
         }
-        Ok(target)
+        Ok((target, problem))
     }
 
     /// `secrets`, or the refreshed credentials when its access token expires within a
@@ -294,28 +312,29 @@ impl OAuthService {
         tenant_id: Uuid,
         id: Uuid,
         secrets: Secrets,
-    ) -> Result<Secrets, AppError> {
+    ) -> Result<Result<Secrets, RefreshProblem>, AppError> {
         if !expires_within(&secrets, REFRESH_MARGIN) {
-            return Ok(secrets);
+            return Ok(Ok(secrets));
         }
         Ok(self
             .refresh_if_due(tenant_id, id, REFRESH_MARGIN, Due::ForUse)
             .await?
-            .0)
+            .map(|(secrets, _)| secrets))
     }
 
     /// Refreshes the instance's access token if, once the lock is held, it still expires
     /// within `within` (another request or replica may just have refreshed it). One
     /// refresh at a time per credential; the new refresh token (or the old one, if the
     /// provider sent none) is saved with the access token. Returns the credentials as
-    /// they are afterwards, and whether they were refreshed.
+    /// they are afterwards and whether they were refreshed, or why the provider gave no
+    /// token.
     async fn refresh_if_due(
         &self,
         tenant_id: Uuid,
         id: Uuid,
         within: time::Duration,
         due: Due,
-    ) -> Result<(Secrets, bool), AppError> {
+    ) -> Result<Result<(Secrets, bool), RefreshProblem>, AppError> {
         let lock = self.store.lock_credentials(id).await?;
         let result = self.refresh_locked(tenant_id, id, within, due).await;
         lock.release().await?;
@@ -328,7 +347,7 @@ impl OAuthService {
         id: Uuid,
         within: time::Duration,
         due: Due,
-    ) -> Result<(Secrets, bool), AppError> {
+    ) -> Result<Result<(Secrets, bool), RefreshProblem>, AppError> {
         let mut target = self.connectors.refresh_target(tenant_id, id).await?;
         let secrets = target.secrets.take().ok_or_else(|| {
             AppError::Conflict("This connector has no credentials to refresh.".into())
@@ -336,16 +355,24 @@ impl OAuthService {
         let waits_for_a_person =
             target.record.status == ConnectorStatus::Error && due == Due::Ahead;
         if !expires_within(&secrets, within) || waits_for_a_person {
-            return Ok((secrets, false));
+            return Ok(Ok((secrets, false)));
         }
         let refresh_token = secrets
             .get("refresh_token")
             .and_then(Value::as_str)
             .map(str::to_owned);
         target.secrets = Some(secrets);
-        let outcome = match refresh_token.as_deref() {
-            None => Err(RefreshFailure::Refused("no refresh token".into())),
-            Some(refresh_token) => self.request_refresh(&target, refresh_token).await,
+        let prepared = self.client_for(&target);
+        let provider = prepared.as_ref().map_or_else(
+            |_| "of this connector".to_owned(),
+            |(settings, _)| provider_of(settings),
+        );
+        let outcome = match (refresh_token.as_deref(), &prepared) {
+            (None, _) => Err(RefreshFailure::Refused("no refresh token".into())),
+            (_, Err(error)) => Err(RefreshFailure::Refused(error.to_string())),
+            (Some(refresh_token), Ok((settings, client))) => {
+                self.request_refresh(settings, client, refresh_token).await
+            }
         };
         match outcome {
             Ok(token) => {
@@ -355,36 +382,41 @@ impl OAuthService {
                     .connectors
                     .save_oauth_tokens(None, &target, fields, expires_at)
                     .await?;
-                Ok((saved, true))
+                Ok(Ok((saved, true)))
             }
             Err(RefreshFailure::Refused(reason)) => {
                 tracing::warn!(connector_id = %id, %reason, "the provider refused a token refresh");
                 self.connectors
                     .mark_reauthentication_needed(&target, &reason)
                     .await?;
-                Err(AppError::Conflict(format!(
-                    "{}: the provider no longer accepts this connector's sign-in. Re-authenticate it.",
-                    super::connectors::REAUTHENTICATION_NEEDED
-                )))
+                Ok(Err(RefreshProblem::Refused { provider }))
             }
-            Err(RefreshFailure::Blocked(message)) => Err(AppError::Conflict(message)),
-            Err(RefreshFailure::Unavailable) => Err(AppError::Unavailable),
+            Err(RefreshFailure::Blocked(reason)) => {
+                Ok(Err(RefreshProblem::Blocked { provider, reason }))
+            }
+            Err(RefreshFailure::Unavailable(what)) => {
+                tracing::warn!(connector_id = %id, %provider, %what, "the provider did not refresh a token");
+                Ok(Err(RefreshProblem::Unavailable {
+                    provider,
+                    what,
+                    attempts: REFRESH_ATTEMPTS,
+                }))
+            }
         }
     }
 
     /// Asks the token endpoint, retrying network failures and server errors with backoff.
     async fn request_refresh(
         &self,
-        target: &OAuthTarget,
+        settings: &OAuthSettings,
+        client: &Client,
         refresh_token: &str,
     ) -> Result<oauth2::basic::BasicTokenResponse, RefreshFailure> {
-        let (settings, client) = self
-            .client_for(target)
-            .map_err(|error| RefreshFailure::Refused(error.to_string()))?;
-        self.check_token_url(&settings)
+        self.check_token_url(settings)
             .map_err(RefreshFailure::Blocked)?;
         let token = RefreshToken::new(refresh_token.to_owned());
         let mut delay = REFRESH_RETRY_START;
+        let mut last = String::new();
         for attempt in 1..=REFRESH_ATTEMPTS {
             match client
                 .exchange_refresh_token(&token)
@@ -400,20 +432,30 @@ impl OAuthService {
                                 refusal.error().as_ref().to_owned(),
                             ));
                         }
-                        _ => {}
+                        other => last = format!("it answered the error {}", other.as_ref()),
                     }
                 }
                 Err(RequestTokenError::Parse(_, body)) if is_unauthorized_body(&body) => {
                     return Err(RefreshFailure::Refused("unauthorized".into()));
                 }
-                Err(_) => {}
+                Err(RequestTokenError::Parse(_, body)) => {
+                    last = if looks_like_a_page(&body) {
+                        "it answered with an error page, not a token".into()
+                    } else {
+                        "it answered without a token".into()
+                    };
+                }
+                Err(RequestTokenError::Request(error)) => last = unreachable_because(&error),
+                Err(RequestTokenError::Other(_)) => {
+                    last = "it answered with an empty error".into();
+                }
             }
             if attempt < REFRESH_ATTEMPTS {
                 tokio::time::sleep(delay).await;
                 delay *= 2;
             }
         }
-        Err(RefreshFailure::Unavailable)
+        Err(RefreshFailure::Unavailable(last))
     }
 
     /// Refreshes every OAuth credential that expires within `ahead` (except those waiting
@@ -439,8 +481,11 @@ impl OAuthService {
                 )
                 .await
             {
-                Ok((_, true)) => refreshed += 1,
-                Ok((_, false)) => {}
+                Ok(Ok((_, true))) => refreshed += 1,
+                Ok(Ok((_, false))) => {}
+                Ok(Err(problem)) => {
+                    tracing::info!(connector_id = %credential.connector_id, problem = %problem.message(), "background token refresh failed");
+                }
                 Err(error) => {
                     tracing::info!(connector_id = %credential.connector_id, %error, "background token refresh failed");
                 }
@@ -632,8 +677,34 @@ enum RefreshFailure {
     /// The token endpoint's URL breaks an outbound rule (plain http, a refused address):
     /// the configuration must change; nothing was sent.
     Blocked(String),
-    /// The provider could not be reached or answered nonsense, even after retries.
-    Unavailable,
+    /// The provider could not be reached or answered nonsense, even after retries; what
+    /// happened the last time.
+    Unavailable(String),
+}
+
+/// The provider as a refresh failure names it: the token endpoint's host.
+fn provider_of(settings: &OAuthSettings) -> String {
+    url::Url::parse(&settings.token_url)
+        .ok()
+        .and_then(|url| url.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "of this connector".to_owned())
+}
+
+/// Whether a token endpoint's answer is a web page (a proxy's or load balancer's error).
+fn looks_like_a_page(body: &[u8]) -> bool {
+    let start = String::from_utf8_lossy(&body[..body.len().min(512)]).to_ascii_lowercase();
+    start.contains("<html") || start.contains("<!doctype")
+}
+
+/// Why the token endpoint gave no answer, in a few words (no addresses: those are the
+/// configuration's, and a refused one must look like an unreachable one).
+fn unreachable_because(error: &crate::outbound::OutboundError) -> String {
+    use crate::outbound::OutboundError;
+    match error {
+        OutboundError::Transport(error) if error.is_timeout() => "it did not answer in time".into(),
+        OutboundError::TooLarge => "its answer was too large".into(),
+        _ => "it could not be reached".into(),
+    }
 }
 
 /// How the client authenticates at the token endpoint: HTTP Basic unless the instance's

@@ -7,9 +7,10 @@
 use std::sync::Arc;
 
 use app::error::AppError;
+use app::model::ConnectorType;
 use app::model::connector::ConnectorStatus;
 use app::model::identity::Principal;
-use app::model::probe::{ConnectionTest, ProbeTrace, TestTrigger};
+use app::model::probe::{ConnectionTest, ProbeStep, ProbeTrace, TestTrigger};
 use app::ports::TestingPort;
 use async_trait::async_trait;
 use serde_json::json;
@@ -18,6 +19,7 @@ use uuid::Uuid;
 
 use super::OAuthService;
 use super::connectors::ConnectorService;
+use super::refresh_problem::RefreshProblem;
 use crate::outbound::Outbound;
 use crate::probe::Prober;
 use crate::store::{
@@ -63,19 +65,25 @@ impl TestingService {
     /// A scheduled test of a claimed instance, as the system: no access check, and no
     /// person in the audit trail.
     pub async fn run_scheduled(&self, due: DueCheck) -> Result<ConnectionTest, AppError> {
-        let target = self
+        let (target, problem) = self
             .oauth
             .system_use(due.tenant_id, due.connector_id, "health check")
             .await?;
         let started_at = OffsetDateTime::now_utc();
-        let trace = self
-            .prober
-            .run(
-                &target.entry,
-                &target.record.config,
-                target.secrets.as_ref(),
-            )
-            .await;
+        let trace = match problem {
+            Some(problem) => {
+                refresh_failed(&target.entry, &target.record.config, &problem, started_at)
+            }
+            None => {
+                self.prober
+                    .run(
+                        &target.entry,
+                        &target.record.config,
+                        target.secrets.as_ref(),
+                    )
+                    .await
+            }
+        };
         // Re-read: the test took a while, and someone may have changed the status.
         let record = self
             .store
@@ -156,6 +164,42 @@ impl TestingService {
     }
 }
 
+/// The result of a test that never reached the service: the provider did not refresh
+/// the access token first. One `refresh` step, against the token endpoint.
+fn refresh_failed(
+    entry: &ConnectorType,
+    config: &serde_json::Value,
+    problem: &RefreshProblem,
+    started_at: OffsetDateTime,
+) -> ProbeTrace {
+    let millis = (OffsetDateTime::now_utc() - started_at)
+        .whole_milliseconds()
+        .max(0) as u64;
+    let token_url = entry
+        .oauth
+        .as_ref()
+        .map(|oauth| crate::probe::template::Renderer::new(config, None).render(&oauth.token_url))
+        .unwrap_or_default();
+    ProbeTrace {
+        ok: false,
+        error_class: Some(problem.class()),
+        message: problem.message(),
+        method: "POST".into(),
+        url: token_url,
+        steps: vec![ProbeStep {
+            name: "refresh".into(),
+            ok: false,
+            millis,
+            detail: Some(problem.detail()),
+        }],
+        request_headers: Vec::new(),
+        status: None,
+        response_headers: Vec::new(),
+        body_excerpt: None,
+        duration_ms: millis,
+    }
+}
+
 fn shown(test: ConnectionTestRecord) -> ConnectionTest {
     ConnectionTest {
         id: test.id,
@@ -177,20 +221,25 @@ impl TestingPort for TestingService {
         trigger: TestTrigger,
     ) -> Result<ConnectionTest, AppError> {
         let (record, entry, has_credentials) = self.connectors.usable(who, connector_id).await?;
+        let started_at = OffsetDateTime::now_utc();
         let secrets = if has_credentials {
             Some(
                 self.oauth
-                    .credentials_for_use(who, connector_id, "connection test")
+                    .credentials_or_problem(who, connector_id, "connection test")
                     .await?,
             )
         } else {
             None
         };
-        let started_at = OffsetDateTime::now_utc();
-        let trace = self
-            .prober
-            .run(&entry, &record.config, secrets.as_ref())
-            .await;
+        let trace = match secrets {
+            Some(Err(problem)) => refresh_failed(&entry, &record.config, &problem, started_at),
+            Some(Ok(secrets)) => {
+                self.prober
+                    .run(&entry, &record.config, Some(&secrets))
+                    .await
+            }
+            None => self.prober.run(&entry, &record.config, None).await,
+        };
         // Re-read: the test took a while, and a refresh may have changed the status.
         let record = self.connectors.seen(who, connector_id).await?;
         self.record(Some(who.user_id), &record, trace, trigger, started_at)

@@ -7,6 +7,10 @@ use app::model::connector::{FieldEdit, MaskedField};
 use secrecy::{ExposeSecret, SecretBox};
 use serde_json::{Map, Value};
 
+/// Fields that say what the credentials are rather than being one: the sign-in method,
+/// and what an OAuth provider said of its token (its type, scopes and expiry).
+pub const DESCRIPTIVE_FIELDS: [&str; 4] = ["method", "token_type", "scope", "expires_at"];
+
 /// Credential fields in plaintext, as decrypted for use. Deliberately neither
 /// `Serialize` nor printable: `Debug` shows the field names only.
 pub struct Secrets(Map<String, Value>);
@@ -46,6 +50,16 @@ impl Secrets {
 
     pub fn fields(&self) -> impl Iterator<Item = (&String, &Value)> {
         self.0.iter()
+    }
+
+    /// The values that are secrets, for a [`crate::outbound::Redactor`]: every text field
+    /// but those that describe the credentials ([`DESCRIPTIVE_FIELDS`]). Given to a
+    /// redactor, `oauth2` or `bearer` would blank "auth" and "Bearer" in every trace.
+    pub fn secret_values(&self) -> impl Iterator<Item = &str> {
+        self.0
+            .iter()
+            .filter(|(name, _)| !DESCRIPTIVE_FIELDS.contains(&name.as_str()))
+            .filter_map(|(_, value)| value.as_str())
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {
