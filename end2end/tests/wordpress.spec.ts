@@ -59,7 +59,7 @@ test('a site whose REST API a plugin switched off fails with 403 and says so', a
 test('a site URL that is an ordinary web page fails as not the WordPress API', async ({ page }) => {
   const result = await testFromPage(page, wordpress.notWordPress, administrator());
   await expect(result).toHaveAttribute('data-ok', 'false');
-  await expect(result.locator('.test-verdict')).toHaveText(/✗ Not the API/i);
+  await expect(result.locator('.test-verdict')).toHaveText("✗ Not the service's API");
   await expect(result.locator('.test-message')).toContainText(/answered 200 with an HTML page, not the WordPress API/);
   await expect(result.locator('.test-summary')).toContainText('HTTP 200');
 });
