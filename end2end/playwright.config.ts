@@ -77,6 +77,8 @@ export default defineConfig({
       url: `${baseURL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
+      // SIGTERM, so that the script removes its database and key file from /tmp.
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
       stdout: 'pipe',
       stderr: 'pipe',
     },
@@ -85,6 +87,8 @@ export default defineConfig({
       url: `${freshURL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
+      // SIGTERM, so that the script removes its database and key file from /tmp.
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
       stdout: 'pipe',
       stderr: 'pipe',
     },
