@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import path from 'node:path';
 
 // Release servers are started here (not by cargo-leptos), each on its own port with a
 // fresh SQLite database, so a failing test reports cleanly and `make run` can stay up:
@@ -10,8 +11,11 @@ const freshURL = `http://127.0.0.1:${freshPort}`;
 // A certified OpenID provider (npm oidc-provider, support/oidc-provider.mjs) for OAuth sign-in
 // and token refresh; it sends people back only to the two servers' callbacks.
 export const oauthPort = port + 3;
-// A WordPress stand-in (support/wordpress-site.mjs) for connection tests.
+// A real WordPress (Debian's package, ../scripts/wordpress-site.sh) for connection tests, on
+// three ports: as installed, with its REST API switched off (+1), and slow (+2). It writes
+// its administrator's Application Password here (Playwright empties test-results/ first).
 export const wordpressPort = port + 4;
+export const wordpressCredentials = path.join(__dirname, 'test-results', `wordpress-site-${wordpressPort}.json`);
 
 export default defineConfig({
   testDir: './tests',
@@ -51,10 +55,13 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `node support/wordpress-site.mjs ${wordpressPort}`,
-      url: `http://127.0.0.1:${wordpressPort}/healthz`,
+      command: `bash ../scripts/wordpress-site.sh ${wordpressPort} ${wordpressCredentials}`,
+      // The REST index: 200 once WordPress is installed and Apache serves it.
+      url: `http://127.0.0.1:${wordpressPort}/?rest_route=/`,
       reuseExistingServer: false,
-      timeout: 30_000,
+      timeout: 60_000,
+      // SIGTERM, so that the script drops its database and removes its files.
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
       stdout: 'ignore',
       stderr: 'pipe',
     },
@@ -71,6 +78,8 @@ export default defineConfig({
       url: `${baseURL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
+      // SIGTERM, so that the script removes its database and key file from /tmp.
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
       stdout: 'pipe',
       stderr: 'pipe',
     },
@@ -79,6 +88,8 @@ export default defineConfig({
       url: `${freshURL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
+      // SIGTERM, so that the script removes its database and key file from /tmp.
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
       stdout: 'pipe',
       stderr: 'pipe',
     },

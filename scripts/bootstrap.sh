@@ -3,8 +3,10 @@
 # Idempotent and quiet when everything is there; says what it installs.
 #
 #   scripts/bootstrap.sh run    build tools: wasm32 target, cargo-leptos, wasm-bindgen, wasm-opt
-#   scripts/bootstrap.sh test   the above plus Chromium, Playwright's npm packages and a
-#                               running local PostgreSQL with the test database
+#   scripts/bootstrap.sh test   the above plus Chromium, Playwright's npm packages, a
+#                               running local PostgreSQL with the test database, and
+#                               Debian's WordPress, Apache, PHP and MariaDB for the
+#                               end-to-end tests' WordPress site (scripts/wordpress-site.sh)
 #
 # Nothing is downloaded from outside the package registries (crates.io, npm, Debian).
 # The versions are the ones ../shared/SETUP.md found to work together on this toolchain.
@@ -105,6 +107,42 @@ ensure_postgres() {
   fi
 }
 
+ensure_wordpress() {
+  # A real WordPress for the end-to-end tests. scripts/wordpress-site.sh runs an Apache of
+  # its own and starts MariaDB when a run needs it, so neither system service is started
+  # (nor, on systemd, enabled) here.
+  local packages="wordpress apache2 libapache2-mod-php php-cli php-mysql mariadb-server"
+  local missing="" package
+  for package in $packages; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed"; then
+      missing="$missing $package"
+    fi
+  done
+  if [ -z "$missing" ]; then return; fi
+  say "installing Debian's$missing (the end-to-end tests' WordPress site)"
+  # Maintainer scripts start services only when policy-rc.d allows it; without one, add a
+  # refusing one for the duration of the install.
+  local policy=/usr/sbin/policy-rc.d made="" log
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# scripts/bootstrap.sh: no service starts while it installs\nexit 101\n' | as_root tee "$policy" >/dev/null
+    as_root chmod 755 "$policy"
+    made=1
+  fi
+  log="$(mktemp)"
+  # shellcheck disable=SC2086
+  if ! apt_install --no-install-recommends $missing 2>"$log"; then
+    cat "$log" >&2
+    if [ -n "$made" ]; then as_root rm -f "$policy"; fi
+    rm -f "$log"
+    exit 1
+  fi
+  rm -f "$log"
+  if [ -n "$made" ]; then as_root rm -f "$policy"; fi
+  if [ -d /run/systemd/system ]; then
+    as_root systemctl disable --quiet apache2 mariadb 2>/dev/null || true
+  fi
+}
+
 ensure_schemathesis() {
   # API fuzzing (scripts/fuzz.sh): schemathesis from PyPI, pinned, in a venv that outlives
   # clones like the cargo target directory does.
@@ -124,4 +162,5 @@ if [ "$mode" = "test" ]; then
   ensure_chromium
   ensure_postgres
   ensure_schemathesis
+  ensure_wordpress
 fi

@@ -22,7 +22,7 @@ export CONNECTORS_HEALTH_CHECK_INTERVAL_SECS=0
 # Likewise the background token refresh (the provider's access tokens live 30 s, so it would
 # refresh every one of them each round): the tests count the refreshes their own uses make.
 export CONNECTORS_OAUTH_REFRESH_INTERVAL_SECS=86400
-# Connection tests reach the WordPress stand-in on loopback.
+# Connection tests reach the test WordPress (scripts/wordpress-site.sh) on loopback.
 export CONNECTORS_ALLOW_PRIVATE_TARGETS=true
 if [ "${2:-provisioned}" = provisioned ]; then
   "$server" tenant add --name Acme >/dev/null

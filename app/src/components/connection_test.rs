@@ -209,7 +209,8 @@ fn TraceDetails(trace: ProbeTrace) -> impl IntoView {
             <summary>"Response"</summary>
             <p><code>{status}</code></p>
             <Headers headers=trace.response_headers />
-            {trace.body_excerpt.map(|body| view! { <pre class="test-body">{body}</pre> })}
+            // Focusable: a long body scrolls, and a scrolling region must be reachable by keyboard.
+            {trace.body_excerpt.map(|body| view! { <pre class="test-body" tabindex="0">{body}</pre> })}
         </details>
     }
     .into_any()
