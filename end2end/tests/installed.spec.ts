@@ -86,6 +86,17 @@ test('a viewer sees installed connectors without write actions', async ({ page, 
   await hydrated(page);
   const installed = card(page, name);
   await expect(installed).toBeVisible();
-  await expect(installed.getByRole('link', { name: `Configure ${name}` })).toBeVisible();
+  await expect(installed.getByRole('link', { name: `View ${name}` })).toBeVisible();
+  await expect(installed.getByRole('link', { name: `Configure ${name}` })).toHaveCount(0);
   await expect(installed.getByRole('button')).toHaveCount(0);
+
+  // The wizard says at once that the role cannot add connectors, instead of forms that
+  // fail on save.
+  for (const step of ['type', 'details']) {
+    await page.goto(`/connectors/new?type=wordpress&step=${step}`);
+    await hydrated(page);
+    await expect(page.locator('[data-read-only]')).toContainText('needs the Owner or Admin role');
+    await expect(page.getByRole('textbox')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: /Continue/ })).toHaveCount(0);
+  }
 });

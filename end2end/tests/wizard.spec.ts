@@ -30,6 +30,8 @@ async function tabTo(page: Page, target: Locator, limit = 40) {
 }
 
 test('a WordPress connector is added through every wizard step, then edited on its page', async ({ page }) => {
+  // Every step with an accessibility scan, and a real WordPress: slow on a busy machine.
+  test.slow();
   const name = `Blog ${Date.now()}`;
   await signIn(page, accounts.owner, true);
   await page.goto('/catalog');

@@ -304,9 +304,11 @@ fn InstalledCard(
                     }
                     .into_any()
                 } else {
+                    // Read-only roles look, they do not configure.
+                    let verb = if connector.can_write { "Configure" } else { "View" };
                     view! {
                         <a class="button secondary" href=format!("/connectors/{id}")>
-                            "Configure"
+                            {verb}
                             <span class="visually-hidden">{format!(" {name}")}</span>
                         </a>
                     }

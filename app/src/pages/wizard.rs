@@ -103,6 +103,9 @@ pub fn wizard_href(step: Step, draft: Option<Uuid>, type_key: Option<&str>) -> S
 struct Loaded {
     entry: Option<ConnectorType>,
     draft: Option<Connector>,
+    /// Whether the signed-in role may add this connector (or change this draft): a
+    /// viewer gets a sentence, not forms that fail on save.
+    may_write: bool,
 }
 
 async fn load(draft: Option<Uuid>, type_key: Option<String>) -> Result<Loaded, AppError> {
@@ -110,14 +113,22 @@ async fn load(draft: Option<Uuid>, type_key: Option<String>) -> Result<Loaded, A
         let InstanceView { connector, entry } = connector_page(id).await?;
         return Ok(Loaded {
             entry: Some(entry),
+            may_write: connector.can_write,
             draft: Some(connector),
         });
     }
+    let may_write = crate::api::auth::current_viewer()
+        .await?
+        .is_some_and(|viewer| viewer.role.can_administer());
     let entry = match type_key.filter(|key| !key.is_empty()) {
         Some(key) => Some(catalog_entry(key).await?),
         None => None,
     };
-    Ok(Loaded { entry, draft: None })
+    Ok(Loaded {
+        entry,
+        draft: None,
+        may_write,
+    })
 }
 
 /// The wizard's place, read from the URL, and how to move.
@@ -237,6 +248,15 @@ fn StepView(wizard: Wizard, loaded: Loaded) -> impl IntoView {
         (Some(_), None, _) => Step::Details,
         (_, Some(_), step) => step,
     };
+    if !loaded.may_write {
+        return view! {
+            <div class="callout" role="note" data-read-only>
+                <p>"Adding and changing connectors needs the Owner or Admin role. You can browse the catalog and open the installed connectors."</p>
+                <p><a href="/catalog">"Catalog"</a> " · " <a href="/">"Installed connectors"</a></p>
+            </div>
+        }
+        .into_any();
+    }
     let content = match (step, loaded.entry, loaded.draft) {
         (Step::Choose, entry, draft) => {
             let selected = entry.map(|entry| entry.key);
@@ -263,6 +283,7 @@ fn StepView(wizard: Wizard, loaded: Loaded) -> impl IntoView {
             {content}
         </section>
     }
+    .into_any()
 }
 
 #[component]
