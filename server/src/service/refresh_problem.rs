@@ -49,7 +49,7 @@ impl RefreshProblem {
     pub fn message(&self) -> String {
         match self {
             RefreshProblem::Refused { provider } => format!(
-                "The OAuth provider {provider} no longer accepts this connector's sign-in (it refused to refresh the access token), so the service was not asked. Re-authenticate the connector."
+                "{REAUTHENTICATION_NEEDED}: the OAuth provider {provider} no longer accepts this connector's sign-in (it refused to refresh the access token), so the service was not asked. Re-authenticate it."
             ),
             RefreshProblem::Blocked { provider, reason } => format!(
                 "The access token could not be refreshed at the OAuth provider {provider}, so the service was not asked. {reason}"
