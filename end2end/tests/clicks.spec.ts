@@ -19,6 +19,11 @@ async function personClick(page: Page, target: Locator) {
   await page.mouse.up();
 }
 
+// Tall enough that the forms do not scroll: at the end of a scrolled page, a line that
+// goes away above the button makes the page scroll back by as much, and the button stays
+// under the pointer by chance.
+test.use({ viewport: { width: 1280, height: 1400 } });
+
 async function configureStep(page: Page) {
   await signIn(page, accounts.owner, true);
   await page.goto('/connectors/new?type=wordpress&step=details');
