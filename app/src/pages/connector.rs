@@ -519,16 +519,16 @@ fn ActivityTab(id: Uuid) -> impl IntoView {
                 match entries.await {
                     Ok(entries) if entries.is_empty() => Either::Left(view! { <p>"No activity yet."</p> }),
                     Ok(entries) => Either::Right(Either::Left(view! {
-                        <table class="activity">
+                        <table class="activity stacks">
                             <caption class="visually-hidden">"Activity, newest first"</caption>
                             <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Details"</th></tr></thead>
                             <tbody>
                                 {entries.into_iter().map(|entry| view! {
                                     <tr>
-                                        <td>{entry.at}</td>
-                                        <td>{entry.actor.unwrap_or_else(|| "system".to_owned())}</td>
-                                        <td>{entry.action}</td>
-                                        <td><code>{compact(&entry.details)}</code></td>
+                                        <td data-label="When">{entry.at}</td>
+                                        <td data-label="Who">{entry.actor.unwrap_or_else(|| "system".to_owned())}</td>
+                                        <td data-label="What">{entry.action}</td>
+                                        <td data-label="Details"><code>{compact(&entry.details)}</code></td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

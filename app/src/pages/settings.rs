@@ -92,7 +92,7 @@ fn MembersTable(
     change: ServerAction<SetMemberRole>,
 ) -> impl IntoView {
     view! {
-        <table class="data-table">
+        <table class="data-table stacks">
             <thead>
                 <tr>
                     <th scope="col">"Name"</th>
@@ -107,9 +107,9 @@ fn MembersTable(
                         let editable = my_role.may_grant(member.role);
                         view! {
                             <tr>
-                                <td>{member.display_name.clone()}</td>
-                                <td>{member.email.clone()}</td>
-                                <td>
+                                <td data-label="Name">{member.display_name.clone()}</td>
+                                <td data-label="Email">{member.email.clone()}</td>
+                                <td data-label="Role">
                                     {if editable {
                                         Either::Left(view! { <RoleForm member my_role change /> })
                                     } else {
@@ -244,7 +244,7 @@ fn TokensTable(tokens: Vec<ApiTokenInfo>, revoke: ServerAction<RevokeApiToken>) 
         return Either::Left(view! { <p>"No API tokens yet."</p> });
     }
     Either::Right(view! {
-        <table class="data-table">
+        <table class="data-table stacks">
             <thead>
                 <tr>
                     <th scope="col">"Name"</th>
@@ -259,9 +259,9 @@ fn TokensTable(tokens: Vec<ApiTokenInfo>, revoke: ServerAction<RevokeApiToken>) 
                     .map(|token| {
                         view! {
                             <tr>
-                                <td>{token.name.clone()}</td>
-                                <td><code>{format!("{}…", token.prefix)}</code></td>
-                                <td>{token.owner_email.clone()}</td>
+                                <td data-label="Name">{token.name.clone()}</td>
+                                <td data-label="Starts with"><code>{format!("{}…", token.prefix)}</code></td>
+                                <td data-label="Created by">{token.owner_email.clone()}</td>
                                 <td>
                                     <ActionForm action=revoke>
                                         <input type="hidden" name="id" value=token.id.to_string() />
