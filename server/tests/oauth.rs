@@ -692,6 +692,49 @@ mod cases {
         assert_ne!(again["error_class"], "provider", "{again}");
     }
 
+    /// What a token endpoint says in its error is quoted only as a short standard code:
+    /// free text may echo the refresh token or the client's credentials. A refusal
+    /// answered with 200 (GitHub's `bad_refresh_token`) asks to re-authenticate, not
+    /// "the provider may be down".
+    pub async fn a_refresh_error_never_repeats_what_was_sent(backend: Backend) {
+        use base64::Engine;
+        let Some(mut world) = World::start(backend).await else {
+            return;
+        };
+        let id = connected_expiring(&mut world, "Provider").await;
+        world.provider.set_mode(Mode::EchoingError);
+        let basic = base64::engine::general_purpose::STANDARD.encode(CLIENT_ID);
+        let (status, test) = json_of(
+            world
+                .owner
+                .call_json_form("test_connector", &[("id", &id)])
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{test}");
+        assert_eq!(test["error_class"], "provider", "{test}");
+        let stored = format!("{test}{}", world.connector(&id).await);
+        assert!(!stored.contains("Basic "), "{stored}");
+        assert!(!stored.contains(&basic[..8]), "{stored}");
+        assert!(stored.contains("(not a standard code)"), "{stored}");
+
+        world.provider.set_mode(Mode::RefusedWith200);
+        let (_, test) = json_of(
+            world
+                .owner
+                .call_json_form("test_connector", &[("id", &id)])
+                .await,
+        )
+        .await;
+        assert_eq!(test["error_class"], "auth", "{test}");
+        let message = test["trace"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("Re-authentication needed: "),
+            "{message}"
+        );
+        assert_eq!(world.connector(&id).await["status"], "error");
+    }
+
     pub async fn the_background_task_refreshes_ahead_of_expiry(backend: Backend) {
         let Some(mut world) = World::start(backend).await else {
             return;
@@ -1129,5 +1172,6 @@ server_suite!(
     offline_access_asks_for_consent_and_gets_a_refresh_token,
     a_refused_refresh_asks_for_reauthentication,
     a_provider_outage_before_a_test_is_a_recorded_failure,
+    a_refresh_error_never_repeats_what_was_sent,
     the_background_task_refreshes_ahead_of_expiry,
 );

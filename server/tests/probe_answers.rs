@@ -170,10 +170,16 @@ async fn no_type_passes_against_a_website_that_answers_every_path() {
                 "{}: {trace:?}",
                 entry.key
             );
+            // "the HTTP / REST API", not "the HTTP / REST API API".
+            let api = if entry.name.ends_with(" API") {
+                entry.name.clone()
+            } else {
+                format!("{} API", entry.name)
+            };
             assert!(
                 trace
                     .message
-                    .contains(&format!("with an HTML page, not the {} API", entry.name)),
+                    .contains(&format!("with an HTML page, not the {api}")),
                 "{}: {}",
                 entry.key,
                 trace.message
@@ -343,4 +349,40 @@ async fn without_declared_content_types_a_web_page_is_still_not_the_api() {
     assert_eq!(trace.error_class, Some(ErrorClass::NotApi), "{trace:?}");
     let trace = run(&generic, &no_content).await;
     assert!(trace.ok, "{trace:?}");
+}
+
+/// Credentials go only to the origin they were configured for: a redirect to another
+/// port of the same host is followed without the Authorization header.
+#[tokio::test]
+async fn a_redirect_to_another_port_drops_the_credentials() {
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
+    let recorded = seen.clone();
+    let other = serve(
+        Router::new().fallback(move |headers: axum::http::HeaderMap| {
+            let recorded = recorded.clone();
+            async move {
+                recorded.lock().unwrap().push(
+                    headers
+                        .get("authorization")
+                        .and_then(|value| value.to_str().ok())
+                        .map(str::to_owned),
+                );
+                axum::Json(json!({"status": "ok"}))
+            }
+        }),
+    )
+    .await;
+    let base = serve(Router::new().fallback(move || {
+        let other = other.clone();
+        async move { Redirect::to(&format!("{other}/health")) }
+    }))
+    .await;
+    let generic = seeds()
+        .into_iter()
+        .find(|entry| entry.key == "http_rest")
+        .unwrap();
+    let trace = run(&generic, &base).await;
+    assert!(trace.ok, "{trace:?}");
+    assert_eq!(*seen.lock().unwrap(), vec![None]);
 }

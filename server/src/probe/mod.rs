@@ -225,7 +225,7 @@ impl Prober {
         if let Some(secrets) = secrets {
             values.extend(secrets.secret_values().map(str::to_owned));
         }
-        let sent: Vec<String> = headers
+        let carrying: Vec<(HeaderName, String)> = headers
             .iter()
             .filter_map(|(name, value)| Some((name, value.to_str().ok()?)))
             .filter(|(name, value)| {
@@ -235,9 +235,10 @@ impl Prober {
                         .iter()
                         .any(|secret| value.contains(secret.as_str()))
             })
-            .map(|(_, value)| value.to_owned())
+            .map(|(name, value)| (name.clone(), value.to_owned()))
             .collect();
-        values.extend(sent);
+        values.extend(carrying.iter().map(|(_, value)| value.clone()));
+        let credential_headers = carrying.into_iter().map(|(name, _)| name).collect();
         recorder.redactor = Redactor::new(&values);
         recorder.trace.method = method.clone();
         recorder.trace.url = recorder.redactor.redact(&url_text);
@@ -291,6 +292,7 @@ impl Prober {
         let outgoing = Outgoing {
             method,
             headers,
+            credential_headers,
             body,
             carries,
         };
@@ -341,6 +343,7 @@ impl Prober {
             body: &body,
             location: location.as_deref(),
             redirected_to: redirected_to.as_deref(),
+            truncated,
         };
         answer::judge(entry, &answer, recorder);
     }
@@ -397,7 +400,7 @@ impl Prober {
             if !followed {
                 return Some((response, chain));
             }
-            outgoing.redirected(status);
+            outgoing.redirected(status, &current, &next);
             chain.push(next);
         }
     }
@@ -475,6 +478,9 @@ impl Prober {
 struct Outgoing {
     method: reqwest::Method,
     headers: HeaderMap,
+    /// The headers that carry credentials (`Authorization`, an API key, any header a
+    /// credential template filled): dropped when a redirect leaves the origin.
+    credential_headers: Vec<HeaderName>,
     body: Option<String>,
     carries: Carries,
 }
@@ -489,9 +495,23 @@ impl Outgoing {
         request
     }
 
-    /// After a redirect with `status`: 303, and 301 or 302 after a POST, continue as a GET
-    /// without a body, as browsers and HTTP clients do; 307 and 308 repeat the request.
-    fn redirected(&mut self, status: reqwest::StatusCode) {
+    /// After a redirect with `status` from `from` to `to`: 303, and 301 or 302 after a
+    /// POST, continue as a GET without a body, as browsers and HTTP clients do; 307 and
+    /// 308 repeat the request. Credentials go only to the origin they were configured
+    /// for: another scheme or port of the same host gets the request without them.
+    fn redirected(&mut self, status: reqwest::StatusCode, from: &reqwest::Url, to: &reqwest::Url) {
+        if from.origin() != to.origin() {
+            for name in &self.credential_headers {
+                self.headers.remove(name);
+            }
+            for name in [
+                AUTHORIZATION,
+                reqwest::header::COOKIE,
+                reqwest::header::PROXY_AUTHORIZATION,
+            ] {
+                self.headers.remove(name);
+            }
+        }
         let to_get = status == reqwest::StatusCode::SEE_OTHER
             || (matches!(status.as_u16(), 301 | 302) && self.method == reqwest::Method::POST);
         if to_get {

@@ -47,6 +47,9 @@ pub const REFRESH_AHEAD: time::Duration = time::Duration::minutes(5);
 pub const REFRESH_MARGIN: time::Duration = time::Duration::seconds(60);
 /// Attempts at the token endpoint for one refresh, and the first pause between them.
 const REFRESH_ATTEMPTS: u32 = 3;
+/// How long one refresh may take with its retries: a use (a connection test has 5
+/// seconds of its own) waits for it while holding the credential's lock.
+const REFRESH_BUDGET: Duration = Duration::from_secs(10);
 const REFRESH_RETRY_START: Duration = Duration::from_millis(200);
 
 /// Refreshes tokens that expire within `ahead`, every `every`, for as long as the server
@@ -65,10 +68,41 @@ pub fn spawn_refresher(oauth: Arc<OAuthService>, every: Duration, ahead: time::D
     });
 }
 
-/// A 401 from a token endpoint whose body is not an OAuth error document.
-fn is_unauthorized_body(body: &[u8]) -> bool {
-    std::str::from_utf8(body)
-        .is_ok_and(|text| text.contains("invalid_client") || text.contains("unauthorized"))
+/// OAuth error codes that mean the sign-in itself is refused (a person must sign in
+/// again), the standard ones and those some providers use instead (GitHub's
+/// `bad_refresh_token`, Slack's `invalid_refresh_token`).
+const REFUSALS: [&str; 6] = [
+    "invalid_grant",
+    "invalid_client",
+    "unauthorized_client",
+    "unauthorized",
+    "bad_refresh_token",
+    "invalid_refresh_token",
+];
+
+/// The refusal in a token endpoint's answer that the `oauth2` crate could not read as
+/// a token or a standard error: a JSON document whose `error` is one of [`REFUSALS`] (some
+/// providers answer 200 with it). Only the `error` field counts: an outage page that
+/// happens to say "unauthorized" is an outage.
+fn refusal_in(body: &[u8]) -> Option<&'static str> {
+    let json: Value = serde_json::from_slice(body).ok()?;
+    let code = json.get("error")?.as_str()?;
+    REFUSALS.into_iter().find(|refusal| *refusal == code)
+}
+
+/// An OAuth error code as it may be quoted to people and logged: a short word of the
+/// RFC 6749 kind. Anything else is the provider's free text, which may echo what was
+/// sent (the refresh token, the client secret), so it is not repeated.
+fn quotable_code(code: &str) -> &str {
+    let plain = code.len() <= 40
+        && code
+            .bytes()
+            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'_');
+    if plain && !code.is_empty() {
+        code
+    } else {
+        "(not a standard code)"
+    }
 }
 
 /// What the provider sent to `/oauth/callback`.
@@ -414,6 +448,22 @@ impl OAuthService {
     ) -> Result<oauth2::basic::BasicTokenResponse, RefreshFailure> {
         self.check_token_url(settings)
             .map_err(RefreshFailure::Blocked)?;
+        let attempts = self.refresh_attempts(client, refresh_token);
+        match tokio::time::timeout(REFRESH_BUDGET, attempts).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(RefreshFailure::Unavailable(format!(
+                "it did not give a token within {} seconds",
+                REFRESH_BUDGET.as_secs()
+            ))),
+        }
+    }
+
+    /// The attempts at the token endpoint, with backoff between them.
+    async fn refresh_attempts(
+        &self,
+        client: &Client,
+        refresh_token: &str,
+    ) -> Result<oauth2::basic::BasicTokenResponse, RefreshFailure> {
         let token = RefreshToken::new(refresh_token.to_owned());
         let mut delay = REFRESH_RETRY_START;
         let mut last = String::new();
@@ -425,18 +475,15 @@ impl OAuthService {
             {
                 Ok(response) => return Ok(response),
                 Err(RequestTokenError::ServerResponse(refusal)) => {
-                    use oauth2::basic::BasicErrorResponseType as Kind;
-                    match refusal.error() {
-                        Kind::InvalidGrant | Kind::InvalidClient | Kind::UnauthorizedClient => {
-                            return Err(RefreshFailure::Refused(
-                                refusal.error().as_ref().to_owned(),
-                            ));
-                        }
-                        other => last = format!("it answered the error {}", other.as_ref()),
+                    let code = refusal.error().as_ref();
+                    if let Some(refused) = REFUSALS.into_iter().find(|known| *known == code) {
+                        return Err(RefreshFailure::Refused(refused.to_owned()));
                     }
+                    last = format!("it answered the error {}", quotable_code(code));
                 }
-                Err(RequestTokenError::Parse(_, body)) if is_unauthorized_body(&body) => {
-                    return Err(RefreshFailure::Refused("unauthorized".into()));
+                Err(RequestTokenError::Parse(_, body)) if refusal_in(&body).is_some() => {
+                    let refused = refusal_in(&body).unwrap_or("unauthorized");
+                    return Err(RefreshFailure::Refused(refused.to_owned()));
                 }
                 Err(RequestTokenError::Parse(_, body)) => {
                     last = if looks_like_a_page(&body) {

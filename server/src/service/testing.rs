@@ -10,7 +10,7 @@ use app::error::AppError;
 use app::model::ConnectorType;
 use app::model::connector::ConnectorStatus;
 use app::model::identity::Principal;
-use app::model::probe::{ConnectionTest, ProbeStep, ProbeTrace, TestTrigger};
+use app::model::probe::{ConnectionTest, ErrorClass, ProbeStep, ProbeTrace, TestTrigger};
 use app::ports::TestingPort;
 use async_trait::async_trait;
 use serde_json::json;
@@ -104,8 +104,11 @@ impl TestingService {
         trigger: TestTrigger,
         started_at: OffsetDateTime,
     ) -> Result<ConnectionTest, AppError> {
+        // A provider outage is not the connector's fault, and an `error` status would stop
+        // the background refresh and the health checks that would see it recover.
+        let provider_failed = trace.error_class == Some(ErrorClass::Provider);
         let (status, status_before) = match (record.status, trace.ok) {
-            (ConnectorStatus::Active, false) => {
+            (ConnectorStatus::Active, false) if !provider_failed => {
                 (ConnectorStatus::Error, Some(ConnectorStatus::Active))
             }
             (ConnectorStatus::Error, true) => {

@@ -40,6 +40,11 @@ pub enum Mode {
     ClientRevoked,
     /// `/token` answers as usual, with a NUL character in the scope.
     NulScope,
+    /// `/token` refuses a refresh with an error that echoes what it was sent (the refresh
+    /// token and the Authorization header), as free text.
+    EchoingError,
+    /// `/token` answers a refresh with 200 and GitHub's `bad_refresh_token`, no token.
+    RefusedWith200,
 }
 
 struct Grant {
@@ -242,6 +247,24 @@ async fn token(
     let mode = *inner.mode.lock().expect("lock");
     if mode == Mode::TokenFails {
         return (StatusCode::INTERNAL_SERVER_ERROR, "token endpoint down").into_response();
+    }
+    if mode == Mode::EchoingError {
+        let sent = format!(
+            "cannot use {} with {}",
+            form.get("refresh_token").cloned().unwrap_or_default(),
+            headers
+                .get("authorization")
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default()
+        );
+        return (
+            StatusCode::BAD_REQUEST,
+            axum::Json(json!({ "error": sent })),
+        )
+            .into_response();
+    }
+    if mode == Mode::RefusedWith200 {
+        return axum::Json(json!({ "error": "bad_refresh_token", "error_description": "The refresh token passed is incorrect or expired." })).into_response();
     }
     if !client_ok(&headers, &form) || mode == Mode::ClientRevoked {
         return (
