@@ -17,7 +17,9 @@ async function installStripe(page: Page, name: string) {
     },
   });
   expect(response.status()).toBe(201);
-  expect(await response.text()).not.toContain(SECRET_KEY);
+  const text = await response.text();
+  expect(text).not.toContain(SECRET_KEY);
+  return JSON.parse(text).id as string;
 }
 
 function card(page: Page, name: string) {
@@ -78,7 +80,7 @@ test('a viewer sees installed connectors without write actions', async ({ page, 
   const name = `Stripe viewer e2e ${Date.now()}`;
   const ownerPage = await browser.newPage();
   await signIn(ownerPage, accounts.owner, true);
-  await installStripe(ownerPage, name);
+  const id = await installStripe(ownerPage, name);
   await ownerPage.close();
 
   await signIn(page, accounts.viewer, true);
@@ -89,6 +91,21 @@ test('a viewer sees installed connectors without write actions', async ({ page, 
   await expect(installed.getByRole('link', { name: `View ${name}` })).toBeVisible();
   await expect(installed.getByRole('link', { name: `Configure ${name}` })).toHaveCount(0);
   await expect(installed.getByRole('button')).toHaveCount(0);
+
+  // The connector's page: every field is read-only, and nothing offers to save.
+  for (const tab of ['configuration', 'permissions']) {
+    await page.goto(`/connectors/${id}?tab=${tab}`);
+    await hydrated(page);
+    const fields = page.locator('main').locator('input, select, textarea');
+    expect(await fields.count()).toBeGreaterThan(0);
+    for (const field of await fields.all()) {
+      await expect(field).toBeDisabled();
+    }
+    await expect(page.getByRole('button', { name: /^Save/ })).toHaveCount(0);
+  }
+  await page.goto(`/connectors/${id}?tab=credentials`);
+  await hydrated(page);
+  await expect(page.getByRole('button', { name: /Replace|Clear|Re-authenticate/ })).toHaveCount(0);
 
   // The wizard says at once that the role cannot add connectors, instead of forms that
   // fail on save.
