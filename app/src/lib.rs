@@ -64,6 +64,17 @@ pub fn mark_hydrated() {
     }
 }
 
+/// Whether [`mark_hydrated`] has run: code that runs both while the server-rendered page
+/// is hydrated and on later client navigations tells them apart with it.
+#[cfg(feature = "hydrate")]
+pub fn has_hydrated() -> bool {
+    document()
+        .query_selector(".app[data-hydrated=\"true\"]")
+        .ok()
+        .flatten()
+        .is_some()
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();

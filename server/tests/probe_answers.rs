@@ -148,6 +148,14 @@ fn seeds() -> Vec<ConnectorType> {
     support::seed_entries().into_iter().map(entry).collect()
 }
 
+/// The shipped type with `key`.
+fn seed(key: &str) -> ConnectorType {
+    seeds()
+        .into_iter()
+        .find(|entry| entry.key == key)
+        .unwrap_or_else(|| panic!("no seed {key}"))
+}
+
 #[tokio::test]
 async fn every_type_passes_against_an_answer_shaped_like_its_api() {
     for entry in seeds() {
@@ -226,10 +234,7 @@ async fn json_without_what_the_api_always_sends_is_not_the_api() {
 #[tokio::test]
 async fn a_redirect_to_a_front_page_is_a_step_and_not_the_api() {
     let site = website().await;
-    let mut wordpress = seeds()
-        .into_iter()
-        .find(|entry| entry.key == "wordpress")
-        .unwrap();
+    let mut wordpress = seed("wordpress");
     wordpress.test["url"] = json!("{{config.base_url}}/wp-json/wp/v2/users/me");
     let trace = run(&wordpress, &site).await;
     assert_eq!(
@@ -270,10 +275,7 @@ async fn a_redirect_elsewhere_is_a_step_marked_not_followed() {
         async move { Redirect::to(&format!("{elsewhere}/login")) }
     }))
     .await;
-    let wordpress = seeds()
-        .into_iter()
-        .find(|entry| entry.key == "wordpress")
-        .unwrap();
+    let wordpress = seed("wordpress");
     let trace = run(&wordpress, &base).await;
     assert_eq!(trace.error_class, Some(ErrorClass::Http), "{trace:?}");
     let redirect = trace.steps.iter().find(|s| s.name == "redirect").unwrap();
@@ -303,10 +305,7 @@ async fn see_other_after_a_post_continues_as_a_get() {
             ),
     )
     .await;
-    let slack = seeds()
-        .into_iter()
-        .find(|entry| entry.key == "slack")
-        .unwrap();
+    let slack = seed("slack");
     let trace = run(&slack, &base).await;
     assert!(trace.ok, "{trace:?}");
     assert!(trace.steps.iter().any(|s| s.name == "redirect" && s.ok));
@@ -321,10 +320,7 @@ async fn the_api_saying_no_in_json_is_quoted() {
         json!({"ok": false, "error": "invalid_auth"}).to_string(),
     )
     .await;
-    let slack = seeds()
-        .into_iter()
-        .find(|entry| entry.key == "slack")
-        .unwrap();
+    let slack = seed("slack");
     let trace = run(&slack, &base).await;
     assert_eq!(trace.error_class, Some(ErrorClass::Unexpected), "{trace:?}");
     assert!(
@@ -340,10 +336,7 @@ async fn the_api_saying_no_in_json_is_quoted() {
 async fn without_declared_content_types_a_web_page_is_still_not_the_api() {
     let html = answering("text/html", FRONT_PAGE.to_owned()).await;
     let no_content = serve(Router::new().fallback(|| async { StatusCode::NO_CONTENT })).await;
-    let mut generic = seeds()
-        .into_iter()
-        .find(|entry| entry.key == "http_rest")
-        .unwrap();
+    let mut generic = seed("http_rest");
     generic.test["success"] = json!({"status": [200, 204]});
     let trace = run(&generic, &html).await;
     assert_eq!(trace.error_class, Some(ErrorClass::NotApi), "{trace:?}");
@@ -378,10 +371,7 @@ async fn a_redirect_to_another_port_drops_the_credentials() {
         async move { Redirect::to(&format!("{other}/health")) }
     }))
     .await;
-    let generic = seeds()
-        .into_iter()
-        .find(|entry| entry.key == "http_rest")
-        .unwrap();
+    let generic = seed("http_rest");
     let trace = run(&generic, &base).await;
     assert!(trace.ok, "{trace:?}");
     assert_eq!(*seen.lock().unwrap(), vec![None]);

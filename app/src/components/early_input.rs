@@ -11,12 +11,7 @@ pub fn typed_before_hydration(id: &str, rendered: &str) -> Option<String> {
     {
         use leptos::prelude::document;
         use leptos::wasm_bindgen::JsCast;
-        let hydrated = document()
-            .query_selector(".app[data-hydrated=\"true\"]")
-            .ok()
-            .flatten()
-            .is_some();
-        if hydrated {
+        if crate::has_hydrated() {
             return None;
         }
         let input = document()

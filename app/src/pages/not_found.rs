@@ -29,12 +29,7 @@ pub fn NotFoundPage() -> impl IntoView {
 /// client router brought the browser here.
 #[cfg(feature = "hydrate")]
 fn hand_to_the_server() {
-    let hydrated = document()
-        .query_selector(".app[data-hydrated=\"true\"]")
-        .ok()
-        .flatten()
-        .is_some();
-    if hydrated {
+    if crate::has_hydrated() {
         // The address the router is rendering (the browser's may not be updated yet).
         let routed = leptos_router::hooks::use_location();
         let search = routed.search.get_untracked();
