@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the release server for Playwright on port $1 with a fresh SQLite database.
-#   $2 = provisioned (default): tenant "Acme" with an owner and a viewer, made with the
+#   $2 = provisioned (default): tenant "Acme" with an owner, a member and a viewer, made with the
 #        admin CLI (passwords in end2end/fixtures/accounts.ts)
 #   $2 = fresh: no users, so the first-run setup page is live
 set -euo pipefail
@@ -28,6 +28,7 @@ if [ "${2:-provisioned}" = provisioned ]; then
   "$server" tenant add --name Acme >/dev/null
   echo "owner password 1" | "$server" user add --email owner@acme.test --name "Olivia Owner" --tenant Acme --role owner >/dev/null
   echo "viewer password 1" | "$server" user add --email viewer@acme.test --name "Victor Viewer" --tenant Acme --role viewer >/dev/null
+  echo "member password 1" | "$server" user add --email member@acme.test --name "Mia Member" --tenant Acme --role member >/dev/null
 fi
 "$server" serve &
 pid=$!

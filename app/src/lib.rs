@@ -18,6 +18,7 @@ use leptos_router::{Lazy, ParamSegment, SsrMode, StaticSegment};
 
 use crate::components::auth_epoch::AuthEpoch;
 use crate::components::layout::SiteHeader;
+use crate::components::toasts::{ToastRegion, Toasts};
 use crate::pages::{
     CatalogRoute, ConnectorDetailRoute, HomeRoute, LoginRoute, NotFoundPage, SettingsRoute,
     SetupRoute, WizardRoute,
@@ -45,6 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
+                <components::scripted::WithoutScriptStyle />
             </head>
             <body>
                 <App />
@@ -79,6 +81,7 @@ pub fn has_hydrated() -> bool {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     AuthEpoch::provide();
+    let toasts = Toasts::provide();
 
     view! {
         // Every page's title passes through here: `raw_text` keeps a connector's name from
@@ -102,6 +105,7 @@ pub fn App() -> impl IntoView {
                     </Routes>
                 </main>
             </Router>
+            <ToastRegion toasts />
         </div>
     }
 }

@@ -78,6 +78,9 @@ pub trait IdentityPort: Send + Sync {
         user_id: Uuid,
         role: Role,
     ) -> Result<(), AppError>;
+    /// Takes a member out of the tenant; their sessions and tokens stop working there.
+    /// Nobody removes themselves, and admins do not remove owners.
+    async fn remove_member(&self, who: &Principal, user_id: Uuid) -> Result<(), AppError>;
     async fn api_tokens(&self, who: &Principal) -> Result<Vec<ApiTokenInfo>, AppError>;
     async fn create_api_token(
         &self,
@@ -166,7 +169,11 @@ pub trait OAuthPort: Send + Sync {
     ) -> Result<crate::model::connector::OAuthStart, AppError>;
     /// The redirect URI to register with providers, and a warning when the request came
     /// in on another origin (`host`: the Host or X-Forwarded-Host it arrived with).
-    fn redirect_setup(&self, host: Option<&str>) -> crate::model::connector::OAuthRedirectSetup;
+    fn redirect_setup(
+        &self,
+        host: Option<&str>,
+        type_key: &str,
+    ) -> crate::model::connector::OAuthRedirectSetup;
 }
 
 /// The ports of the current request. Missing ports are a wiring bug, reported as internal.

@@ -7,10 +7,12 @@ test('shows a card for every seeded connector type', async ({ catalog }) => {
   for (const type of seededTypes) {
     const card = catalog.card(type.key);
     await expect(card.getByRole('heading', { name: type.name })).toBeVisible();
-    await expect(card.getByRole('link', { name: `Add ${type.name}` })).toHaveAttribute(
-      'href',
-      `/connectors/new?type=${type.key}`,
-    );
+    // "Add" starts the wizard at the details of this type.
+    const href = (await card.getByRole('link', { name: `Add ${type.name}` }).getAttribute('href')) ?? '';
+    const url = new URL(href, 'http://x');
+    expect(url.pathname).toBe('/connectors/new');
+    expect(url.searchParams.get('step')).toBe('details');
+    expect(url.searchParams.get('type')).toBe(type.key);
   }
 });
 

@@ -40,10 +40,12 @@ test('moving to another page fetches that page’s code then, and it works', asy
 
   await page.getByRole('link', { name: 'Catalog', exact: true }).click();
   await page.getByRole('link', { name: 'Add WordPress' }).click();
-  await expect(page.getByRole('radio', { name: /WordPress/ })).toBeChecked();
+  await expect(page.getByRole('heading', { name: 'Step 2 of 6: Name and access' })).toBeVisible();
   expect(fetched.filter((name) => name.startsWith('split___wizard_route_view'))).toHaveLength(1);
 
   // The page's code is live: its buttons answer.
+  await page.getByRole('link', { name: 'Back' }).click();
+  await expect(page.getByRole('radio', { name: /WordPress/ })).toBeChecked();
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { name: 'Step 2 of 6: Name and access' })).toBeVisible();
 });

@@ -74,7 +74,10 @@ test('a WordPress connection is tested in the wizard, on its card and on its pag
   await expectNoSecret(page, user, [first.password]);
   await page.getByRole('link', { name: 'Continue' }).click();
   await page.getByRole('button', { name: 'Save and activate' }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: `${name} is set up and active.` })).toBeVisible();
+  await page.goto('/');
+  await hydrated(page);
 
   // The password is revoked in WordPress: the card's test fails, and the badge says so.
   const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });

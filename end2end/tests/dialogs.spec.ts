@@ -62,12 +62,48 @@ test('Save and activate after a failed test asks, and the answer activates', asy
 
   await page.goto(`/connectors/new?type=wordpress&step=review&draft=${id}`);
   await hydrated(page);
-  await page.getByRole('button', { name: 'Save and activate' }).click();
+  // The verdict is on the review, before anyone presses anything.
+  await expect(page.locator('[data-verdict="failed"]')).toContainText('The last test failed');
+  const activate = page.getByRole('button', { name: 'Save and activate' });
+  await activate.click();
   const dialog = page.getByRole('alertdialog', { name: `Activate ${name}?` });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  // Cancel puts focus back on the button that asked.
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(activate).toBeFocused();
+  await activate.click();
   await dialog.getByRole('button', { name: 'Activate anyway' }).click();
-  await expect(page).toHaveURL(/\/$/);
+  // The wizard ends on the connector's page, and says what happened.
+  await expect(page).toHaveURL(new RegExp(`/connectors/${id}$`));
+  await expect(page.getByRole('status').filter({ hasText: `${name} is set up and active.` })).toBeVisible();
   const saved = await (await page.request.get(`/api/connectors/${id}`)).json();
   expect(saved.status).toBe('active');
+});
+
+test('the test step keeps the last verdict across a reload; the wizard URL of an active connector sends to its page', async ({ page }) => {
+  const name = `Reloaded ${Date.now()}`;
+  await signIn(page, accounts.owner, true);
+  const id = await install(page, {
+    catalog_key: 'wordpress',
+    name,
+    config: { base_url: 'http://127.0.0.1:9' },
+    auth: { username: 'editor', application_password: 'abcd efgh ijkl mnop qrst uvwx' },
+  });
+  await page.goto(`/connectors/new?type=wordpress&step=test&draft=${id}`);
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByRole('region', { name: 'Connection test result' })).toBeVisible();
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator('[data-verdict="failed"]')).toContainText('The last test failed');
+
+  const origin = new URL(page.url()).origin;
+  const put = await page.request.put(`/api/connectors/${id}`, { headers: { Origin: origin }, data: { status: 'active', confirm: true } });
+  expect(put.status(), await put.text()).toBe(200);
+  await page.goto(`/connectors/new?type=wordpress&step=configure&draft=${id}`);
+  await expect(page.locator('[data-setup-finished]')).toContainText(`${name} is set up and active.`);
+  await page.getByRole('link', { name: `Open ${name}` }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
 });

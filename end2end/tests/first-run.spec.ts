@@ -56,6 +56,6 @@ test('a wrong password says so and signs nobody in', async ({ page }) => {
   await page.getByLabel('Email').fill('frida@fresh.test');
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toContainText('The email or password is incorrect.');
+  await expect(page.getByRole('alert').filter({ hasText: 'The email or password is incorrect.' })).toBeVisible();
   await expect(page.getByTestId('signed-in-user')).toHaveCount(0);
 });

@@ -116,7 +116,7 @@ test('a generic OAuth2 connector signs in at the provider, passes its test with 
   await hydrated(page);
   await page.getByRole('link', { name: 'Add OAuth 2.0 (generic)' }).click();
   await hydrated(page);
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Step 2 of 6: Name and access' })).toBeVisible();
   await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
   await page.getByRole('button', { name: 'Save and continue' }).click();
 
@@ -131,10 +131,19 @@ test('a generic OAuth2 connector signs in at the provider, passes its test with 
   await page.getByLabel('Test endpoint path').fill(providerConfig.test_path);
   await page.getByRole('button', { name: 'Save and continue' }).click();
 
-  // Authenticate: the redirect URI to register, then Connect.
+  // Authenticate, in the order a person needs it: what to set up at the provider (no
+  // platform app here, the redirect URI, the permissions asked), the client fields, Connect.
   await expect(page.getByRole('heading', { name: 'Step 4 of 6: Authenticate' })).toBeVisible();
-  await expect(page.getByLabel('Redirect URI to register with the provider')).toHaveValue(/\/oauth\/callback$/);
+  const needs = page.getByRole('region', { name: /^Before you connect/ });
+  await expect(needs).toContainText('has no app of its own for this provider');
+  await expect(needs.getByLabel('Redirect URI to register with the provider')).toHaveValue(/\/oauth\/callback$/);
+  await expect(needs).toContainText(providerConfig.scopes[0]);
+  await expect(needs.locator('[data-https-warning]')).toContainText('plain http');
   await expect(page.locator('[data-origin-warning]')).toHaveCount(0);
+  const top = async (locator: import('@playwright/test').Locator) => (await locator.boundingBox())?.y ?? 0;
+  const connect = page.getByRole('button', { name: /^Connect with/ });
+  expect(await top(needs)).toBeLessThan(await top(page.getByLabel('Client ID')));
+  expect(await top(page.getByLabel('Client secret'))).toBeLessThan(await top(connect));
   await page.getByLabel('Client ID').fill(CLIENT_ID);
   await page.getByLabel('Client secret').fill(CLIENT_SECRET);
   await noAxeViolations(page);
@@ -321,6 +330,9 @@ test('declining at the provider is explained on the authenticate step, and Try a
   await hydrated(page);
   const alert = page.locator('[data-oauth-error="access_denied"]');
   await expect(alert).toContainText('Access was not granted at the provider');
+  // One message: the outcome, not also the boxes that say credentials are saved.
+  await expect(page.locator('.callout:visible').filter({ hasText: 'Credentials are saved' })).toHaveCount(0);
+  await expect(page.getByRole('alert').filter({ hasText: /\S/ })).toHaveCount(1);
   await noAxeViolations(page);
   // The saved client secret is not shown; left blank, it is kept.
   await expect(page.getByLabel('Client secret')).toHaveValue('');

@@ -15,6 +15,23 @@ async function noAxeViolations(page: Page) {
   expect(axe.violations).toEqual([]);
 }
 
+/** Every shown radio and checkbox is its usual small size, next to a label that reads as
+ *  a line or two, not a letter per line. */
+async function choicesReadable(page: Page) {
+  const choices = await page.locator('.choice:visible').evaluateAll((labels) =>
+    labels.map((label) => ({
+      text: label.textContent?.trim(),
+      input: label.querySelector('input')?.getBoundingClientRect().width ?? 0,
+      height: label.getBoundingClientRect().height,
+    })),
+  );
+  expect(choices.length).toBeGreaterThan(1);
+  for (const choice of choices) {
+    expect(choice.input, `the box of "${choice.text}"`).toBeLessThanOrEqual(24);
+    expect(choice.height, `"${choice.text}" is ${choice.height} px tall`).toBeLessThanOrEqual(80);
+  }
+}
+
 /** No two of `selector`'s boxes overlap, and none runs off the screen. */
 async function laidOutApart(page: Page, selector: string) {
   const boxes = await page.locator(selector).evaluateAll((elements) =>
@@ -70,5 +87,6 @@ test(`on a phone the wizard's radio and checkbox labels neither overlap nor run 
   await hydrated(page);
   await fitsTheScreen(page);
   await laidOutApart(page, '.choice');
+  await choicesReadable(page);
   await noAxeViolations(page);
 });

@@ -205,6 +205,14 @@ fn load_file(
                 ),
             ));
         }
+        for (at, keyword, message) in checks_without_their_message(schema, "") {
+            problems.push(problem(
+                &format!("{field}{at}"),
+                format!(
+                    "has \"{keyword}\" but no {message}: say what is expected, with an example (people read it, not the pattern)"
+                ),
+            ));
+        }
     }
     if seed.auth_type == AuthType::Oauth2 && seed.oauth.is_none() {
         problems.push(problem(
@@ -260,6 +268,46 @@ fn load_file(
         docs_url: seed.docs_url,
         version: seed.version,
     })
+}
+
+/// The checks whose failure people would read as schema jargon ("Does not have the
+/// expected format"): `pattern`, `format` and `not` without the sentence that says what
+/// to enter instead. Each is (JSON Pointer, keyword, the missing message keyword).
+fn checks_without_their_message(
+    schema: &Value,
+    at: &str,
+) -> Vec<(String, &'static str, &'static str)> {
+    let mut found = Vec::new();
+    match schema {
+        Value::Object(node) => {
+            let in_a_schema = !at.ends_with("/properties");
+            for (keyword, message) in [
+                ("pattern", "x-pattern-message"),
+                ("format", "x-format-message"),
+                ("not", "x-not-message"),
+            ] {
+                if in_a_schema && node.contains_key(keyword) && !node.contains_key(message) {
+                    found.push((at.to_owned(), keyword, message));
+                }
+            }
+            for (key, child) in node {
+                // The schema a `not` negates carries no message of its own.
+                if key != "not" {
+                    found.extend(checks_without_their_message(child, &format!("{at}/{key}")));
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                found.extend(checks_without_their_message(
+                    child,
+                    &format!("{at}/{index}"),
+                ));
+            }
+        }
+        _ => {}
+    }
+    found
 }
 
 /// JSON Pointers of the `format: uri` string schemas in `schema` that lack the HTTPS rule.
@@ -425,6 +473,40 @@ mod tests {
             message.contains("/config_schema/properties/base_url") && message.contains("https://"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn every_check_says_what_to_enter() {
+        for (key, pointer, message) in [
+            (
+                "stripe",
+                "/auth_schema/properties/secret_key",
+                "x-pattern-message",
+            ),
+            (
+                "wordpress",
+                "/config_schema/properties/base_url",
+                "x-format-message",
+            ),
+            (
+                "wordpress",
+                "/config_schema/properties/base_url",
+                "x-not-message",
+            ),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut seed = valid_copy(dir.path(), key);
+            seed.pointer_mut(pointer)
+                .and_then(Value::as_object_mut)
+                .unwrap()
+                .remove(message);
+            write(dir.path(), &format!("{key}.json"), &seed.to_string());
+            let refused = load_dir(dir.path()).unwrap_err().to_string();
+            assert!(
+                refused.contains(pointer) && refused.contains(message),
+                "{refused}"
+            );
+        }
     }
 
     #[test]

@@ -143,7 +143,7 @@ mod cases {
                 "{method} {path}"
             );
         }
-        let every_signed_in_function: [(&str, Vec<(&str, &str)>); 18] = [
+        let every_signed_in_function: [(&str, Vec<(&str, &str)>); 19] = [
             ("test_connector", vec![("id", nil)]),
             ("connector_tests", vec![("id", nil)]),
             ("start_oauth", vec![("id", nil)]),
@@ -170,6 +170,7 @@ mod cases {
                 ],
             ),
             ("set_member_role", vec![("user_id", nil), ("role", "admin")]),
+            ("remove_member", vec![("user_id", nil)]),
             ("api_tokens", vec![]),
             ("create_api_token", vec![("name", "x")]),
             ("revoke_api_token", vec![("id", nil)]),
@@ -371,7 +372,7 @@ mod cases {
                 "reading is for everyone"
             );
             assert_eq!(who.call("members", &[]).await.status(), StatusCode::OK);
-            let writes: [(&str, Vec<(&str, &str)>); 4] = [
+            let writes: [(&str, Vec<(&str, &str)>); 5] = [
                 (
                     "add_member",
                     vec![
@@ -385,6 +386,7 @@ mod cases {
                     "set_member_role",
                     vec![("user_id", vera_id.as_str()), ("role", "admin")],
                 ),
+                ("remove_member", vec![("user_id", vera_id.as_str())]),
                 ("create_api_token", vec![("name", "mine")]),
                 ("api_tokens", vec![]),
             ];
@@ -504,6 +506,66 @@ mod cases {
         )
         .await;
         assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "conflict"));
+    }
+
+    pub async fn a_removed_member_is_signed_out_of_the_tenant(backend: Backend) {
+        let Some(server) = TestServer::start_on(backend, |_| {}).await else {
+            return;
+        };
+        let mut owner = server.owner().await;
+        let mut member = add_member(&mut owner, "mo@acme.test", "member").await;
+        let mut admin = add_member(&mut owner, "ad@acme.test", "admin").await;
+        let members = json(owner.call("members", &[]).await).await;
+        let id_of = |email: &str| {
+            members
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|m| m["email"] == email)
+                .unwrap()["user_id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        let (owner_id, member_id) = (id_of(OWNER_EMAIL), id_of("mo@acme.test"));
+        assert_eq!(member.call("members", &[]).await.status(), StatusCode::OK);
+
+        // Admins do not remove owners; nobody removes themselves.
+        let (status, _) =
+            error_code(admin.call("remove_member", &[("user_id", &owner_id)]).await).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, code) =
+            error_code(owner.call("remove_member", &[("user_id", &owner_id)]).await).await;
+        assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "conflict"));
+
+        assert_eq!(
+            admin
+                .call("remove_member", &[("user_id", &member_id)])
+                .await
+                .status(),
+            StatusCode::OK
+        );
+        let (status, _) = error_code(member.call("members", &[]).await).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "a removed member's open session stops at once"
+        );
+        let (status, _) = error_code(
+            admin
+                .call("remove_member", &[("user_id", &member_id)])
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let left: Vec<String> = json(owner.call("members", &[]).await)
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["email"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(!left.contains(&"mo@acme.test".to_owned()), "{left:?}");
     }
 
     pub async fn other_tenants_ids_answer_404(backend: Backend) {
@@ -839,6 +901,7 @@ server_suite!(
     revocations_elsewhere_apply_within_the_auth_cache_time,
     roles_gate_every_write,
     the_last_owner_cannot_step_down,
+    a_removed_member_is_signed_out_of_the_tenant,
     other_tenants_ids_answer_404,
     cross_origin_writes_are_refused,
     a_session_cookie_needs_an_origin_whatever_else_is_sent,

@@ -785,9 +785,8 @@ mod cases {
         let (status, error) = json_of(response).await;
         assert_eq!(status, StatusCode::CONFLICT);
         assert!(
-            error
-                .to_string()
-                .contains("CONNECTORS_OAUTH_OAUTH2_GENERIC_CLIENT_ID"),
+            error.to_string().contains("enter your own app's client ID")
+                && !error.to_string().contains("CONNECTORS_OAUTH"),
             "{error}"
         );
         // Unknown instance.

@@ -222,6 +222,44 @@ mod cases {
         assert_eq!(store.role_in(bob.id, beta.id).await.unwrap(), None);
     }
 
+    pub async fn a_removed_member_is_out_of_that_tenant_only(store: Arc<dyn Store>) {
+        let (acme, ada) = one_member(&store).await;
+        let beta = tenant("Beta");
+        let bob = user("bob@acme.test");
+        store.create_tenant(&beta).await.unwrap();
+        store.create_user(&bob).await.unwrap();
+        for tenant in [&acme, &beta] {
+            store
+                .put_membership(bob.id, tenant.id, Role::Member)
+                .await
+                .unwrap();
+        }
+        let session = SessionRecord {
+            id: "b".repeat(64),
+            user_id: bob.id,
+            tenant_id: acme.id,
+            created_at: 1_000,
+            last_seen_at: 1_000,
+            expires_at: 9_000,
+        };
+        store.insert_session(&session).await.unwrap();
+
+        assert!(store.delete_membership(bob.id, acme.id).await.unwrap());
+        assert!(!store.delete_membership(bob.id, acme.id).await.unwrap());
+        assert_eq!(store.role_in(bob.id, acme.id).await.unwrap(), None);
+        assert_eq!(
+            store.role_in(bob.id, beta.id).await.unwrap(),
+            Some(Role::Member)
+        );
+        assert_eq!(
+            store.role_in(ada.id, acme.id).await.unwrap(),
+            Some(Role::Owner)
+        );
+        // Their session there finds no role any more: it signs nobody in.
+        let (_, owner) = store.session(&session.id).await.unwrap().unwrap();
+        assert_eq!(owner.role, None);
+    }
+
     async fn one_member(store: &Arc<dyn Store>) -> (TenantRecord, UserRecord) {
         let (acme, ada) = (tenant("Acme"), user("ada@acme.test"));
         assert!(store.setup_first_owner(&acme, &ada).await.unwrap());
@@ -1483,6 +1521,7 @@ store_suite!(
     first_owner_is_set_up_only_once,
     names_and_emails_are_unique_ignoring_case,
     memberships_are_per_tenant,
+    a_removed_member_is_out_of_that_tenant_only,
     sessions_resolve_to_their_owner_and_expire,
     a_session_can_move_between_tenants,
     api_tokens_are_found_by_hash_and_revoked_per_tenant,

@@ -120,3 +120,58 @@ async fn secret_fields_are_the_write_only_ones() {
     assert!(schemas["http_rest"].is_auth_field("api_key"));
     assert!(!schemas["http_rest"].is_auth_field("colour"));
 }
+
+/// The mistakes people make read as what to enter instead, with an example, never as the
+/// schema's words ("Does not have the expected format", "Must be a valid uri"), on the
+/// server as in the browser (both take them from the type's definition).
+#[tokio::test]
+async fn mistakes_are_answered_with_what_to_enter() {
+    use serde_json::json;
+    let schemas = schemas_by_key().await;
+    let config = |key: &str, value: Value| schemas[key].check_config(&value);
+    let auth = |key: &str, value: Value| schemas[key].check_auth(&value);
+    let cases = [
+        (
+            config("wordpress", json!({"base_url": "blog.example.com"})),
+            "config.base_url",
+            "e.g. https://blog.example.com",
+        ),
+        (
+            config(
+                "wordpress",
+                json!({"base_url": "https://blog.example.com/wp-json/"}),
+            ),
+            "config.base_url",
+            "Leave out /wp-json",
+        ),
+        (
+            config("slack", json!({"default_channel": "general"})),
+            "config.default_channel",
+            "e.g. #general",
+        ),
+        (
+            auth("stripe", json!({"secret_key": "pk_test_abcdefghijklmnop"})),
+            "auth.secret_key",
+            "A publishable key (pk_…) cannot read the API",
+        ),
+        (
+            auth(
+                "github",
+                json!({"method": "personal_token", "token": "ghp_short"}),
+            ),
+            "auth.token",
+            "github_pat_",
+        ),
+    ];
+    for (errors, at, expected) in cases {
+        let said = errors
+            .get(at)
+            .map(|messages| messages.join(" "))
+            .unwrap_or_default();
+        assert!(said.contains(expected), "{at}: {errors:?}");
+        assert!(
+            !said.contains("expected format") && !said.contains("valid uri"),
+            "{at}: {said}"
+        );
+    }
+}

@@ -142,6 +142,15 @@ pub async fn set_member_role(user_id: Uuid, role: Role) -> Result<(), AppError> 
         .await
 }
 
+#[server(prefix = "/sfn", endpoint = "remove_member")]
+pub async fn remove_member(user_id: Uuid) -> Result<(), AppError> {
+    let who = crate::ports::use_principal()?;
+    crate::ports::use_ports()?
+        .identity
+        .remove_member(&who, user_id)
+        .await
+}
+
 #[server(prefix = "/sfn", endpoint = "api_tokens")]
 pub async fn api_tokens() -> Result<Vec<ApiTokenInfo>, AppError> {
     let who = crate::ports::use_principal()?;

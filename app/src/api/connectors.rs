@@ -106,8 +106,9 @@ pub async fn start_oauth(
 /// The redirect URI to register with the provider, and whether this request came in on
 /// another host than the configured public URL (Host / X-Forwarded-Host).
 #[server(prefix = "/sfn", endpoint = "oauth_redirect_setup")]
-pub async fn oauth_redirect_setup() -> Result<crate::model::connector::OAuthRedirectSetup, AppError>
-{
+pub async fn oauth_redirect_setup(
+    type_key: String,
+) -> Result<crate::model::connector::OAuthRedirectSetup, AppError> {
     let _who = crate::ports::use_principal()?;
     let headers: http::HeaderMap = leptos_axum::extract()
         .await
@@ -121,7 +122,7 @@ pub async fn oauth_redirect_setup() -> Result<crate::model::connector::OAuthRedi
     let host = header("x-forwarded-host").or_else(|| header("host"));
     Ok(crate::ports::use_ports()?
         .oauth
-        .redirect_setup(host.as_deref()))
+        .redirect_setup(host.as_deref(), &type_key))
 }
 
 /// Runs the instance's connection test now.

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::api::connectors::{connector_tests, test_connector};
 use crate::components::focus::FocusReturn;
 use crate::components::suspense::LoadError;
+use crate::components::time::shown_time;
 use crate::model::probe::{ConnectionTest, ProbeTrace};
 
 /// The tests running on a page and the latest result (or refusal) per instance.
@@ -43,7 +44,8 @@ impl TestRuns {
         self.running.with(|running| running.contains(&id))
     }
 
-    fn result(self, id: Uuid) -> Option<Result<ConnectionTest, String>> {
+    /// The result of the last test run on this page, if any.
+    pub fn result(self, id: Uuid) -> Option<Result<ConnectionTest, String>> {
         self.results.with(|results| results.get(&id).cloned())
     }
 
@@ -115,6 +117,7 @@ pub fn TestConnection(
             <button
                 type="button"
                 class="button secondary"
+                data-needs-js
                 id=button_id(id)
                 node_ref=runs.refocus.claim(button_id(id))
                 aria-busy=move || running().then_some("true")
@@ -278,45 +281,5 @@ fn HistoryEntry(test: ConnectionTest) -> impl IntoView {
                 <TestResult test />
             </details>
         </li>
-    }
-}
-
-/// An RFC 3339 time as people read it: `2026-11-22 14:03:07 UTC`.
-pub fn shown_time(rfc3339: &str) -> String {
-    let Some((date, time)) = rfc3339.split_once('T') else {
-        return rfc3339.to_owned();
-    };
-    let seconds = time.get(..8).unwrap_or(time);
-    let zone = match time.rfind(['Z', '+', '-']) {
-        Some(at) if at >= 8 => &time[at..],
-        _ => "",
-    };
-    let zone = if matches!(zone, "Z" | "+00:00") {
-        "UTC"
-    } else {
-        zone
-    };
-    format!("{date} {seconds} {zone}").trim_end().to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::shown_time;
-
-    #[test]
-    fn times_are_shown_to_the_second() {
-        assert_eq!(
-            shown_time("2026-11-22T14:03:07.123456Z"),
-            "2026-11-22 14:03:07 UTC"
-        );
-        assert_eq!(
-            shown_time("2026-11-22T14:03:07Z"),
-            "2026-11-22 14:03:07 UTC"
-        );
-        assert_eq!(
-            shown_time("2026-11-22T14:03:07.5+01:00"),
-            "2026-11-22 14:03:07 +01:00"
-        );
-        assert_eq!(shown_time("yesterday"), "yesterday");
     }
 }

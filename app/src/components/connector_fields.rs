@@ -16,7 +16,10 @@ pub struct InstanceFields {
     /// Comma-separated, as typed.
     pub tags: RwSignal<String>,
     pub scope: RwSignal<Scope>,
+    /// The roles ticked; they apply only while `restricted` is chosen.
     pub roles: RwSignal<Vec<Role>>,
+    /// "Only the roles ticked" rather than every role that uses connectors.
+    pub restricted: RwSignal<bool>,
     /// The server's messages by field (`name`, `description`, `tags`, …).
     pub errors: RwSignal<FieldErrors>,
 }
@@ -34,6 +37,7 @@ impl InstanceFields {
             description: RwSignal::new(description),
             tags: RwSignal::new(tags.join(", ")),
             scope: RwSignal::new(scope),
+            restricted: RwSignal::new(!roles.is_empty()),
             roles: RwSignal::new(roles),
             errors: RwSignal::new(FieldErrors::new()),
         }
@@ -58,6 +62,19 @@ impl InstanceFields {
             .map(str::trim)
             .filter(|tag| !tag.is_empty())
             .map(str::to_owned)
+            .collect()
+    }
+
+    /// The instance's `allowed_roles`: empty (every role) unless restricted; restricted,
+    /// owners and admins (who always see and manage it) and the roles ticked.
+    pub fn role_list(&self) -> Vec<Role> {
+        if !self.restricted.get_untracked() {
+            return Vec::new();
+        }
+        let ticked = self.roles.get_untracked();
+        Role::ALL
+            .into_iter()
+            .filter(|role| role.can_administer() || ticked.contains(role))
             .collect()
     }
 
@@ -97,7 +114,7 @@ const LABELS: [(&str, &str); 5] = [
     ("description", "Description"),
     ("tags", "Tags"),
     ("scope", "Who can see it"),
-    ("allowed_roles", "Roles that may use it"),
+    ("allowed_roles", "Which roles it is for"),
 ];
 
 fn messages(fields: InstanceFields, field: &'static str) -> impl Fn() -> String {
@@ -132,6 +149,7 @@ pub fn IdentityFields(fields: InstanceFields, form: &'static str) -> impl IntoVi
                 aria-required="true"
                 aria-invalid=invalid(fields, "name")
                 aria-describedby=format!("{form}-name-help {}", error("name"))
+                value=fields.name.get_untracked()
                 prop:value=move || fields.name.get()
                 on:input=move |event| fields.name.set(event_target_value(&event))
             />
@@ -160,6 +178,7 @@ pub fn IdentityFields(fields: InstanceFields, form: &'static str) -> impl IntoVi
                 autocomplete="off"
                 aria-invalid=invalid(fields, "tags")
                 aria-describedby=format!("{form}-tags-help {}", error("tags"))
+                value=fields.tags.get_untracked()
                 prop:value=move || fields.tags.get()
                 on:input=move |event| fields.tags.set(event_target_value(&event))
             />
@@ -176,18 +195,15 @@ pub fn AccessFields(
     form: &'static str,
     may_choose_global: bool,
 ) -> impl IntoView {
-    let scopes: Vec<(Scope, &'static str)> = [
-        (Scope::Tenant, "Everyone in this tenant"),
-        (Scope::User, "Only me (and the tenant's admins)"),
-        (Scope::Global, "Every tenant on the platform"),
-    ]
-    .into_iter()
-    .filter(|(scope, _)| {
-        *scope != Scope::Global
-            || may_choose_global
-            || fields.scope.get_untracked() == Scope::Global
-    })
-    .collect();
+    let scopes: Vec<(Scope, &'static str)> = [Scope::Tenant, Scope::User, Scope::Global]
+        .into_iter()
+        .filter(|scope| {
+            *scope != Scope::Global
+                || may_choose_global
+                || fields.scope.get_untracked() == Scope::Global
+        })
+        .map(|scope| (scope, scope.label()))
+        .collect();
     view! {
         <fieldset class="field field-choices" id=format!("{form}-scope")>
             <legend>"Who can see it"</legend>
@@ -217,12 +233,36 @@ pub fn AccessFields(
             <p class="field-error">{messages(fields, "scope")}</p>
         </fieldset>
         <fieldset class="field field-choices" id=format!("{form}-allowed_roles") aria-describedby=format!("{form}-roles-help")>
-            <legend>"Roles that may use it"</legend>
-            <p class="field-help" id=format!("{form}-roles-help")>"None ticked: every role may use it."</p>
+            <legend>"Which roles it is for"</legend>
+            <p class="field-help" id=format!("{form}-roles-help")>
+                "Owners and admins always see and manage it. Members see and use it; viewers only see it."
+            </p>
             <div class="choices">
-                {Role::ALL
+                {[(false, "Every role"), (true, "Only owners, admins and the roles I tick")]
                     .into_iter()
-                    .map(|role| {
+                    .map(|(restricted, label)| {
+                        let id = format!("{form}-roles-{}", if restricted { "some" } else { "all" });
+                        let label_for = id.clone();
+                        view! {
+                            <label class="choice" for=label_for>
+                                <input
+                                    type="radio"
+                                    id=id
+                                    name=format!("{form}-roles")
+                                    prop:checked=move || fields.restricted.get() == restricted
+                                    checked=move || fields.restricted.get() == restricted
+                                    on:change=move |_| fields.restricted.set(restricted)
+                                />
+                                <span>{label}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <div class="choices nested-choices" hidden=move || !fields.restricted.get()>
+                {[(Role::Member, "Members, who see and use it"), (Role::Viewer, "Viewers, who only see it")]
+                    .into_iter()
+                    .map(|(role, label)| {
                         let id = format!("{form}-role-{}", role.as_str());
                         let label_for = id.clone();
                         let ticked = move || fields.roles.with(|roles| roles.contains(&role));
@@ -244,7 +284,7 @@ pub fn AccessFields(
                                         });
                                     }
                                 />
-                                {role.label()}
+                                <span>{label}</span>
                             </label>
                         }
                     })
@@ -252,5 +292,40 @@ pub fn AccessFields(
             </div>
             <p class="field-error">{messages(fields, "allowed_roles")}</p>
         </fieldset>
+    }
+}
+
+/// Which roles an instance with these `allowed_roles` is for, in words.
+pub fn roles_summary(allowed_roles: &[Role]) -> String {
+    if allowed_roles.is_empty() {
+        return "Every role".to_owned();
+    }
+    let mut named = vec!["owners", "admins"];
+    if allowed_roles.contains(&Role::Member) {
+        named.push("members");
+    }
+    if allowed_roles.contains(&Role::Viewer) {
+        named.push("viewers");
+    }
+    let last = named.pop().unwrap_or_default();
+    format!("Only {} and {last}", named.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_read_as_a_sentence() {
+        assert_eq!(roles_summary(&[]), "Every role");
+        assert_eq!(roles_summary(&[Role::Owner]), "Only owners and admins");
+        assert_eq!(
+            roles_summary(&[Role::Owner, Role::Admin, Role::Member]),
+            "Only owners, admins and members"
+        );
+        assert_eq!(
+            roles_summary(&[Role::Member, Role::Viewer]),
+            "Only owners, admins, members and viewers"
+        );
     }
 }

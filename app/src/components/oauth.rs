@@ -28,10 +28,12 @@ pub async fn go_to_provider(id: Uuid, return_to: OAuthReturnTo) -> Result<(), Ap
         .map_err(|_| AppError::Transport("the browser refused to open the provider's page".into()))
 }
 
-/// The exact redirect URI, with a Copy button, and the origin warning when there is one.
+/// What a person needs at the provider before connecting: whether the platform has its
+/// own app for `type_key`, the exact redirect URI with a Copy button, and the warnings
+/// (another origin than the public URL, a plain-http URI).
 #[component]
-pub fn RedirectUri() -> impl IntoView {
-    let setup = OnceResource::new(oauth_redirect_setup());
+pub fn RedirectUri(#[prop(into)] type_key: String) -> impl IntoView {
+    let setup = OnceResource::new(oauth_redirect_setup(type_key));
     let copied = RwSignal::new(false);
     view! {
         <Suspense fallback=|| ()>
@@ -44,7 +46,13 @@ pub fn RedirectUri() -> impl IntoView {
                             let _ = clipboard.write_text(&uri);
                             copied.set(true);
                         };
+                        let platform = if setup.platform_app {
+                            "This installation has its own app for this provider: leave the client fields empty to use it, or enter your own app's."
+                        } else {
+                            "This installation has no app of its own for this provider: register one in the provider's developer console, then enter its client ID (and secret) below."
+                        };
                         Either::Left(view! {
+                            <p data-platform-app=setup.platform_app.to_string()>{platform}</p>
                             <div class="field redirect-uri">
                                 <label for="oauth-redirect-uri">"Redirect URI to register with the provider"</label>
                                 <div class="secret-input">
@@ -54,6 +62,9 @@ pub fn RedirectUri() -> impl IntoView {
                                 <p class="field-help" role="status">{move || copied.get().then_some("Copied.")}</p>
                                 {setup.origin_warning.map(|warning| view! {
                                     <p class="alert alert-error" role="alert" data-origin-warning="true">{warning}</p>
+                                })}
+                                {setup.https_warning.map(|warning| view! {
+                                    <p class="field-help" data-https-warning="true">{warning}</p>
                                 })}
                             </div>
                         })

@@ -10,7 +10,9 @@ pub struct Toast {
     pub failed: bool,
 }
 
-/// The toasts of a page; copyable, so event handlers can hold it.
+/// The app's toasts; copyable, so event handlers can hold it. One set for the whole app
+/// (provided by `App`), so a message said just before a navigation ("WordPress is active")
+/// is still shown on the page the user arrives at.
 #[derive(Clone, Copy)]
 pub struct Toasts {
     items: RwSignal<Vec<Toast>>,
@@ -26,6 +28,18 @@ impl Toasts {
             items: RwSignal::new(Vec::new()),
             next_id: StoredValue::new(0),
         }
+    }
+
+    /// Makes the app's toasts; `App` calls it once.
+    pub fn provide() -> Self {
+        let toasts = Self::new();
+        provide_context(toasts);
+        toasts
+    }
+
+    /// The app's toasts, from any page.
+    pub fn current() -> Self {
+        use_context::<Toasts>().unwrap_or_default()
     }
 
     pub fn success(self, text: impl Into<String>) {

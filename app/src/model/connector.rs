@@ -85,7 +85,20 @@ impl Scope {
     pub fn parse(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|scope| scope.as_str() == value)
     }
+
+    /// Who sees an instance with this scope, as forms and the review show it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Scope::Tenant => "Everyone in this tenant",
+            Scope::User => "Only me (and the tenant's admins)",
+            Scope::Global => "Every tenant on the platform",
+        }
+    }
 }
+
+/// The server's message on a config change that moves an address saved credentials are
+/// sent to, while keeping them (`server/src/service/connectors/destinations.rs`).
+pub const CREDENTIALS_STAY_AT_THEIR_ADDRESS: &str = "Credentials are sent only to the address they were entered for: enter them again with this change (or clear them), or keep the address.";
 
 /// Why a manual status change is refused (DESIGN.md §5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -450,6 +463,13 @@ pub struct OAuthRedirectSetup {
     /// provider would send people back to the wrong place.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_warning: Option<String>,
+    /// Whether the platform has its own OAuth app for the type, so people may leave the
+    /// client fields empty.
+    #[serde(default)]
+    pub platform_app: bool,
+    /// Set when the redirect URI is plain http, which many providers refuse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub https_warning: Option<String>,
 }
 
 /// Why an OAuth round trip did not finish, as the callback reports it back to a page

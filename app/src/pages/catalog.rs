@@ -16,6 +16,7 @@ use crate::components::connector_icon::ConnectorIcon;
 use crate::components::early_input::typed_before_hydration;
 use crate::components::suspense::LoadError;
 use crate::model::{CatalogCard, CatalogFilter, Category};
+use crate::pages::wizard::{Step, wizard_href};
 
 /// The catalog URL for a search, leaving out empty parameters.
 pub fn catalog_href(q: &str, category: &str) -> String {
@@ -109,9 +110,14 @@ pub fn CatalogPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match cards.await {
                     Ok(catalog) => {
-                        Either::Left(
-                            view! { <CatalogResults cards=catalog.cards can_install=catalog.can_install filter /> },
-                        )
+                        let can_install = catalog.can_install;
+                        Either::Left(view! {
+                            // Roles that cannot add are told why there is no "Add".
+                            {(!can_install).then(|| view! {
+                                <p class="callout" role="note" data-read-only>"Adding connectors needs the Owner or Admin role. You can browse the types here."</p>
+                            })}
+                            <CatalogResults cards=catalog.cards can_install filter />
+                        })
                     }
                     Err(error) => Either::Right(view! { <LoadError error /> }),
                 }
@@ -171,7 +177,8 @@ fn EmptyResults() -> impl IntoView {
 fn CatalogCardView(card: CatalogCard, can_install: bool) -> impl IntoView {
     let heading_id = format!("type-{}", card.key);
     let labelled_by = heading_id.clone();
-    let add_href = format!("/connectors/new?type={}", card.key);
+    // The type is chosen: the wizard starts at its details.
+    let add_href = wizard_href(Step::Details, None, Some(&card.key));
     view! {
         <li class="card" data-key=card.key.clone()>
             <article aria-labelledby=labelled_by>

@@ -4,26 +4,34 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::api::connectors::{InstanceView, connector_audit, connector_page, update_connector};
+use crate::components::activity::{described, is_credential_read};
 use crate::components::confirm::{ConfirmDialog, Question};
-use crate::components::connection_test::{TestConnection, TestHistory, TestRuns, shown_time};
+use crate::components::connection_test::{TestConnection, TestHistory, TestRuns};
+use crate::components::connector_actions::{Request, status_toggle};
 use crate::components::connector_fields::{AccessFields, IdentityFields, InstanceFields};
 use crate::components::connector_icon::ConnectorIcon;
+use crate::components::focus::{FocusReturn, focus_by_id};
 use crate::components::oauth::{OAuthOutcome, RedirectUri, go_to_provider};
+use crate::components::scripted::{JS_ONLY_ACTION, NeedsJavaScript, ScriptedForm};
 use crate::components::status_badge::StatusBadge;
 use crate::components::suspense::{LoadError, PageLoadError};
-use crate::components::toasts::{ToastRegion, Toasts};
+use crate::components::time::shown_time;
+use crate::components::toasts::Toasts;
 use crate::error::AppError;
 use crate::model::connector::{
-    Connector, ConnectorStatus, ConnectorUpdate, FieldEdit, OAuthReturnTo,
+    AuditEntry, CREDENTIALS_STAY_AT_THEIR_ADDRESS, Connector, ConnectorStatus, ConnectorUpdate,
+    FieldEdit, OAuthReturnTo,
 };
 use crate::model::{AuthType, ConnectorType};
-use crate::pages::wizard::{Step, saved_plain_fields, wizard_href};
-use crate::schema_form::{ErrorSummary, FormState, SchemaForm, focus_summary, schema};
+use crate::pages::wizard::{
+    CredentialField, Step, credential_fields, described_credential, wizard_href,
+};
+use crate::schema_form::{ErrorSummary, FormState, SchemaForm, focus_summary};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tab {
@@ -100,7 +108,7 @@ pub fn ConnectorDetailPage() -> impl IntoView {
             .unwrap_or(Tab::Configuration)
     });
     let reload = RwSignal::new(0_u64);
-    let toasts = Toasts::new();
+    let toasts = Toasts::current();
     let runs = TestRuns::new();
     let page = Resource::new(
         move || (id.get(), reload.get()),
@@ -123,7 +131,6 @@ pub fn ConnectorDetailPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <ToastRegion toasts />
     }
 }
 
@@ -151,6 +158,7 @@ fn Detail(context: Context, tab: Memo<Tab>) -> impl IntoView {
             }
         })
         .collect_view();
+    let actions = context.clone();
     let body = move || {
         let context = context.clone();
         match tab.get() {
@@ -171,7 +179,11 @@ fn Detail(context: Context, tab: Memo<Tab>) -> impl IntoView {
             </div>
             <StatusBadge status=connector.status needs_reentry=connector.needs_reentry() />
             {resume}
+            <StatusActions context=actions />
         </div>
+        {(connector.can_write || connector.can_use).then(|| view! {
+            <NeedsJavaScript what="Changing or testing this connector" />
+        })}
         {tester}
         <nav class="tabs" aria-label="Connector sections">
             <ul>{tabs}</ul>
@@ -180,6 +192,96 @@ fn Detail(context: Context, tab: Memo<Tab>) -> impl IntoView {
             {body}
         </section>
     }
+}
+
+/// Activate or deactivate, and delete: the installed list's actions, here too, since
+/// this is the page the wizard ends on.
+#[component]
+fn StatusActions(context: Context) -> impl IntoView {
+    let Context {
+        connector,
+        reload,
+        toasts,
+        ..
+    } = context;
+    if !connector.can_write {
+        return None;
+    }
+    let (id, name) = (connector.id, connector.name.clone());
+    let waiting = RwSignal::new(None::<(Question, Request)>);
+    let busy = RwSignal::new(false);
+    let navigate = use_navigate();
+    let send = Callback::new(move |request: Request| {
+        busy.set(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let (request, result) = request.send().await;
+            busy.set(false);
+            match result {
+                Ok(()) => {
+                    toasts.success(request.done_message());
+                    if matches!(request, Request::Delete { .. }) {
+                        navigate("/", Default::default());
+                    } else {
+                        reload.update(|version| *version += 1);
+                    }
+                }
+                Err(AppError::ConfirmationRequired(detail)) => {
+                    waiting.set(request.confirmation(detail));
+                }
+                Err(error) => toasts.failure(error.to_string()),
+            }
+        });
+    });
+    let ask = move |request: Request| match request.question_first() {
+        Some(question) => waiting.set(Some((question, request))),
+        None => send.run(request),
+    };
+    let answer = Callback::new(move |proceed: bool| {
+        if let Some((_, request)) = waiting.get_untracked() {
+            waiting.set(None);
+            if proceed {
+                send.run(request);
+            }
+        }
+    });
+    let question = Signal::derive(move || waiting.get().map(|(question, _)| question));
+    let toggle = status_toggle(connector.status).map(|(to, label)| {
+        let name = name.clone();
+        view! {
+            <button
+                type="button"
+                class="button secondary"
+                disabled=move || busy.get()
+                on:click=move |_| ask(Request::SetStatus { id, name: name.clone(), to, confirm: false })
+            >
+                {label}
+            </button>
+        }
+    });
+    Some(view! {
+        <div class="card-actions" data-needs-js>
+            {toggle}
+            <button
+                type="button"
+                class="button danger"
+                disabled=move || busy.get()
+                on:click=move |_| ask(Request::Delete { id, name: name.clone() })
+            >
+                "Delete"
+            </button>
+        </div>
+        <ConfirmDialog question on_answer=answer />
+    })
+}
+
+/// Whether the instance has a value saved for the credential field `name`.
+fn is_saved(connector: &Connector, name: &str) -> bool {
+    connector
+        .credentials
+        .as_ref()
+        .and_then(|credentials| credentials.fields.get(name))
+        .is_some_and(|field| field.set)
 }
 
 #[component]
@@ -195,6 +297,21 @@ fn ConfigurationTab(context: Context) -> impl IntoView {
     let busy = RwSignal::new(false);
     let id = connector.id;
     let stored_context = StoredValue::new(context.clone());
+    // A new address for saved credentials needs them entered again in the same save
+    // (the server's rule): their fields show once the server has said so.
+    let secrets: Vec<(CredentialField, RwSignal<String>)> =
+        credential_fields(&context.entry, &connector, None)
+            .into_iter()
+            .filter(|field| field.secret && is_saved(&connector, &field.name))
+            .map(|field| (field, RwSignal::new(String::new())))
+            .collect();
+    let reentry = RwSignal::new(false);
+    let typed_secrets = StoredValue::new(
+        secrets
+            .iter()
+            .map(|(field, typed)| (field.name.clone(), *typed))
+            .collect::<Vec<_>>(),
+    );
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         failure.set(None);
@@ -204,11 +321,26 @@ fn ConfigurationTab(context: Context) -> impl IntoView {
             return;
         }
         busy.set(true);
+        let entered: std::collections::BTreeMap<String, FieldEdit> = typed_secrets
+            .get_value()
+            .into_iter()
+            .map(|(name, typed)| (name, typed.get_untracked()))
+            .filter(|(_, value)| reentry.get_untracked() && !value.is_empty())
+            .map(|(name, value)| {
+                (
+                    name,
+                    FieldEdit::Replace {
+                        value: Value::String(value),
+                    },
+                )
+            })
+            .collect();
         let update = ConnectorUpdate {
             name: Some(fields.name.get_untracked()),
             description: Some(fields.description.get_untracked()),
             tags: Some(fields.tag_list()),
             config: Some(form.value.get_untracked()),
+            auth: (!entered.is_empty()).then_some(entered),
             ..ConnectorUpdate::default()
         };
         leptos::task::spawn_local(async move {
@@ -217,6 +349,14 @@ fn ConfigurationTab(context: Context) -> impl IntoView {
             match saved {
                 Ok(_) => stored_context.with_value(|context| context.saved("Configuration saved.")),
                 Err(error) => {
+                    let moved = error
+                        .fields()
+                        .values()
+                        .flatten()
+                        .any(|message| message == CREDENTIALS_STAY_AT_THEIR_ADDRESS);
+                    if moved {
+                        reentry.set(true);
+                    }
                     let others = form.show_server_errors(&error.fields(), "config");
                     fields.errors.set(others.clone());
                     if error.fields().is_empty() {
@@ -239,7 +379,7 @@ fn ConfigurationTab(context: Context) -> impl IntoView {
     });
     let can_write = connector.can_write;
     view! {
-        <form class="detail-form" novalidate on:submit=submit>
+        <ScriptedForm class="detail-form" on_submit=submit keep_visible=true>
             <ErrorSummary id="configuration-summary" items />
             {(!can_write).then(|| view! { <p class="callout">"You can view this configuration but not change it."</p> })}
             <fieldset class="plain" disabled=!can_write>
@@ -247,44 +387,36 @@ fn ConfigurationTab(context: Context) -> impl IntoView {
                 <SchemaForm form />
             </fieldset>
             {can_write.then(|| view! {
-                <div class="wizard-actions">
+            <fieldset class="field-group" hidden=move || !reentry.get()>
+                <legend>"Credentials for the new address"</legend>
+                <p class="field-help">"Saved credentials are sent only to the address they were entered for. Enter them again to use them at the new one."</p>
+                {secrets
+                    .into_iter()
+                    .map(|(field, typed)| {
+                        let input_id = format!("reentry-{}", field.name);
+                        view! {
+                            <div class="field">
+                                <label for=input_id.clone()>{field.label}</label>
+                                <input
+                                    id=input_id
+                                    type="password"
+                                    autocomplete="new-password"
+                                    prop:value=move || typed.get()
+                                    on:input=move |event| typed.set(event_target_value(&event))
+                                />
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            })}
+            {can_write.then(|| view! {
+                <div class="wizard-actions" data-needs-js>
                     <button type="submit" class="button" disabled=move || busy.get()>"Save configuration"</button>
                 </div>
             })}
-        </form>
+        </ScriptedForm>
     }
-}
-
-/// The credential fields to list: those of the auth schema for the saved choices (e.g.
-/// the fields of the chosen sign-in method), then any other saved field.
-fn credential_fields(entry: &ConnectorType, connector: &Connector) -> Vec<(String, String, bool)> {
-    let plain = Value::Object(saved_plain_fields(connector));
-    let shape = schema::object_shape(&entry.auth_schema, &entry.auth_schema, &plain);
-    let mut fields: Vec<(String, String, bool)> = shape
-        .fields
-        .iter()
-        .map(|field| {
-            (
-                field.name.clone(),
-                schema::label(&field.schema, &field.name),
-                schema::is_secret(&field.schema),
-            )
-        })
-        .collect();
-    for (name, saved) in connector
-        .credentials
-        .iter()
-        .flat_map(|credentials| &credentials.fields)
-    {
-        if !fields.iter().any(|(known, _, _)| known == name) {
-            fields.push((
-                name.clone(),
-                schema::label(&Value::Null, name),
-                saved.secret,
-            ));
-        }
-    }
-    fields
 }
 
 #[component]
@@ -295,7 +427,8 @@ fn CredentialsTab(context: Context) -> impl IntoView {
         return view! { <p>"This connector type needs no credentials."</p> }.into_any();
     }
     let id = connector.id;
-    let pending_clear = RwSignal::new(None::<(String, String)>);
+    // The field to clear, its title, and where a refusal is shown.
+    let pending_clear = RwSignal::new(None::<(String, String, RwSignal<Option<String>>)>);
     let stored_context = StoredValue::new(context.clone());
     let send = move |field: String,
                      edit: FieldEdit,
@@ -319,49 +452,51 @@ fn CredentialsTab(context: Context) -> impl IntoView {
         });
     };
     let answer = Callback::new(move |proceed: bool| {
-        if let Some((field, _)) = pending_clear.get_untracked() {
+        if let Some((field, _, problem)) = pending_clear.get_untracked() {
             pending_clear.set(None);
             if proceed {
                 send(
-                    field,
+                    field.clone(),
                     FieldEdit::Clear,
                     "Credential cleared.",
-                    RwSignal::new(None),
+                    problem,
                 );
+            } else {
+                focus_by_id(&format!("clear-{field}"));
             }
         }
     });
     let question = Signal::derive(move || {
-        pending_clear.get().map(|(_, label)| Question {
+        pending_clear.get().map(|(_, label, _)| Question {
             title: format!("Clear {label}?"),
             detail: "The saved value is deleted. The connector cannot authenticate until it is entered again.".into(),
             proceed_label: "Clear".into(),
         })
     });
     let saved = connector.credentials.clone().unwrap_or_default();
-    let rows = credential_fields(&entry, &connector)
+    let can_write = connector.can_write;
+    let rows = credential_fields(&entry, &connector, None)
         .into_iter()
-        .map(|(name, label, secret)| {
+        .map(|field| {
+            let CredentialField { name, label, secret, required } = field;
             let state = saved.fields.get(&name).cloned();
             let described = match &state {
                 Some(field) if field.set => {
-                    let what = match (&field.value, &field.hint) {
-                        (Some(value), _) if !field.secret => value.clone(),
-                        (_, Some(hint)) => format!("Saved, ending {}", hint.trim_start_matches('…')),
-                        _ => "Saved".to_owned(),
-                    };
                     let by = field.set_by.clone().map(|by| format!(" by {by}")).unwrap_or_default();
-                    format!("{what} (set {}{by})", field.set_at)
+                    format!("{} (set {}{by})", described_credential(Some(field)), shown_time(&field.set_at))
                 }
-                _ => "Not set".to_owned(),
+                _ => described_credential(None),
             };
-            let is_set = state.as_ref().is_some_and(|field| field.set);
+            // A required field is replaced, never cleared: the server would refuse.
+            let clearable = state.as_ref().is_some_and(|field| field.set) && !required;
             let editing = RwSignal::new(false);
             let typed = RwSignal::new(String::new());
             let problem = RwSignal::new(None::<String>);
             let input_id = format!("credential-{name}");
             let error_id = format!("{input_id}-error");
+            let replace_id = format!("replace-{name}");
             let (save_field, clear_field, clear_label) = (name.clone(), name.clone(), label.clone());
+            // Kept open with what was typed until the server accepts it.
             let save = move |event: leptos::ev::SubmitEvent| {
                 event.prevent_default();
                 let value = typed.get_untracked();
@@ -369,28 +504,41 @@ fn CredentialsTab(context: Context) -> impl IntoView {
                     problem.set(Some("Enter the new value, or cancel.".into()));
                     return;
                 }
-                typed.set(String::new());
-                editing.set(false);
+                problem.set(None);
                 send(save_field.clone(), FieldEdit::Replace { value: Value::String(value) }, "Credential replaced.", problem);
             };
+            let cancel_id = replace_id.clone();
+            // Closing the editor brings its Replace button back, with focus on it.
+            let refocus = FocusReturn::new();
+            let cancel = Callback::new(move |()| {
+                typed.set(String::new());
+                problem.set(None);
+                refocus.to(cancel_id.clone());
+                editing.set(false);
+            });
+            let editor = NodeRef::<leptos::html::Input>::new();
+            editor.on_load(|input| {
+                let _ = input.focus();
+            });
             let input_type = if secret { "password" } else { "text" };
             let editor_label = label.clone();
             let (editor_for, editor_input, editor_error) = (input_id.clone(), input_id.clone(), error_id.clone());
+            let clear_id = format!("clear-{name}");
             view! {
                 <li class="credential" data-field=name.clone()>
                     <div class="credential-head">
                         <strong>{label.clone()}</strong>
                         <span class="card-meta">{described}</span>
                     </div>
-                    <Show when=move || connector.can_write && !editing.get()>
-                        <div class="card-actions">
-                            <button type="button" class="button secondary small" on:click=move |_| editing.set(true)>
+                    <Show when=move || can_write && !editing.get()>
+                        <div class="card-actions" data-needs-js>
+                            <button type="button" id=replace_id.clone() node_ref=refocus.claim(replace_id.clone()) class="button secondary small" on:click=move |_| editing.set(true)>
                                 "Replace"<span class="visually-hidden">{format!(" {}", editor_label.clone())}</span>
                             </button>
-                            {is_set.then(|| {
+                            {clearable.then(|| {
                                 let (field, label) = (clear_field.clone(), clear_label.clone());
                                 view! {
-                                    <button type="button" class="button danger small" on:click=move |_| pending_clear.set(Some((field.clone(), label.clone())))>
+                                    <button type="button" id=clear_id.clone() class="button danger small" on:click=move |_| pending_clear.set(Some((field.clone(), label.clone(), problem)))>
                                         "Clear"<span class="visually-hidden">{format!(" {}", clear_label.clone())}</span>
                                     </button>
                                 }
@@ -398,21 +546,31 @@ fn CredentialsTab(context: Context) -> impl IntoView {
                         </div>
                     </Show>
                     <Show when=move || editing.get()>
-                        <form class="credential-editor" novalidate on:submit=save.clone()>
+                        // A plain form, not `ScriptedForm`: `Show` renders its children again and again.
+                        <form
+                            class="credential-editor"
+                            method="post"
+                            action=JS_ONLY_ACTION
+                            data-needs-js
+                            novalidate
+                            on:submit=save.clone()
+                            on:keydown=move |event| if event.key() == "Escape" { cancel.run(()) }
+                        >
                             <label for=editor_for.clone()>{format!("New {}", label.to_lowercase())}</label>
                             <input
                                 id=editor_input.clone()
                                 type=input_type
+                                node_ref=editor
                                 autocomplete="new-password"
                                 aria-describedby=editor_error.clone()
                                 prop:value=move || typed.get()
                                 on:input=move |event| typed.set(event_target_value(&event))
                             />
                             <button type="submit" class="button small">"Save"</button>
-                            <button type="button" class="button secondary small" on:click=move |_| { typed.set(String::new()); editing.set(false); }>"Cancel"</button>
+                            <button type="button" class="button secondary small" on:click=move |_| cancel.run(())>"Cancel"</button>
                         </form>
                     </Show>
-                    <p class="field-error" id=error_id.clone()>{move || problem.get()}</p>
+                    <p class="field-error" id=error_id.clone() role="alert">{move || problem.get()}</p>
                 </li>
             }
         })
@@ -433,9 +591,9 @@ fn CredentialsTab(context: Context) -> impl IntoView {
     let retry = may_reauthenticate.then(|| Callback::new(move |()| reauthenticate()));
     let oauth = may_reauthenticate.then(|| {
         view! {
-            <div class="callout" data-oauth="reauthenticate">
+            <div class="callout" data-oauth="reauthenticate" data-needs-js>
                 <p>{format!("Sign in with {} again to get new tokens; the configuration stays as it is.", entry.name)}</p>
-                <RedirectUri />
+                <RedirectUri type_key=entry.key.clone() />
                 <button type="button" class="button secondary" disabled=move || leaving.get() on:click=move |_| reauthenticate()>
                     "Re-authenticate"
                 </button>
@@ -446,7 +604,9 @@ fn CredentialsTab(context: Context) -> impl IntoView {
     view! {
         <OAuthOutcome provider=entry.name.clone() retry=retry />
         {saved.needs_reentry.then(|| view! { <p class="alert alert-error" role="alert">"The saved credentials cannot be decrypted. Enter them again."</p> })}
-        <p class="field-help">"Saved secrets are never shown again; replace or clear them here."</p>
+        <p class="field-help">
+            {if can_write { "Saved secrets are never shown again; replace or clear them here." } else { "Saved secrets are never shown again." }}
+        </p>
         <ul class="credentials">{rows}</ul>
         {oauth}
         <ConfirmDialog question on_answer=answer />
@@ -482,9 +642,13 @@ fn PermissionsTab(context: Context) -> impl IntoView {
     let stored_context = StoredValue::new(context.clone());
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
+        failure.set(None);
+        if !fields.check() {
+            return;
+        }
         let update = ConnectorUpdate {
             scope: Some(fields.scope.get_untracked()),
-            allowed_roles: Some(fields.roles.get_untracked()),
+            allowed_roles: Some(fields.role_list()),
             ..ConnectorUpdate::default()
         };
         leptos::task::spawn_local(async move {
@@ -498,15 +662,15 @@ fn PermissionsTab(context: Context) -> impl IntoView {
         });
     };
     view! {
-        <form class="detail-form" novalidate on:submit=submit>
+        <ScriptedForm class="detail-form" on_submit=submit keep_visible=true>
             <fieldset class="plain" disabled=!connector.can_write>
                 <AccessFields fields form="permissions" may_choose_global=false />
             </fieldset>
             <p class="field-error" role="alert">{move || failure.get()}</p>
             {connector.can_write.then(|| view! {
-                <div class="wizard-actions"><button type="submit" class="button">"Save permissions"</button></div>
+                <div class="wizard-actions" data-needs-js><button type="submit" class="button">"Save permissions"</button></div>
             })}
-        </form>
+        </ScriptedForm>
     }
 }
 
@@ -518,22 +682,20 @@ fn ActivityTab(id: Uuid) -> impl IntoView {
             {move || Suspend::new(async move {
                 match entries.await {
                     Ok(entries) if entries.is_empty() => Either::Left(view! { <p>"No activity yet."</p> }),
-                    Ok(entries) => Either::Right(Either::Left(view! {
-                        <table class="activity stacks">
-                            <caption class="visually-hidden">"Activity, newest first"</caption>
-                            <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Details"</th></tr></thead>
-                            <tbody>
-                                {entries.into_iter().map(|entry| view! {
-                                    <tr>
-                                        <td data-label="When">{entry.at}</td>
-                                        <td data-label="Who">{entry.actor.unwrap_or_else(|| "system".to_owned())}</td>
-                                        <td data-label="What">{entry.action}</td>
-                                        <td data-label="Details"><code>{compact(&entry.details)}</code></td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    })),
+                    Ok(entries) => {
+                        let (reads, changes): (Vec<_>, Vec<_>) =
+                            entries.into_iter().partition(is_credential_read);
+                        Either::Right(Either::Left(view! {
+                            <ActivityTable entries=changes caption="Activity, newest first" />
+                            {(!reads.is_empty()).then(|| view! {
+                                <details class="credential-reads">
+                                    <summary>{format!("Credential reads ({})", reads.len())}</summary>
+                                    <p class="field-help">"Each test, health check and use reads the stored credentials; every read is recorded."</p>
+                                    <ActivityTable entries=reads caption="Credential reads, newest first" />
+                                </details>
+                            })}
+                        }))
+                    }
                     Err(error) => Either::Right(Either::Right(view! { <LoadError error /> })),
                 }
             })}
@@ -541,9 +703,22 @@ fn ActivityTab(id: Uuid) -> impl IntoView {
     }
 }
 
-fn compact(details: &Value) -> String {
-    match details {
-        Value::Object(map) if map.is_empty() => String::new(),
-        other => other.to_string(),
+/// Audit entries as a table: when (one time format), who, and what happened in words.
+#[component]
+fn ActivityTable(entries: Vec<AuditEntry>, caption: &'static str) -> impl IntoView {
+    view! {
+        <table class="activity stacks">
+            <caption class="visually-hidden">{caption}</caption>
+            <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th></tr></thead>
+            <tbody>
+                {entries.into_iter().map(|entry| view! {
+                    <tr>
+                        <td data-label="When">{shown_time(&entry.at)}</td>
+                        <td data-label="Who">{entry.actor.clone().unwrap_or_else(|| "The system".to_owned())}</td>
+                        <td data-label="What">{described(&entry)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }

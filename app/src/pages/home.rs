@@ -6,32 +6,19 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use uuid::Uuid;
 
-use crate::api::connectors::{delete_connector, installed_connectors, set_connector_status};
+use crate::api::connectors::installed_connectors;
 use crate::components::confirm::{ConfirmDialog, Question};
-use crate::components::connection_test::{TestConnection, TestRuns, shown_time};
+use crate::components::connection_test::{TestConnection, TestRuns};
+use crate::components::connector_actions::{Request, status_toggle};
 use crate::components::connector_icon::ConnectorIcon;
 use crate::components::focus::{FocusReturn, focus_by_id};
 use crate::components::oauth::OAuthOutcome;
 use crate::components::status_badge::StatusBadge;
 use crate::components::suspense::LoadError;
-use crate::components::toasts::{ToastRegion, Toasts};
+use crate::components::time::shown_time;
+use crate::components::toasts::Toasts;
 use crate::error::AppError;
 use crate::model::connector::{Connector, ConnectorStatus};
-
-/// Something the viewer asked of one instance.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Request {
-    SetStatus {
-        id: Uuid,
-        name: String,
-        to: ConnectorStatus,
-        confirm: bool,
-    },
-    Delete {
-        id: Uuid,
-        name: String,
-    },
-}
 
 /// The page heading's id: focus goes there when the card that held it is deleted.
 const HEADING_ID: &str = "installed-heading";
@@ -44,33 +31,11 @@ fn delete_button_id(id: Uuid) -> String {
     format!("delete-{id}")
 }
 
-impl Request {
-    /// The button that made this request.
-    fn button_id(&self) -> String {
-        match self {
-            Request::SetStatus { id, .. } => status_button_id(*id),
-            Request::Delete { id, .. } => delete_button_id(*id),
-        }
-    }
-
-    fn done_message(&self) -> String {
-        match self {
-            Request::SetStatus { name, to, .. } if *to == ConnectorStatus::Active => {
-                format!("{name} is active.")
-            }
-            Request::SetStatus { name, .. } => format!("{name} is inactive."),
-            Request::Delete { name, .. } => format!("{name} was deleted."),
-        }
-    }
-
-    async fn send(self) -> (Request, Result<(), AppError>) {
-        let result = match &self {
-            Request::SetStatus {
-                id, to, confirm, ..
-            } => set_connector_status(*id, *to, *confirm).await.map(drop),
-            Request::Delete { id, .. } => delete_connector(*id).await,
-        };
-        (self, result)
+/// The button that made `request`.
+fn button_id(request: &Request) -> String {
+    match request {
+        Request::SetStatus { id, .. } => status_button_id(*id),
+        Request::Delete { id, .. } => delete_button_id(*id),
     }
 }
 
@@ -83,7 +48,7 @@ struct Pending {
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let toasts = Toasts::new();
+    let toasts = Toasts::current();
     let pending = RwSignal::new(None::<Pending>);
     let act = Action::new(|request: &Request| request.clone().send());
     let runs = TestRuns::new();
@@ -110,44 +75,24 @@ pub fn HomePage() -> impl IntoView {
                 toasts.success(request.done_message());
             }
             (Ok(()), request) => {
-                refocus.to(request.button_id());
+                refocus.to(button_id(&request));
                 toasts.success(request.done_message());
             }
-            (
-                Err(AppError::ConfirmationRequired(detail)),
-                Request::SetStatus { id, name, to, .. },
-            ) => pending.set(Some(Pending {
-                question: Question {
-                    title: format!("Activate {name}?"),
-                    detail,
-                    proceed_label: "Activate anyway".into(),
-                },
-                request: Request::SetStatus {
-                    id,
-                    name,
-                    to,
-                    confirm: true,
-                },
-            })),
+            (Err(AppError::ConfirmationRequired(detail)), request) => {
+                if let Some((question, request)) = request.confirmation(detail) {
+                    pending.set(Some(Pending { request, question }));
+                }
+            }
             (Err(error), request) => {
-                refocus.to(request.button_id());
+                refocus.to(button_id(&request));
                 toasts.failure(error.to_string());
             }
         }
     });
 
-    let ask = Callback::new(move |request: Request| match &request {
-        Request::Delete { name, .. } => pending.set(Some(Pending {
-            question: Question {
-                title: format!("Delete {name}?"),
-                detail: "Its configuration and stored credentials are removed. This cannot be \
-                         undone."
-                    .into(),
-                proceed_label: "Delete".into(),
-            },
-            request,
-        })),
-        Request::SetStatus { .. } => {
+    let ask = Callback::new(move |request: Request| match request.question_first() {
+        Some(question) => pending.set(Some(Pending { request, question })),
+        None => {
             act.dispatch(request);
         }
     });
@@ -158,7 +103,7 @@ pub fn HomePage() -> impl IntoView {
                 act.dispatch(waiting.request);
             } else {
                 // Nothing reloads: focus goes back to the button that asked.
-                focus_by_id(&waiting.request.button_id());
+                focus_by_id(&button_id(&waiting.request));
             }
         }
     });
@@ -179,6 +124,9 @@ pub fn HomePage() -> impl IntoView {
                         Either::Left(view! { <EmptyState can_install=view.can_install /> })
                     }
                     Ok(view) => Either::Right(Either::Left(view! {
+                        {view.can_install.then(|| view! {
+                            <p class="list-actions"><a class="button" href="/connectors/new">"Add a connector"</a></p>
+                        })}
                         <ul class="card-grid installed" aria-label="Installed connectors">
                             {view
                                 .connectors
@@ -192,7 +140,6 @@ pub fn HomePage() -> impl IntoView {
             })}
         </Suspense>
         <ConfirmDialog question on_answer=answer />
-        <ToastRegion toasts />
     }
 }
 
@@ -236,20 +183,14 @@ fn InstalledCard(
     let test_view = (connector.can_use && status != ConnectorStatus::Pending).then(|| {
         view! { <TestConnection id runs on_done=after_test name=name.clone() /> }
     });
-    let toggle = match status {
-        ConnectorStatus::Active => Some((ConnectorStatus::Inactive, "Deactivate")),
-        ConnectorStatus::Inactive | ConnectorStatus::Error => {
-            Some((ConnectorStatus::Active, "Activate"))
-        }
-        ConnectorStatus::Pending => None,
-    }
-    .filter(|_| connector.can_write);
+    let toggle = status_toggle(status).filter(|_| connector.can_write);
     let toggle_view = toggle.map(|(to, label)| {
         let name = name.clone();
         view! {
             <button
                 type="button"
                 class="button secondary"
+                data-needs-js
                 id=status_button_id(id)
                 node_ref=refocus.claim(status_button_id(id))
                 on:click=move |_| {
@@ -267,6 +208,7 @@ fn InstalledCard(
             <button
                 type="button"
                 class="button danger"
+                data-needs-js
                 id=delete_button_id(id)
                 node_ref=refocus.claim(delete_button_id(id))
                 on:click=move |_| ask.run(Request::Delete { id, name: name.clone() })

@@ -6,10 +6,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::auth::{
-    AddMember, CreateApiToken, RevokeApiToken, SetMemberRole, api_tokens, current_viewer, members,
+    AddMember, CreateApiToken, RemoveMember, RevokeApiToken, SetMemberRole, api_tokens,
+    current_viewer, members,
 };
+use crate::components::confirm::{ConfirmDialog, Question};
 use crate::components::forms::{FieldMessage, FormAlert, error_id, field_invalid};
+use crate::components::scripted::NeedsJavaScript;
 use crate::components::suspense::LoadError;
+use crate::components::time::unix_time;
 use crate::model::identity::{ApiTokenInfo, Member, Role, Viewer};
 
 #[component]
@@ -38,7 +42,7 @@ fn SettingsSections(viewer: Viewer) -> impl IntoView {
             "Workspace " <strong>{viewer.tenant_name.clone()}</strong> ". You are "
             {viewer.role.label().to_lowercase()} "."
         </p>
-        <MembersSection my_role=viewer.role />
+        <MembersSection my_role=viewer.role me=viewer.email.clone() />
         <Show
             when=move || admin
             fallback=|| {
@@ -56,15 +60,48 @@ fn SettingsSections(viewer: Viewer) -> impl IntoView {
 }
 
 #[component]
-fn MembersSection(my_role: Role) -> impl IntoView {
+fn MembersSection(my_role: Role, me: String) -> impl IntoView {
     let add = ServerAction::<AddMember>::new();
     let change = ServerAction::<SetMemberRole>::new();
+    let remove = ServerAction::<RemoveMember>::new();
     let list = Resource::new(
-        move || (add.version().get(), change.version().get()),
+        move || {
+            (
+                add.version().get(),
+                change.version().get(),
+                remove.version().get(),
+            )
+        },
         |_| members(),
     );
     let admin = my_role.can_administer();
-    let change_error = Signal::derive(move || change.value().get().and_then(Result::err));
+    let change_error = Signal::derive(move || {
+        change
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| remove.value().get().and_then(Result::err))
+    });
+    // The member to remove, waiting for the answer to "Remove …?".
+    let removing = RwSignal::new(None::<Member>);
+    let question = Signal::derive(move || {
+        removing.get().map(|member| Question {
+            title: format!("Remove {}?", member.email),
+            detail: "They can no longer sign in to this workspace; their account and other workspaces stay.".into(),
+            proceed_label: "Remove".into(),
+        })
+    });
+    let answer = Callback::new(move |proceed: bool| {
+        if let Some(member) = removing.get_untracked() {
+            removing.set(None);
+            if proceed {
+                remove.dispatch(RemoveMember {
+                    user_id: member.user_id,
+                });
+            }
+        }
+    });
+    let me = StoredValue::new(me);
 
     view! {
         <section aria-labelledby="members-heading">
@@ -73,7 +110,7 @@ fn MembersSection(my_role: Role) -> impl IntoView {
             <Suspense fallback=|| view! { <p role="status">"Loading members…"</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
-                        Ok(members) => Either::Left(view! { <MembersTable members my_role change /> }),
+                        Ok(members) => Either::Left(view! { <MembersTable members my_role me=me.get_value() change removing /> }),
                         Err(error) => Either::Right(view! { <LoadError error /> }),
                     }
                 })}
@@ -81,6 +118,7 @@ fn MembersSection(my_role: Role) -> impl IntoView {
             <Show when=move || admin>
                 <AddMemberForm my_role add />
             </Show>
+            <ConfirmDialog question on_answer=answer />
         </section>
     }
 }
@@ -89,8 +127,13 @@ fn MembersSection(my_role: Role) -> impl IntoView {
 fn MembersTable(
     members: Vec<Member>,
     my_role: Role,
+    me: String,
     change: ServerAction<SetMemberRole>,
+    removing: RwSignal<Option<Member>>,
 ) -> impl IntoView {
+    let any_removable = members
+        .iter()
+        .any(|member| my_role.may_grant(member.role) && member.email != me);
     view! {
         <table class="data-table stacks">
             <thead>
@@ -98,6 +141,7 @@ fn MembersTable(
                     <th scope="col">"Name"</th>
                     <th scope="col">"Email"</th>
                     <th scope="col">"Role"</th>
+                    {any_removable.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}
                 </tr>
             </thead>
             <tbody>
@@ -105,6 +149,20 @@ fn MembersTable(
                     .into_iter()
                     .map(|member| {
                         let editable = my_role.may_grant(member.role);
+                        // Nobody removes themselves (the server refuses it too).
+                        let removable = editable && member.email != me;
+                        let asked = member.clone();
+                        let email = member.email.clone();
+                        let remove_cell = any_removable.then(|| view! {
+                            <td>
+                                {removable.then(|| view! {
+                                    <button type="button" class="button danger" data-needs-js on:click=move |_| removing.set(Some(asked.clone()))>
+                                        "Remove"
+                                        <span class="visually-hidden">{format!(" {email}")}</span>
+                                    </button>
+                                })}
+                            </td>
+                        });
                         view! {
                             <tr>
                                 <td data-label="Name">{member.display_name.clone()}</td>
@@ -116,6 +174,7 @@ fn MembersTable(
                                         Either::Right(member.role.label())
                                     }}
                                 </td>
+                                {remove_cell}
                             </tr>
                         }
                     })
@@ -157,12 +216,21 @@ fn RoleOptions(my_role: Role, selected: Role) -> impl IntoView {
 fn AddMemberForm(my_role: Role, add: ServerAction<AddMember>) -> impl IntoView {
     let error = Signal::derive(move || add.value().get().and_then(Result::err));
     let added = move || add.value().get().and_then(Result::ok);
+    // Once someone is added the form empties, so a second press adds nobody twice.
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if added().is_some()
+            && let Some(form) = form.get_untracked()
+        {
+            form.reset();
+        }
+    });
     view! {
         <h3>"Add a member"</h3>
         <p class="hint">"Creates their account with a first password that you hand over. Someone who already has an account joins with the password they have."</p>
         <FormAlert error />
         {move || added().map(|member| view! { <p role="status" class="alert alert-success">{format!("{} was added.", member.email)}</p> })}
-        <ActionForm action=add attr:class="stack">
+        <ActionForm action=add node_ref=form attr:class="stack">
             <div class="field">
                 <label for="member-email">"Email"</label>
                 <input id="member-email" type="email" name="email" required
@@ -215,13 +283,11 @@ fn TokensSection() -> impl IntoView {
             <h2 id="tokens-heading">"API tokens"</h2>
             <p class="hint">"REST clients send a token as " <code>"Authorization: Bearer …"</code> ". A token acts with its creator's role in this workspace."</p>
             <FormAlert error />
-            {move || created().map(|created| view! {
-                <div class="alert alert-success" role="status">
-                    <p><strong>"Copy this token now. It will not be shown again."</strong></p>
-                    <p><code class="secret-once" data-testid="new-token">{created.token}</code></p>
-                </div>
-            })}
-            <ActionForm action=create attr:class="inline-form">
+            {move || created().map(|created| view! { <NewToken token=created.token /> })}
+            // Without JavaScript the page reloads after creating, and the one-time value
+            // would be lost: creating a token needs the app.
+            <NeedsJavaScript what="Creating a token" />
+            <ActionForm action=create attr:class="inline-form" attr:data-needs-js="">
                 <label for="token-name">"Token name"</label>
                 <input id="token-name" name="name" required maxlength="100" placeholder="CI deploys" />
                 <button type="submit" class="button">"Create token"</button>
@@ -250,6 +316,8 @@ fn TokensTable(tokens: Vec<ApiTokenInfo>, revoke: ServerAction<RevokeApiToken>) 
                     <th scope="col">"Name"</th>
                     <th scope="col">"Starts with"</th>
                     <th scope="col">"Created by"</th>
+                    <th scope="col">"Created"</th>
+                    <th scope="col">"Last used"</th>
                     <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                 </tr>
             </thead>
@@ -262,6 +330,8 @@ fn TokensTable(tokens: Vec<ApiTokenInfo>, revoke: ServerAction<RevokeApiToken>) 
                                 <td data-label="Name">{token.name.clone()}</td>
                                 <td data-label="Starts with"><code>{format!("{}…", token.prefix)}</code></td>
                                 <td data-label="Created by">{token.owner_email.clone()}</td>
+                                <td data-label="Created">{unix_time(token.created_at)}</td>
+                                <td data-label="Last used">{token.last_used_at.map_or_else(|| "Never".to_owned(), unix_time)}</td>
                                 <td>
                                     <ActionForm action=revoke>
                                         <input type="hidden" name="id" value=token.id.to_string() />
@@ -278,4 +348,31 @@ fn TokensTable(tokens: Vec<ApiTokenInfo>, revoke: ServerAction<RevokeApiToken>) 
             </tbody>
         </table>
     })
+}
+
+/// A token just created, shown once, with a Copy button.
+#[component]
+fn NewToken(token: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let value = StoredValue::new(token.clone());
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let clipboard = window().navigator().clipboard();
+            let _ = clipboard.write_text(&value.get_value());
+            copied.set(true);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = value;
+    };
+    view! {
+        <div class="alert alert-success" role="status">
+            <p><strong>"Copy this token now. It will not be shown again."</strong></p>
+            <p class="secret-input">
+                <code class="secret-once" data-testid="new-token">{token}</code>
+                <button type="button" class="button secondary small" on:click=copy>"Copy"</button>
+            </p>
+            <p class="field-help">{move || copied.get().then_some("Copied.")}</p>
+        </div>
+    }
 }

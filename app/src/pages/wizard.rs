@@ -20,16 +20,21 @@ use crate::api::connectors::{
 };
 use crate::components::confirm::{ConfirmDialog, Question};
 use crate::components::connection_test::{TestConnection, TestRuns};
-use crate::components::connector_fields::{AccessFields, IdentityFields, InstanceFields};
+use crate::components::connector_fields::{
+    AccessFields, IdentityFields, InstanceFields, roles_summary,
+};
 use crate::components::connector_icon::ConnectorIcon;
 use crate::components::early_input::typed_before_hydration;
+use crate::components::focus::focus_by_id;
 use crate::components::oauth::{OAuthOutcome, RedirectUri, go_to_provider};
-use crate::components::status_badge::StatusBadge;
+use crate::components::scripted::{NeedsJavaScript, ScriptedForm};
 use crate::components::suspense::{LoadError, PageLoadError};
+use crate::components::time::shown_time;
+use crate::components::toasts::Toasts;
 use crate::error::AppError;
 use crate::model::connector::{
-    Connector, ConnectorStatus, ConnectorUpdate, FieldEdit, NewConnector, OAUTH_TOKEN_FIELDS,
-    OAuthReturnTo,
+    Connector, ConnectorStatus, ConnectorUpdate, FieldEdit, MaskedField, NewConnector,
+    OAUTH_TOKEN_FIELDS, OAuthReturnTo,
 };
 use crate::model::{AuthType, CatalogCard, CatalogFilter, ConnectorType};
 use crate::schema_form::{ErrorSummary, FormState, SchemaForm, schema};
@@ -257,10 +262,27 @@ fn StepView(wizard: Wizard, loaded: Loaded) -> impl IntoView {
         }
         .into_any();
     }
+    // The wizard sets up; an active connector is changed on its own page.
+    if let Some(done) = loaded
+        .draft
+        .as_ref()
+        .filter(|draft| draft.status == ConnectorStatus::Active)
+    {
+        return view! {
+            <div class="callout" role="note" data-setup-finished>
+                <p>{format!("{} is set up and active. Change it on its page.", done.name)}</p>
+                <p><a class="button" href=format!("/connectors/{}", done.id)>{format!("Open {}", done.name)}</a></p>
+            </div>
+        }
+        .into_any();
+    }
+    // Continue without a type chosen: with JavaScript off the step's form arrives here.
+    let unchosen = step == Step::Choose && wizard.step.get_untracked() != Step::Choose;
     let content = match (step, loaded.entry, loaded.draft) {
         (Step::Choose, entry, draft) => {
             let selected = entry.map(|entry| entry.key);
-            view! { <ChooseStep wizard selected locked=draft.is_some() /> }.into_any()
+            let locked = draft.map(|draft| draft.id);
+            view! { <ChooseStep wizard selected locked unchosen /> }.into_any()
         }
         (Step::Details, Some(entry), draft) => {
             view! { <DetailsStep wizard entry draft /> }.into_any()
@@ -286,8 +308,16 @@ fn StepView(wizard: Wizard, loaded: Loaded) -> impl IntoView {
     .into_any()
 }
 
+/// The first step. Its form is also a plain GET form to the details step, so choosing a
+/// type works without JavaScript; `locked` is the draft whose type is already chosen, and
+/// `unchosen` says the user pressed Continue without choosing.
 #[component]
-fn ChooseStep(wizard: Wizard, selected: Option<String>, locked: bool) -> impl IntoView {
+fn ChooseStep(
+    wizard: Wizard,
+    selected: Option<String>,
+    locked: Option<Uuid>,
+    unchosen: bool,
+) -> impl IntoView {
     let cards = OnceResource::new(catalog_cards());
     let search = RwSignal::new(String::new());
     // What was typed before the app took over is what is searched, once it has (the
@@ -295,21 +325,21 @@ fn ChooseStep(wizard: Wizard, selected: Option<String>, locked: bool) -> impl In
     if let Some(typed) = typed_before_hydration("type-search", "") {
         Effect::new(move |_| search.set(typed.clone()));
     }
+    let locked_type = locked.and(selected.clone());
     let chosen = RwSignal::new(selected);
-    let problem = RwSignal::new(Vec::<(String, String)>::new());
+    let choose_one = || vec![("type-picker".into(), "Connector type: Choose one.".into())];
+    let problem = RwSignal::new(if unchosen { choose_one() } else { Vec::new() });
     let next = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         match chosen.get_untracked() {
             Some(key) => wizard.go(Step::Details, wizard.draft.get_untracked(), Some(&key)),
             None => {
-                problem.set(vec![(
-                    "type-picker".into(),
-                    "Connector type: Choose one.".into(),
-                )]);
+                problem.set(choose_one());
                 crate::schema_form::focus_summary("type-summary");
             }
         }
     };
+    let locked = locked.is_some();
     let picker = move |cards: Vec<CatalogCard>| {
         move || {
             let filter = CatalogFilter {
@@ -361,10 +391,14 @@ fn ChooseStep(wizard: Wizard, selected: Option<String>, locked: bool) -> impl In
         }
     };
     view! {
-        <form class="wizard-form" novalidate on:submit=next>
+        <form class="wizard-form" method="get" action="/connectors/new" novalidate on:submit=next>
+            <input type="hidden" name="step" value=Step::Details.slug() />
+            {wizard.draft.get_untracked().map(|draft| view! { <input type="hidden" name="draft" value=draft.to_string() /> })}
+            {locked_type.map(|key| view! { <input type="hidden" name="type" value=key /> })}
             <ErrorSummary id="type-summary" items=problem />
             {locked.then(|| view! { <p class="field-help">"The type of a started setup cannot change; start a new one for another type."</p> })}
-            <div class="field">
+            // Filtering the list is the app's work; without it, all types are listed.
+            <div class="field" data-needs-js>
                 <label for="type-search">"Search types"</label>
                 <input
                     id="type-search"
@@ -472,7 +506,7 @@ fn DetailsStep(wizard: Wizard, entry: ConnectorType, draft: Option<Connector>) -
             fields.description.get_untracked(),
             fields.tag_list(),
         );
-        let (scope, roles) = (fields.scope.get_untracked(), fields.roles.get_untracked());
+        let (scope, roles) = (fields.scope.get_untracked(), fields.role_list());
         leptos::task::spawn_local(async move {
             let saved = match draft_id {
                 Some(id) => {
@@ -530,7 +564,8 @@ fn DetailsStep(wizard: Wizard, entry: ConnectorType, draft: Option<Connector>) -
     });
     let back = wizard_href(Step::Choose, draft_id, Some(&entry.key));
     view! {
-        <form class="wizard-form" novalidate on:submit=submit>
+        <NeedsJavaScript what="Saving this step" />
+        <ScriptedForm class="wizard-form" on_submit=submit>
             <ErrorSummary id="details-summary" items />
             <p class="wizard-type"><ConnectorIcon svg=entry.icon.clone() /> {entry.name.clone()}</p>
             <IdentityFields fields form="details" />
@@ -539,7 +574,7 @@ fn DetailsStep(wizard: Wizard, entry: ConnectorType, draft: Option<Connector>) -
                 <a class="button secondary" href=back>"Back"</a>
                 <button type="submit" class="button" disabled=move || busy.get()>"Save and continue"</button>
             </div>
-        </form>
+        </ScriptedForm>
     }
 }
 
@@ -591,14 +626,15 @@ fn ConfigureStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> impl
         items
     });
     view! {
-        <form class="wizard-form" novalidate on:submit=submit>
+        <NeedsJavaScript what="Saving this step" />
+        <ScriptedForm class="wizard-form" on_submit=submit>
             <ErrorSummary id="config-summary" items />
             <SchemaForm form />
             <div class="wizard-actions">
                 <a class="button secondary" href=back_href(wizard, Step::Configure, &entry.key)>"Back"</a>
                 <button type="submit" class="button" disabled=move || busy.get()>"Save and continue"</button>
             </div>
-        </form>
+        </ScriptedForm>
     }
 }
 
@@ -645,20 +681,21 @@ fn AuthenticateStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> i
         map.extend(saved_plain_fields(&draft));
     }
     let form = FormState::new("auth", schema_root, initial);
-    let saved: Vec<(String, String)> = draft
-        .credentials
-        .iter()
-        .flat_map(|credentials| &credentials.fields)
-        .filter(|(_, field)| field.set)
-        .map(|(name, field)| {
-            let shown = match (&field.value, &field.hint) {
-                (Some(value), _) if !field.secret => value.clone(),
-                (_, Some(hint)) => format!("saved ({hint})"),
-                _ => "saved".to_owned(),
-            };
-            (name.clone(), shown)
+    let saved_fields = draft.credentials.clone().unwrap_or_default().fields;
+    let has_saved = saved_fields.values().any(|field| field.set);
+    let (saved_entry, saved_draft) = (entry.clone(), draft.clone());
+    // What is saved, for the sign-in method chosen in the form now, by field title.
+    let saved = move || {
+        form.value.with(|value| {
+            credential_fields(&saved_entry, &saved_draft, Some(value))
+                .into_iter()
+                .filter_map(|shown| {
+                    let field = saved_fields.get(&shown.name).filter(|field| field.set)?;
+                    Some(view! { <li><strong>{shown.label}</strong>": "{described_credential(Some(field))}</li> })
+                })
+                .collect_view()
         })
-        .collect();
+    };
     // Stored plain fields the form no longer holds are cleared on save; a stored secret
     // left blank is kept (it is never shown, so blank means "keep").
     let stored_fields: Vec<String> = draft
@@ -669,7 +706,6 @@ fn AuthenticateStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> i
         .map(|(name, _)| name.clone())
         .collect();
     let stored_fields = StoredValue::new(stored_fields);
-    let has_saved = !saved.is_empty();
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     // Saves the form, then either continues to the test step or leaves for the provider.
@@ -712,17 +748,44 @@ fn AuthenticateStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> i
         items.extend(failure.get().map(|message| (form.field_id(""), message)));
         items
     });
+    // Signing in at the provider, in the order a person needs it: what to set up there
+    // first, then the client fields (the form), then Connect.
     let provider = entry.name.clone();
-    let oauth_entry = entry.clone();
-    let oauth = move || {
+    let oauth_entry = StoredValue::new(entry.clone());
+    let signs_in = move || {
+        form.value
+            .with(|value| oauth_entry.with_value(|entry| uses_oauth(entry, value)))
+    };
+    let scopes = entry
+        .oauth
+        .as_ref()
+        .map(|oauth| oauth.scopes_for(&draft.config))
+        .unwrap_or_default();
+    let docs_url = entry.docs_url.clone();
+    let (needs_provider, key) = (provider.clone(), entry.key.clone());
+    let oauth_needs = move || {
+        signs_in().then(|| {
+            let scopes = scopes.clone();
+            view! {
+                <section class="callout" data-oauth="needs" aria-labelledby="oauth-needs-heading">
+                    <h3 id="oauth-needs-heading">{format!("Before you connect {needs_provider}")}</h3>
+                    <RedirectUri type_key=key.clone() />
+                    {(!scopes.is_empty()).then(|| view! {
+                        <p>"Permissions that will be asked for: " {scopes.iter().map(|scope| view! { <code class="scope">{scope.clone()}</code>" " }).collect_view()}</p>
+                    })}
+                    {(!docs_url.is_empty()).then(|| view! {
+                        <p><a href=docs_url.clone() target="_blank" rel="noopener noreferrer">{format!("{needs_provider}'s documentation for apps (opens in a new tab)")}</a></p>
+                    })}
+                </section>
+            }
+        })
+    };
+    let oauth_connect = move || {
         let provider = provider.clone();
-        form.value.with(|value| uses_oauth(&oauth_entry, value)).then(|| {
+        signs_in().then(|| {
             view! {
                 <div class="callout" data-oauth="connect">
-                    <p>
-                        {format!("Sign in with {provider} to finish setup. Register this redirect URI with your OAuth app if you use your own client.")}
-                    </p>
-                    <RedirectUri />
+                    <p>{format!("Then sign in at {provider}; it sends you back here to test the connection.")}</p>
                     <button type="button" class="button" disabled=move || busy.get() on:click=move |_| save_then(true)>
                         {format!("Connect with {provider}")}
                     </button>
@@ -730,26 +793,29 @@ fn AuthenticateStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> i
             }
         })
     };
+    // After a failed round trip the provider's outcome is the one message shown.
+    let query = leptos_router::hooks::use_query_map();
+    let oauth_failed = move || query.read().get("oauth_error").is_some();
     view! {
-        <form class="wizard-form" novalidate on:submit=submit>
+        <NeedsJavaScript what="Saving this step" />
+        <ScriptedForm class="wizard-form" on_submit=submit>
             <OAuthOutcome provider=entry.name.clone() retry=Some(Callback::new(move |()| save_then(true))) />
             <ErrorSummary id="auth-summary" items />
             {has_saved.then(|| view! {
-                <div class="callout">
+                <div class="callout" hidden=oauth_failed>
                     <p>"Credentials are saved for this connector. Enter them again below to replace them (a secret left blank keeps its saved value), or keep them all."</p>
-                    <ul class="saved-credentials">
-                        {saved.into_iter().map(|(name, shown)| view! { <li><code>{name}</code>": "{shown}</li> }).collect_view()}
-                    </ul>
+                    <ul class="saved-credentials">{saved}</ul>
                     <a class="button secondary" href=wizard_href(Step::Test, Some(id), Some(&entry.key))>"Keep saved credentials and continue"</a>
                 </div>
             })}
-            {oauth}
+            {oauth_needs}
             <SchemaForm form />
+            {oauth_connect}
             <div class="wizard-actions">
                 <a class="button secondary" href=back>"Back"</a>
                 <button type="submit" class="button" disabled=move || busy.get()>"Save and continue"</button>
             </div>
-        </form>
+        </ScriptedForm>
     }
     .into_any()
 }
@@ -787,10 +853,28 @@ async fn save_auth(id: Uuid, value: &Value, stored: &[String]) -> Result<Connect
 #[component]
 fn TestStep(wizard: Wizard, draft: Connector) -> impl IntoView {
     let key = draft.catalog_key.clone();
+    // After a reload the result just seen is gone from the page: its verdict is not.
+    let runs = TestRuns::new();
+    let id = draft.id;
+    let earlier = draft.last_tested_at.is_some().then(|| {
+        let (passed, verdict) = test_verdict(&draft);
+        view! {
+            <div
+                class="callout review-verdict"
+                class:verdict-failed=!passed
+                data-verdict=if passed { "passed" } else { "failed" }
+                hidden=move || runs.result(id).is_some()
+            >
+                <p>{verdict}</p>
+            </div>
+        }
+    });
     view! {
         <OAuthOutcome provider=draft.catalog_name.clone() />
         <p>"Check the settings and credentials against the service before you save. Nothing is changed there: the test only reads."</p>
-        <TestConnection id=draft.id runs=TestRuns::new() wizard=true open_trace=true />
+        {earlier}
+        <NeedsJavaScript what="Testing the connection" />
+        <TestConnection id runs wizard=true open_trace=true />
         <div class="wizard-actions">
             <a class="button secondary" href=back_href(wizard, Step::Test, &key)>"Back"</a>
             <a class="button" href=wizard_href(Step::Review, Some(draft.id), Some(&key))>"Continue"</a>
@@ -798,6 +882,93 @@ fn TestStep(wizard: Wizard, draft: Connector) -> impl IntoView {
     }
 }
 
+/// How a saved credential field reads: a plain value as it is, a secret only as "saved"
+/// with its hint. The review step and the connector page's credentials say it alike.
+pub fn described_credential(field: Option<&MaskedField>) -> String {
+    match field {
+        Some(field) if field.set => match (&field.value, &field.hint) {
+            (Some(value), _) if !field.secret => value.clone(),
+            (_, Some(hint)) => format!("Saved, ending {}", hint.trim_start_matches('…')),
+            _ => "Saved".to_owned(),
+        },
+        _ => "Not set".to_owned(),
+    }
+}
+
+/// A credential field as lists show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CredentialField {
+    pub name: String,
+    /// Its title in the form.
+    pub label: String,
+    pub secret: bool,
+    /// Required by the form as it is now: it may be replaced but not cleared.
+    pub required: bool,
+}
+
+/// The credential fields to list, in the form's order. With `choices` (the
+/// authentication form as it is now): the fields its choices show, e.g. those of the
+/// sign-in method picked. Without: those of the saved choices, then any other saved field.
+pub fn credential_fields(
+    entry: &ConnectorType,
+    connector: &Connector,
+    choices: Option<&Value>,
+) -> Vec<CredentialField> {
+    let saved_choices = Value::Object(saved_plain_fields(connector));
+    let shown = choices.unwrap_or(&saved_choices);
+    let shape = schema::object_shape(&entry.auth_schema, &entry.auth_schema, shown);
+    let mut fields: Vec<CredentialField> = shape
+        .fields
+        .iter()
+        .map(|field| CredentialField {
+            name: field.name.clone(),
+            label: schema::label(&field.schema, &field.name),
+            secret: schema::is_secret(&field.schema),
+            required: field.required,
+        })
+        .collect();
+    let others = connector
+        .credentials
+        .iter()
+        .flat_map(|credentials| &credentials.fields)
+        .filter(|_| choices.is_none());
+    for (name, saved) in others {
+        if !fields.iter().any(|known| &known.name == name) {
+            fields.push(CredentialField {
+                name: name.clone(),
+                label: schema::label(&Value::Null, name),
+                secret: saved.secret,
+                required: false,
+            });
+        }
+    }
+    fields
+}
+
+/// The last test's verdict, as the review shows it.
+fn test_verdict(draft: &Connector) -> (bool, String) {
+    match (&draft.last_tested_at, draft.last_test_ok) {
+        (Some(at), Some(true)) => (true, format!("The last test passed ({}).", shown_time(at))),
+        (Some(at), _) => {
+            let why = draft
+                .last_error
+                .as_deref()
+                .map(|error| format!(" {error}"))
+                .unwrap_or_default();
+            (
+                false,
+                format!("The last test failed ({}).{why}", shown_time(at)),
+            )
+        }
+        _ => (false, "Not tested yet.".to_owned()),
+    }
+}
+
+/// The review's "Save and activate", where focus returns when its question is cancelled.
+const ACTIVATE_ID: &str = "review-activate";
+
+/// The last step: everything as the earlier steps showed it (the configuration is that
+/// form, read-only), the test's verdict, and the two ways out, each confirmed by a toast.
 #[component]
 fn ReviewStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> impl IntoView {
     let failure = RwSignal::new(None::<String>);
@@ -806,16 +977,22 @@ fn ReviewStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> impl In
     let question = RwSignal::new(None::<Question>);
     let id = draft.id;
     let name = draft.name.clone();
+    let toasts = Toasts::current();
     let navigate = use_navigate();
+    let page = format!("/connectors/{id}");
+    let (finish_page, finish_name) = (page.clone(), name.clone());
     let activate = Callback::new(move |confirm: bool| {
         busy.set(true);
         failure.set(None);
-        let (name, navigate) = (name.clone(), navigate.clone());
+        let (name, navigate, page) = (name.clone(), navigate.clone(), page.clone());
         leptos::task::spawn_local(async move {
             let result = set_connector_status(id, ConnectorStatus::Active, confirm).await;
             busy.set(false);
             match result {
-                Ok(_) => navigate("/", Default::default()),
+                Ok(_) => {
+                    toasts.success(format!("{name} is set up and active."));
+                    navigate(&page, Default::default());
+                }
                 Err(AppError::ConfirmationRequired(detail)) => question.set(Some(Question {
                     title: format!("Activate {name}?"),
                     detail,
@@ -829,72 +1006,79 @@ fn ReviewStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> impl In
         question.set(None);
         if proceed {
             activate.run(true);
+        } else {
+            focus_by_id(ACTIVATE_ID);
         }
     });
     let pending = draft.status == ConnectorStatus::Pending;
-    let config_rows: Vec<(String, String)> = draft
-        .config
-        .as_object()
+    let finish = move |_| {
+        toasts.success(if pending {
+            format!("{finish_name} is saved; finish its setup when you are ready.")
+        } else {
+            format!("{finish_name} is saved (inactive).")
+        });
+    };
+    let config_form = FormState::new(
+        "review-config",
+        entry.config_schema.clone(),
+        draft.config.clone(),
+    );
+    let saved = draft.credentials.clone().unwrap_or_default();
+    let credential_rows: Vec<(String, String)> = credential_fields(&entry, &draft, None)
         .into_iter()
-        .flatten()
-        .map(|(name, value)| {
-            let label = schema::label_at(
-                &entry.config_schema,
-                &draft.config,
-                &crate::schema_form::pointer::child("", name),
-            );
-            let shown = match value {
-                Value::String(text) => text.clone(),
-                other => other.to_string(),
-            };
-            (label, shown)
+        .map(|field| {
+            (
+                field.label,
+                described_credential(saved.fields.get(&field.name)),
+            )
         })
         .collect();
-    let credential_rows: Vec<(String, &'static str)> = draft
-        .credentials
-        .iter()
-        .flat_map(|credentials| &credentials.fields)
-        .map(|(name, field)| (name.clone(), if field.set { "saved" } else { "not set" }))
-        .collect();
-    let roles = if draft.allowed_roles.is_empty() {
-        "Every role".to_owned()
-    } else {
-        draft
-            .allowed_roles
-            .iter()
-            .map(|role| role.label())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let roles = roles_summary(&draft.allowed_roles);
+    let (passed, verdict) = test_verdict(&draft);
+    let change = |step: Step| wizard_href(step, Some(id), Some(&entry.key));
     view! {
+        <div class="callout review-verdict" class:verdict-failed=!passed role="status" data-verdict=if passed { "passed" } else { "failed" }>
+            <p>{verdict}</p>
+            {(!passed).then(|| view! { <p><a href=change(Step::Test)>"Test again"</a></p> })}
+        </div>
+        <div class="review-section">
+            <h3>{Step::Details.title()}</h3>
+            <a href=change(Step::Details)>"Change"<span class="visually-hidden">" name and access"</span></a>
+        </div>
         <dl class="review">
             <dt>"Type"</dt><dd>{entry.name.clone()}</dd>
             <dt>"Name"</dt><dd>{draft.name.clone()}</dd>
             <dt>"Description"</dt><dd>{if draft.description.is_empty() { "—".to_owned() } else { draft.description.clone() }}</dd>
-            <dt>"Who can see it"</dt><dd>{draft.scope.as_str()}</dd>
-            <dt>"Roles that may use it"</dt><dd>{roles}</dd>
             <dt>"Tags"</dt><dd>{if draft.tags.is_empty() { "—".to_owned() } else { draft.tags.join(", ") }}</dd>
-            <dt>"Status"</dt><dd><StatusBadge status=draft.status needs_reentry=draft.needs_reentry() /></dd>
+            <dt>"Who can see it"</dt><dd>{draft.scope.label()}</dd>
+            <dt>"Which roles it is for"</dt><dd>{roles}</dd>
         </dl>
-        <h3>"Configuration"</h3>
+        <div class="review-section">
+            <h3>{Step::Configure.title()}</h3>
+            <a href=change(Step::Configure)>"Change"<span class="visually-hidden">" configuration"</span></a>
+        </div>
+        <fieldset class="plain review-form" disabled>
+            <SchemaForm form=config_form />
+        </fieldset>
+        <div class="review-section">
+            <h3>"Credentials"</h3>
+            <a href=change(Step::Authenticate)>"Change"<span class="visually-hidden">" credentials"</span></a>
+        </div>
         <dl class="review">
-            {config_rows.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
-        </dl>
-        <h3>"Credentials"</h3>
-        <dl class="review">
-            {credential_rows.into_iter().map(|(name, state)| view! { <dt>{name}</dt><dd>{state}</dd> }).collect_view()}
+            {credential_rows.into_iter().map(|(label, state)| view! { <dt>{label}</dt><dd>{state}</dd> }).collect_view()}
         </dl>
         {pending.then(|| view! {
             <div class="callout" role="note">
                 <p>"Setup is not complete: the connector still needs its credentials (or its account connected). "
-                <a href=wizard_href(Step::Authenticate, Some(id), Some(&entry.key))>"Go to authentication"</a></p>
+                <a href=change(Step::Authenticate)>"Go to authentication"</a></p>
             </div>
         })}
+        <NeedsJavaScript what="Activating the connector" />
         <p class="field-error" role="alert">{move || failure.get()}</p>
         <div class="wizard-actions">
             <a class="button secondary" href=back_href(wizard, Step::Review, &entry.key)>"Back"</a>
-            <a class="button secondary" href=format!("/connectors/{id}")>{if pending { "Finish later" } else { "Save (inactive)" }}</a>
-            <button type="button" class="button" disabled=move || pending || busy.get() on:click=move |_| activate.run(false)>"Save and activate"</button>
+            <a class="button secondary" href=finish_page on:click=finish>{if pending { "Finish later" } else { "Save (inactive)" }}</a>
+            <button type="button" id=ACTIVATE_ID class="button" data-needs-js disabled=move || pending || busy.get() on:click=move |_| activate.run(false)>"Save and activate"</button>
         </div>
         <ConfirmDialog question on_answer=answer />
     }

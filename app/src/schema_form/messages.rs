@@ -44,6 +44,14 @@ pub fn format(name: &str) -> String {
     format!("Must be a valid {name}.")
 }
 
+/// The message of a failed `format`, given the schema object's `x-format-message` (what
+/// is expected, with an example), or the generic one.
+pub fn format_of(custom: Option<&Value>, name: &str) -> String {
+    custom
+        .and_then(Value::as_str)
+        .map_or_else(|| format(name), str::to_owned)
+}
+
 pub fn min_length(limit: u64) -> String {
     if limit == 1 {
         required()
@@ -114,6 +122,14 @@ pub fn no_shape() -> String {
 
 pub fn not_allowed() -> String {
     "Is not allowed here.".to_owned()
+}
+
+/// The message of a failed `not`, given the schema object's `x-not-message` (e.g. "Leave
+/// out /wp-json"), or the generic one.
+pub fn not_allowed_of(custom: Option<&Value>) -> String {
+    custom
+        .and_then(Value::as_str)
+        .map_or_else(not_allowed, str::to_owned)
 }
 
 fn list(options: &[Value]) -> String {

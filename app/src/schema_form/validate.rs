@@ -205,7 +205,9 @@ impl<'a> Checker<'a> {
         }
         if let Some(negated) = keywords.get("not") {
             match self.evaluate(negated, value, at, depth + 1).verdict() {
-                Verdict::Valid => out.fail(at, messages::not_allowed()),
+                Verdict::Valid => {
+                    out.fail(at, messages::not_allowed_of(keywords.get("x-not-message")));
+                }
                 Verdict::Invalid => {}
                 Verdict::Unknown => out.unknown = true,
             }
@@ -250,7 +252,12 @@ impl<'a> Checker<'a> {
         }
         if let Some(format) = keywords.get("format").and_then(Value::as_str) {
             match formats::check(format, text) {
-                Some(false) => out.fail(at, messages::format(format)),
+                Some(false) => {
+                    out.fail(
+                        at,
+                        messages::format_of(keywords.get("x-format-message"), format),
+                    );
+                }
                 // A format check is not proof that the server accepts the text.
                 _ => out.unknown = true,
             }

@@ -406,6 +406,8 @@ pub fn text(props: FieldProps) -> AnyView {
             aria-required=required.then_some("true")
             aria-invalid=invalid(form, pointer.clone())
             aria-describedby=described_by(&props)
+            // The attribute, for the server-rendered page (before or without the app).
+            value=bound.text.get_untracked()
             prop:value=bound.text
             on:input=move |event| bound.typed.run(event_target_value(&event))
         />
@@ -431,7 +433,9 @@ pub fn multiline(props: FieldProps) -> AnyView {
             aria-describedby=described_by(&props)
             prop:value=bound.text
             on:input=move |event| bound.typed.run(event_target_value(&event))
-        ></textarea>
+        >
+            {crate::raw_text::raw_text(bound.text.get_untracked())}
+        </textarea>
     };
     field_shell(&props, "field", input)
 }
@@ -718,16 +722,19 @@ fn variant_node(field: &Field, variants: &Variants, base: &Value) -> Value {
 pub fn read_only(props: FieldProps) -> AnyView {
     let FieldProps { form, pointer, .. } = props.clone();
     let text = text_memo(form, pointer.clone(), Codec::Fixed);
+    let shown = |text: String| {
+        serde_json::from_str::<Value>(&text)
+            .map(|value| plain(&value))
+            .unwrap_or(text)
+    };
     let input = view! {
         <input
             type="text"
             id=form.field_id(&pointer)
             readonly
             aria-describedby=described_by(&props)
-            prop:value=move || {
-                let shown = text.get();
-                serde_json::from_str::<Value>(&shown).map(|v| plain(&v)).unwrap_or(shown)
-            }
+            value=shown(text.get_untracked())
+            prop:value=move || shown(text.get())
         />
     };
     field_shell(&props, "field", input)
@@ -912,11 +919,32 @@ pub fn object(props: FieldProps) -> AnyView {
                 each=move || groups.get()
                 key=|group| group.clone()
                 children=move |group| {
+                    // A group (e.g. "Advanced") starts folded, and opens by itself when a
+                    // field in it has an error; it never closes under the person.
+                    let fold = NodeRef::<leptos::html::Details>::new();
+                    let (in_group, at) = (group.clone(), pointer.clone());
+                    Effect::new(move |_| {
+                        let errors_inside = shape.with(|shape| {
+                            shape
+                                .fields
+                                .iter()
+                                .filter(|field| field.group.as_deref() == Some(in_group.as_str()))
+                                .any(|field| {
+                                    !form.errors_at(&super::pointer::child(&at, &field.name)).is_empty()
+                                })
+                        });
+                        if errors_inside && let Some(fold) = fold.get() {
+                            fold.set_open(true);
+                        }
+                    });
                     view! {
-                        <fieldset class="field-group">
-                            <legend>{group.clone()}</legend>
-                            {field_list(form, pointer.clone(), node.clone(), shape, Some(group))}
-                        </fieldset>
+                        <details class="field-group-fold" node_ref=fold>
+                            <summary>{group.clone()}</summary>
+                            <fieldset class="field-group">
+                                <legend class="visually-hidden">{group.clone()}</legend>
+                                {field_list(form, pointer.clone(), node.clone(), shape, Some(group))}
+                            </fieldset>
+                        </details>
                     }
                 }
             />

@@ -67,7 +67,8 @@ pub(super) fn is_page(path: &str) -> bool {
         || path.starts_with("/sfn/")
         || path.starts_with("/pkg/")
         || path == "/healthz"
-        || path == "/favicon.ico")
+        || path == "/favicon.ico"
+        || path == app::components::scripted::WITHOUT_SCRIPT_STYLESHEET)
 }
 
 /// Sends people who are not signed in to the login page (with `next` to come back to),

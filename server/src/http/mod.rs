@@ -7,6 +7,7 @@ mod connectors;
 pub mod error;
 mod health;
 mod limit;
+mod no_script;
 mod oauth;
 mod openapi;
 pub mod security;
@@ -57,6 +58,10 @@ pub fn build_router(state: AppState) -> Router {
         .nest("/api", api)
         .route("/healthz", get(health::healthz))
         .route("/oauth/callback", get(oauth::callback))
+        .route(
+            app::components::scripted::JS_ONLY_ACTION,
+            post(no_script::needs_javascript),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -299,6 +299,29 @@ impl IdentityPort for IdentityService {
         Ok(())
     }
 
+    async fn remove_member(&self, who: &Principal, user_id: Uuid) -> Result<(), AppError> {
+        require_admin(who)?;
+        // Leaving would lock the last owner out; another owner or admin removes you.
+        if user_id == who.user_id {
+            return Err(AppError::Conflict(
+                "You cannot remove yourself; another owner or admin can.".into(),
+            ));
+        }
+        let Some(current) = self.store.role_in(user_id, who.tenant_id).await? else {
+            return Err(AppError::NotFound("No such member in this tenant.".into()));
+        };
+        // Only owners remove owners, so an owner is never the last one removed: the
+        // owner removing them stays.
+        if !who.role.may_grant(current) {
+            return Err(AppError::Forbidden);
+        }
+        self.store.delete_membership(user_id, who.tenant_id).await?;
+        // Cached sessions and tokens of theirs carry the old role: they are read again.
+        self.auth.forget_all();
+        tracing::info!(actor = %who.user_id, %user_id, "member removed");
+        Ok(())
+    }
+
     async fn api_tokens(&self, who: &Principal) -> Result<Vec<ApiTokenInfo>, AppError> {
         require_admin(who)?;
         Ok(self.store.api_tokens_of(who.tenant_id).await?)

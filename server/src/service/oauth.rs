@@ -217,11 +217,12 @@ impl OAuthService {
                 id: id.clone(),
                 secret: secret.clone(),
             }),
+            // Said to the person at the form, who cannot set the server's environment
+            // (the README names the variables for administrators).
             None => Err(AppError::Conflict(format!(
-                "No OAuth client is configured for {}: enter your app's client ID in the \
-                 authentication step, or set CONNECTORS_OAUTH_{}_CLIENT_ID and _CLIENT_SECRET.",
-                target.entry.name,
-                target.entry.key.to_uppercase()
+                "{} has no platform app here: enter your own app's client ID (and secret) \
+                 in the authentication step, or ask your administrator to set one up.",
+                target.entry.name
             ))),
         }
     }
@@ -844,10 +845,20 @@ fn origin_warning(public_url: &url::Url, host: Option<&str>) -> Option<String> {
 
 #[async_trait]
 impl OAuthPort for OAuthService {
-    fn redirect_setup(&self, host: Option<&str>) -> OAuthRedirectSetup {
+    fn redirect_setup(&self, host: Option<&str>, type_key: &str) -> OAuthRedirectSetup {
+        // Decision: the warning is given for any plain-http redirect URI; the seeds do not
+        // say which providers insist on https (Slack, LinkedIn and Salesforce do).
+        let https_warning = self.redirect_uri.starts_with("http://").then(|| {
+            "This installation's redirect URI is plain http. Many providers (Slack, \
+             LinkedIn, Salesforce) accept only https ones: if the provider refuses it, ask \
+             your administrator to serve Connector Hub over https."
+                .to_owned()
+        });
         OAuthRedirectSetup {
             redirect_uri: self.redirect_uri.clone(),
             origin_warning: origin_warning(&self.public_url, host),
+            platform_app: self.clients.get(type_key).is_some(),
+            https_warning,
         }
     }
 

@@ -177,6 +177,9 @@ pub trait Store: Send + Sync + 'static {
         role: Role,
     ) -> Result<(), StoreError>;
 
+    /// Takes the user out of the tenant; false when they were not a member.
+    async fn delete_membership(&self, user_id: Uuid, tenant_id: Uuid) -> Result<bool, StoreError>;
+
     /// The tenants a user belongs to, by tenant name.
     async fn memberships_of(&self, user_id: Uuid) -> Result<Vec<Membership>, StoreError>;
 

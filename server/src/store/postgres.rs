@@ -257,6 +257,15 @@ impl Store for PostgresStore {
         Ok(())
     }
 
+    async fn delete_membership(&self, user_id: Uuid, tenant_id: Uuid) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND tenant_id = $2")
+            .bind(user_id)
+            .bind(tenant_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn memberships_of(&self, user_id: Uuid) -> Result<Vec<Membership>, StoreError> {
         let rows: Vec<MembershipRow> = sqlx::query_as(
             "SELECT m.tenant_id::text AS tenant_id, t.name AS tenant_name, m.role FROM memberships m \

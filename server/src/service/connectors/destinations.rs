@@ -51,8 +51,9 @@ pub fn moved(entry: &ConnectorType, before: &Value, after: &Value) -> Vec<String
         .collect()
 }
 
-/// The message on a moved address whose credentials were kept.
-pub const KEEP_REFUSED: &str = "Credentials are sent only to the address they were entered for: enter them again with this change (or clear them), or keep the address.";
+/// The message on a moved address whose credentials were kept; the connector page knows
+/// it and offers the secrets' fields to enter again.
+pub const KEEP_REFUSED: &str = app::model::connector::CREDENTIALS_STAY_AT_THEIR_ADDRESS;
 
 #[cfg(test)]
 mod tests {

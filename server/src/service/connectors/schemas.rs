@@ -192,6 +192,13 @@ fn add(errors: &mut FieldErrors, schema: &Value, prefix: &str, error: &Validatio
         ValidationErrorKind::Pattern { .. } => messages::pattern_of(
             keyword_node(schema, error).and_then(|node| node.get("x-pattern-message")),
         ),
+        ValidationErrorKind::Format { format } => messages::format_of(
+            keyword_node(schema, error).and_then(|node| node.get("x-format-message")),
+            format,
+        ),
+        ValidationErrorKind::Not { .. } => messages::not_allowed_of(
+            keyword_node(schema, error).and_then(|node| node.get("x-not-message")),
+        ),
         kind => describe(kind),
     };
     let messages = errors.entry(path).or_default();
