@@ -133,3 +133,59 @@ test('read-only: a viewer sees the catalog without "Add" and is told why', async
   await expect(page.getByRole('note').filter({ hasText: 'Adding connectors needs the Owner or Admin role.' })).toBeVisible();
   await expect(page.getByRole('link', { name: /^Add / })).toHaveCount(0);
 });
+
+test('by keyboard alone: the tabs, a saved configuration, a replaced credential', async ({ page }) => {
+  await signIn(page, accounts.owner, true);
+  const name = `Keys ${Date.now()}`;
+  const id = await install(page, unreachableWordPress(name));
+  await page.goto(`/connectors/${id}`);
+  await hydrated(page);
+  const keyboard = page.keyboard;
+  const tabTo = async (target: import('@playwright/test').Locator) => {
+    for (let i = 0; i < 60; i++) {
+      if (await target.evaluate((element) => element === document.activeElement)) return;
+      await keyboard.press('Tab');
+    }
+    throw new Error(`could not reach ${target} by Tab`);
+  };
+
+  await tabTo(page.getByLabel('Tags'));
+  await keyboard.type('keyboard');
+  await keyboard.press('Enter');
+  await expect(toast(page, 'Configuration saved.')).toBeVisible();
+
+  await tabTo(page.getByRole('link', { name: 'Credentials', exact: true }));
+  await keyboard.press('Enter');
+  await expect(page).toHaveURL(/tab=credentials/);
+  await tabTo(page.getByRole('button', { name: 'Replace Application password' }));
+  await keyboard.press('Enter');
+  await expect(page.getByLabel('New application password')).toBeFocused();
+  await keyboard.type('wxyz WXYZ 9876 qrst QRST 5432');
+  await keyboard.press('Enter');
+  await expect(toast(page, 'Credential replaced.')).toBeVisible();
+  await expect(page.locator('[data-field="application_password"]')).toContainText('Saved, ending 5432');
+
+  await tabTo(page.getByRole('link', { name: 'Activity', exact: true }));
+  await keyboard.press('Enter');
+  await expect(page.getByRole('cell', { name: /^Replaced credentials: application_password/ })).toBeVisible();
+  const saved = await (await page.request.get(`/api/connectors/${id}`)).json();
+  expect(saved.tags).toEqual(['keyboard']);
+});
+
+test('"Advanced" starts folded and opens by itself on an error inside', async ({ page }) => {
+  await signIn(page, accounts.owner, true);
+  const id = await install(page, { catalog_key: 'stripe', name: `Folded ${Date.now()}`, config: { mode: 'test' } });
+  await page.goto(`/connectors/${id}`);
+  await hydrated(page);
+  const advanced = page.locator('details.field-group-fold').filter({ hasText: 'Advanced' });
+  await expect(advanced).not.toHaveAttribute('open');
+  await expect(page.getByLabel('API base URL')).toBeHidden();
+  await advanced.locator('summary').click();
+  await page.getByLabel('API base URL').fill('not an address');
+  await advanced.locator('summary').click();
+  await expect(page.getByLabel('API base URL')).toBeHidden();
+  await page.getByRole('button', { name: 'Save configuration' }).click();
+  await expect(advanced).toHaveAttribute('open');
+  await expect(page.getByLabel('API base URL')).toBeVisible();
+  await expect(page.locator('#configuration-summary')).toContainText('e.g. https://api.stripe.com');
+});

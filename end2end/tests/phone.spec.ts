@@ -90,3 +90,52 @@ test(`on a phone the wizard's radio and checkbox labels neither overlap nor run 
   await choicesReadable(page);
   await noAxeViolations(page);
 });
+
+test('on a phone the whole wizard and every tab of the connector page fit and read', async ({ page }) => {
+  test.slow();
+  const name = `Phone wizard ${Date.now()}`;
+  await signIn(page, accounts.owner, true);
+  await page.goto('/connectors/new');
+  await hydrated(page);
+  await fitsTheScreen(page);
+  await page.getByText('WordPress', { exact: true }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Step 2 of 6: Name and access' })).toBeVisible();
+  await fitsTheScreen(page);
+  await choicesReadable(page);
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Step 3 of 6: Configure' })).toBeVisible();
+  await page.getByLabel('Site URL').fill('http://127.0.0.1:9');
+  await fitsTheScreen(page);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Step 4 of 6: Authenticate' })).toBeVisible();
+  await page.getByLabel('Username').fill('editor');
+  await page.getByLabel('Application password').fill('abcd efgh ijkl mnop qrst uvwx');
+  // The Show button sits beside the secret, not past the screen's edge.
+  await fitsTheScreen(page);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Step 5 of 6: Test the connection' })).toBeVisible();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByRole('region', { name: 'Connection test result' })).toBeVisible();
+  await fitsTheScreen(page);
+  await page.getByRole('link', { name: 'Continue' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Step 6 of 6: Review and save' })).toBeVisible();
+  await fitsTheScreen(page);
+  await noAxeViolations(page);
+  await page.getByRole('link', { name: 'Save (inactive)' }).click();
+
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  for (const tab of ['Configuration', 'Credentials', 'Tests', 'Permissions', 'Activity']) {
+    await page.getByRole('link', { name: tab, exact: true }).click();
+    await expect(page).toHaveURL(new RegExp(`tab=${tab.toLowerCase()}`));
+    await hydrated(page);
+    await fitsTheScreen(page);
+  }
+  await noAxeViolations(page);
+});

@@ -100,13 +100,20 @@ test('a WordPress connector is added through every wizard step, then edited on i
   const password = page.getByLabel('Application password');
   await password.fill(PASSWORD);
   await expect(password).toHaveAttribute('type', 'password');
+  // An API secret is not the person's own password: nothing offers to save or invent one.
+  await expect(password).toHaveAttribute('autocomplete', 'off');
+  await expect(password).toHaveAttribute('data-lpignore', 'true');
   await page.getByRole('button', { name: 'Show' }).click();
   await expect(password).toHaveAttribute('type', 'text');
   await page.getByRole('button', { name: 'Hide' }).click();
   await page.getByRole('button', { name: 'Save and continue' }).click();
 
-  // 5. Test (skipped here: connection-test.spec.ts runs one) and 6. review.
+  // 5. Test (skipped here: connection-test.spec.ts runs one) and 6. review. The steps
+  // done are links back.
   await expectStep(page, 5, 'Test the connection');
+  const progress = page.getByRole('navigation', { name: 'Setup steps' });
+  await expect(progress.getByRole('link')).toHaveText(['Choose a connector type', 'Name and access', 'Configure', 'Authenticate']);
+  await expect(progress.getByRole('link', { name: 'Configure' })).toHaveAttribute('href', /step=configure&draft=/);
   await noAxeViolations(page);
   await page.getByRole('link', { name: 'Continue' }).click();
   await expectStep(page, 6, 'Review and save');
@@ -293,6 +300,8 @@ test('variants, conditional fields, JSON and number inputs of the HTTP / REST fo
   await expect(summary.getByRole('link', { name: 'Cursor parameter: Required.' })).toBeVisible();
   await expect(summary.getByRole('link', { name: 'Timeout (seconds): Must be of type integer.' })).toBeVisible();
   await expect(summary.getByRole('link', { name: /Extra headers: Not valid JSON/ })).toBeVisible();
+  // In the order of the form, not the order the checks ran in.
+  await expect(summary.getByRole('link')).toHaveText([/^Extra headers:/, /^Timeout \(seconds\):/, /^Cursor parameter:/]);
   await noAxeViolations(page);
 
   await page.getByLabel('Cursor parameter').fill('next_cursor');

@@ -400,7 +400,10 @@ fn ConfigurationTab(context: Context) -> impl IntoView {
                                 <input
                                     id=input_id
                                     type="password"
-                                    autocomplete="new-password"
+                                    autocomplete="off"
+                                data-1p-ignore="true"
+                                data-lpignore="true"
+                                data-bwignore="true"
                                     prop:value=move || typed.get()
                                     on:input=move |event| typed.set(event_target_value(&event))
                                 />
@@ -561,7 +564,10 @@ fn CredentialsTab(context: Context) -> impl IntoView {
                                 id=editor_input.clone()
                                 type=input_type
                                 node_ref=editor
-                                autocomplete="new-password"
+                                autocomplete="off"
+                                data-1p-ignore="true"
+                                data-lpignore="true"
+                                data-bwignore="true"
                                 aria-describedby=editor_error.clone()
                                 prop:value=move || typed.get()
                                 on:input=move |event| typed.set(event_target_value(&event))

@@ -190,7 +190,7 @@ pub fn WizardPage() -> impl IntoView {
     view! {
         <Title text="Add a connector" />
         <h1>"Add a connector"</h1>
-        <Progress step=wizard.step />
+        <Progress wizard />
         <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -202,9 +202,10 @@ pub fn WizardPage() -> impl IntoView {
     }
 }
 
-/// "Step N of 6" and the list of steps, the current one marked.
+/// "Step N of 6" and the list of steps, the current one marked, the ones done links back.
 #[component]
-fn Progress(step: Memo<Step>) -> impl IntoView {
+fn Progress(wizard: Wizard) -> impl IntoView {
+    let step = wizard.step;
     view! {
         <nav class="wizard-progress" aria-label="Setup steps">
             <p class="wizard-count">
@@ -219,7 +220,18 @@ fn Progress(step: Memo<Step>) -> impl IntoView {
                                 aria-current=move || (step.get() == each).then_some("step")
                                 class:done=move || each.number() < step.get().number()
                             >
-                                {each.title()}
+                                {move || {
+                                    if each.number() < step.get().number() {
+                                        let href = wizard_href(
+                                            each,
+                                            wizard.draft.get(),
+                                            wizard.type_key.get().as_deref(),
+                                        );
+                                        Either::Left(view! { <a href=href>{each.title()}</a> })
+                                    } else {
+                                        Either::Right(each.title())
+                                    }
+                                }}
                             </li>
                         }
                     })

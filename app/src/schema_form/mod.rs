@@ -64,8 +64,7 @@ pub fn ErrorSummary(
                 <h3 id=title_id.clone()>"Please fix the following"</h3>
                 <ul>
                     {move || {
-                        items
-                            .get()
+                        in_page_order(items.get())
                             .into_iter()
                             .map(|(target, message)| {
                                 let href = format!("#{target}");
@@ -90,6 +89,34 @@ pub fn ErrorSummary(
             </div>
         </Show>
     }
+}
+
+/// The summary's lines in the order their fields come on the page (the errors arrive
+/// grouped by where they were found: the browser, the server, the fixed fields); a line
+/// whose field is not on the page goes last.
+fn in_page_order(items: Vec<(String, String)>) -> Vec<(String, String)> {
+    #[cfg(feature = "hydrate")]
+    let items = {
+        let mut items = items;
+        let position = |target: &str| document().get_element_by_id(target);
+        items.sort_by(|(a, _), (b, _)| match (position(a), position(b)) {
+            (Some(a), Some(b)) => {
+                let follows = a.compare_document_position(&b);
+                if follows & leptos::web_sys::Node::DOCUMENT_POSITION_FOLLOWING != 0 {
+                    std::cmp::Ordering::Less
+                } else if follows & leptos::web_sys::Node::DOCUMENT_POSITION_PRECEDING != 0 {
+                    std::cmp::Ordering::Greater
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            }
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+        items
+    };
+    items
 }
 
 /// Moves focus to the error summary `id` once it has rendered.

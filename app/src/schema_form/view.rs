@@ -458,7 +458,12 @@ pub fn secret(props: FieldProps) -> AnyView {
                 type=move || if shown.get() { "text" } else { "password" }
                 id=id.clone()
                 name=pointer.clone()
-                autocomplete="new-password"
+                // An API key is not the person's password: no saving, no suggested
+                // password (`new-password` would invite one), no password manager.
+                autocomplete="off"
+                data-1p-ignore="true"
+                data-lpignore="true"
+                data-bwignore="true"
                 spellcheck="false"
                 aria-required=required.then_some("true")
                 aria-invalid=invalid(form, pointer.clone())
