@@ -266,11 +266,13 @@ async fn private_addresses_are_refused_before_any_connection() {
         "http://[fd00::1]",
     ] {
         let trace = probe(&guarded, base, "/latest/meta-data").await;
+        // Said as what it is: our rule, not a network failure.
         assert_eq!(
             trace.error_class,
-            Some(ErrorClass::Connect),
+            Some(ErrorClass::Blocked),
             "{base}: {trace:?}"
         );
+        assert_eq!(ErrorClass::Blocked.label(), "Blocked: private address");
         assert_eq!(
             step_names(&trace),
             ["resolve"],

@@ -208,7 +208,7 @@ mod cases {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(
             (result["ok"].as_bool(), result["error_class"].as_str()),
-            (Some(false), Some("connect"))
+            (Some(false), Some("blocked"))
         );
         assert_eq!(
             result["trace"]["steps"].as_array().unwrap().len(),

@@ -10,8 +10,11 @@ use serde::{Deserialize, Serialize};
 pub enum ErrorClass {
     /// The host name does not resolve (or resolves only to refused addresses).
     Dns,
-    /// No connection: refused, unreachable, or a private address that is not allowed.
+    /// No connection: refused or unreachable.
     Connect,
+    /// Not tried: the address is a private or reserved one, which this server does not
+    /// connect to (a rule of ours, not a network failure).
+    Blocked,
     /// The TLS handshake failed (certificate, protocol).
     Tls,
     /// No answer within the time budget.
@@ -33,9 +36,10 @@ pub enum ErrorClass {
 }
 
 impl ErrorClass {
-    pub const ALL: [ErrorClass; 9] = [
+    pub const ALL: [ErrorClass; 10] = [
         ErrorClass::Dns,
         ErrorClass::Connect,
+        ErrorClass::Blocked,
         ErrorClass::Tls,
         ErrorClass::Timeout,
         ErrorClass::Auth,
@@ -54,6 +58,7 @@ impl ErrorClass {
         match self {
             ErrorClass::Dns => "Host name not found",
             ErrorClass::Connect => "No connection",
+            ErrorClass::Blocked => "Blocked: private address",
             ErrorClass::Tls => "TLS handshake failed",
             ErrorClass::Timeout => "Timed out",
             ErrorClass::Auth => "Credentials refused",
@@ -68,6 +73,7 @@ impl ErrorClass {
         match self {
             ErrorClass::Dns => "dns",
             ErrorClass::Connect => "connect",
+            ErrorClass::Blocked => "blocked",
             ErrorClass::Tls => "tls",
             ErrorClass::Timeout => "timeout",
             ErrorClass::Auth => "auth",

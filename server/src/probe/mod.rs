@@ -462,7 +462,7 @@ impl Prober {
                     Some(format!("{host}: a private or reserved address")),
                 );
                 recorder.fail(
-                    ErrorClass::Connect,
+                    ErrorClass::Blocked,
                     Refusal::PrivateAddress { host: host.clone() }.to_string(),
                 );
                 return None;
@@ -566,6 +566,9 @@ fn classify(error: &OutboundError, url: &reqwest::Url) -> (ErrorClass, String) {
     let error = match error {
         OutboundError::Refused(refusal @ Refusal::PlainHttp { .. }) => {
             return (ErrorClass::Tls, refusal.to_string());
+        }
+        OutboundError::Refused(refusal @ Refusal::PrivateAddress { .. }) => {
+            return (ErrorClass::Blocked, refusal.to_string());
         }
         OutboundError::Refused(refusal) => return (ErrorClass::Connect, refusal.to_string()),
         OutboundError::Transport(error) => error,
