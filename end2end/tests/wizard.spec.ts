@@ -51,7 +51,7 @@ test('a WordPress connector is added through every wizard step, then edited on i
 
   // 2. Details.
   await expectStep(page, 2, 'Name and access');
-  await expect(page.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue('WordPress');
+  await expect(page.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue(/^WordPress( \d+)?$/);
   await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
   await page.getByLabel('Tags').fill('marketing, blog');
   await noAxeViolations(page);
@@ -390,4 +390,22 @@ test('browser Back inside the wizard returns to the draft as saved', async ({ pa
   const mine = installed.filter((connector: { name: string }) => connector.name.startsWith('Back and forth'));
   expect(mine.map((connector: { name: string }) => connector.name)).toEqual([name]);
   expect(problems).toEqual([]);
+});
+
+test('a second connector of a type starts with a name that is free', async ({ page }) => {
+  await signIn(page, accounts.owner, true);
+  const origin = new URL(page.url()).origin;
+  for (const name of ['Notion', 'Notion 2']) {
+    const created = await page.request.post('/api/connectors', {
+      headers: { Origin: origin },
+      data: { catalog_key: 'notion', name, config: {}, draft: true },
+    });
+    expect([201, 409]).toContain(created.status());
+  }
+  await page.goto('/connectors/new?step=details&type=notion');
+  await hydrated(page);
+  await expect(page.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue(/^Notion (\d+)$/);
+  await expect(page.getByRole('textbox', { name: 'Name', exact: true })).not.toHaveValue('Notion 2');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expectStep(page, 3, 'Configure');
 });

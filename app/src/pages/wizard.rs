@@ -111,6 +111,9 @@ struct Loaded {
     /// Whether the signed-in role may add this connector (or change this draft): a
     /// viewer gets a sentence, not forms that fail on save.
     may_write: bool,
+    /// The name a new instance starts with: the type's, numbered past the names taken.
+    #[serde(default)]
+    suggested_name: String,
 }
 
 async fn load(draft: Option<Uuid>, type_key: Option<String>) -> Result<Loaded, AppError> {
@@ -120,6 +123,7 @@ async fn load(draft: Option<Uuid>, type_key: Option<String>) -> Result<Loaded, A
             entry: Some(entry),
             may_write: connector.can_write,
             draft: Some(connector),
+            suggested_name: String::new(),
         });
     }
     let may_write = crate::api::auth::current_viewer()
@@ -129,11 +133,45 @@ async fn load(draft: Option<Uuid>, type_key: Option<String>) -> Result<Loaded, A
         Some(key) => Some(catalog_entry(key).await?),
         None => None,
     };
+    let suggested_name = match (&entry, may_write) {
+        (Some(entry), true) => {
+            let taken: Vec<String> = crate::api::connectors::installed_connectors()
+                .await?
+                .connectors
+                .into_iter()
+                .map(|connector| connector.name)
+                .collect();
+            free_name(&entry.name, &taken)
+        }
+        _ => String::new(),
+    };
     Ok(Loaded {
         entry,
         draft: None,
         may_write,
+        suggested_name,
     })
+}
+
+/// `name`, or the first of "name 2", "name 3", … that no instance in `taken` has (names
+/// are unique per tenant ignoring case): a second WordPress does not start with a name
+/// the server refuses.
+fn free_name(name: &str, taken: &[String]) -> String {
+    let is_taken = |candidate: &str| {
+        taken
+            .iter()
+            .any(|other| other.to_lowercase() == candidate.to_lowercase())
+    };
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                name.to_owned()
+            } else {
+                format!("{name} {n}")
+            }
+        })
+        .find(|candidate| !is_taken(candidate))
+        .unwrap_or_else(|| name.to_owned())
 }
 
 /// The wizard's place, read from the URL, and how to move.
@@ -297,7 +335,8 @@ fn StepView(wizard: Wizard, loaded: Loaded) -> impl IntoView {
             view! { <ChooseStep wizard selected locked unchosen /> }.into_any()
         }
         (Step::Details, Some(entry), draft) => {
-            view! { <DetailsStep wizard entry draft /> }.into_any()
+            let suggested_name = loaded.suggested_name;
+            view! { <DetailsStep wizard entry draft suggested_name /> }.into_any()
         }
         (Step::Configure, Some(entry), Some(draft)) => {
             view! { <ConfigureStep wizard entry draft /> }.into_any()
@@ -490,11 +529,16 @@ fn name_the_draft_in_history(href: &str) {
 }
 
 #[component]
-fn DetailsStep(wizard: Wizard, entry: ConnectorType, draft: Option<Connector>) -> impl IntoView {
+fn DetailsStep(
+    wizard: Wizard,
+    entry: ConnectorType,
+    draft: Option<Connector>,
+    suggested_name: String,
+) -> impl IntoView {
     let fields = match &draft {
         Some(draft) => InstanceFields::of(draft),
         None => InstanceFields::new(
-            entry.name.clone(),
+            suggested_name,
             String::new(),
             &[],
             crate::model::connector::Scope::Tenant,
@@ -1093,5 +1137,17 @@ fn ReviewStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> impl In
             <button type="button" id=ACTIVATE_ID class="button" data-needs-js disabled=move || pending || busy.get() on:click=move |_| activate.run(false)>"Save and activate"</button>
         </div>
         <ConfirmDialog question on_answer=answer />
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::free_name;
+
+    #[test]
+    fn a_new_instance_is_named_past_the_names_taken() {
+        let taken = ["WordPress".to_owned(), "wordpress 2".to_owned()];
+        assert_eq!(free_name("WordPress", &taken), "WordPress 3");
+        assert_eq!(free_name("Slack", &taken), "Slack");
     }
 }
