@@ -22,7 +22,7 @@ test('the page activates after a failed test only when asked twice, deactivates 
   await expect(question).toBeVisible();
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
   await question.getByRole('button', { name: 'Activate anyway' }).click();
-  await expect(toast(page, `${name} is active.`)).toBeVisible();
+  await expect(toast(page, `${name} is active, though its last test failed.`)).toBeVisible();
   await expect(badge).toHaveText(/Active/);
 
   await page.getByRole('button', { name: 'Deactivate', exact: true }).click();

@@ -73,6 +73,9 @@ test('a member uses connectors and changes none: read-only forms, a test that ru
   await hydrated(page);
   await expect(page.getByRole('button', { name: /Replace|Clear|Re-authenticate/ })).toHaveCount(0);
   await expect(page.getByText('replace or clear them here')).toHaveCount(0);
+  await page.goto(`/connectors/${id}?tab=permissions`);
+  await hydrated(page);
+  await expect(page.getByText('You can view these permissions but not change them.')).toBeVisible();
 
   await page.goto('/connectors/new');
   await hydrated(page);

@@ -19,8 +19,9 @@ test('a member is added once, then removed after a question', async ({ page }) =
   await expect(page.getByLabel('Email', { exact: true })).toHaveValue('');
   await expect(page.getByLabel('First password')).toHaveValue('');
 
-  // Nobody is offered to remove themselves.
+  // Nobody is offered to remove themselves or change their own role.
   await expect(page.getByRole('button', { name: `Remove ${accounts.owner.email}` })).toHaveCount(0);
+  await expect(page.getByLabel(`Role of ${accounts.owner.email}`)).toHaveCount(0);
   await page.getByRole('button', { name: `Remove ${email}` }).click();
   const question = page.getByRole('alertdialog', { name: `Remove ${email}?` });
   await expect(question.getByRole('button', { name: 'Cancel' })).toBeFocused();
@@ -42,6 +43,7 @@ test('a new API token has a Copy button, and the list says when tokens were made
   await page.getByRole('button', { name: 'Create token' }).click();
   const token = (await page.getByTestId('new-token').textContent()) ?? '';
   expect(token).toMatch(/^chub_/);
+  await expect(page.getByLabel('Token name')).toHaveValue('');
   await page.getByRole('button', { name: 'Copy', exact: true }).click();
   await expect(page.getByText('Copied.')).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);

@@ -409,3 +409,31 @@ test('a second connector of a type starts with a name that is free', async ({ pa
   await page.getByRole('button', { name: 'Save and continue' }).click();
   await expectStep(page, 3, 'Configure');
 });
+
+test('Slack: signing in, Connect is the way on; with a bot token, Save and continue goes on without an error', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  await signIn(page, accounts.owner, true);
+  const origin = new URL(page.url()).origin;
+  const created = await page.request.post('/api/connectors', {
+    headers: { Origin: origin },
+    data: { catalog_key: 'slack', name: `Team chat ${Date.now()}`, config: {}, draft: true },
+  });
+  const id = (await created.json()).id;
+  await page.goto(`/connectors/new?step=authenticate&draft=${id}&type=slack`);
+  await hydrated(page);
+  await expect(page.getByRole('button', { name: 'Connect with Slack' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Save and continue' })).toBeHidden();
+  await expect(page.getByText("Leave empty to use the platform's")).toHaveCount(0);
+
+  await page.getByLabel('How to connect').selectOption({ label: 'Bot token' });
+  await expect(page.getByRole('button', { name: 'Connect with Slack' })).toHaveCount(0);
+  await page.getByLabel('Bot User OAuth Token').fill('xoxb-1234-5678-abcdefghijkl');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expectStep(page, 5, 'Test the connection');
+  await page.waitForTimeout(500);
+  expect(problems).toEqual([]);
+});

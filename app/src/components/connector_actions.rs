@@ -40,6 +40,12 @@ impl Request {
     /// What the toast says once it is done.
     pub fn done_message(&self) -> String {
         match self {
+            Request::SetStatus {
+                name,
+                to: ConnectorStatus::Active,
+                confirm: true,
+                ..
+            } => format!("{name} is active, though its last test failed."),
             Request::SetStatus { name, to, .. } if *to == ConnectorStatus::Active => {
                 format!("{name} is active.")
             }

@@ -478,7 +478,11 @@ fn CredentialsTab(context: Context) -> impl IntoView {
     });
     let saved = connector.credentials.clone().unwrap_or_default();
     let can_write = connector.can_write;
-    let rows = credential_fields(&entry, &connector, None)
+    let listed = credential_fields(&entry, &connector, None);
+    let any_clearable = listed
+        .iter()
+        .any(|field| !field.required && is_saved(&connector, &field.name));
+    let rows = listed
         .into_iter()
         .map(|field| {
             let CredentialField { name, label, secret, required } = field;
@@ -611,7 +615,11 @@ fn CredentialsTab(context: Context) -> impl IntoView {
         <OAuthOutcome provider=entry.name.clone() retry=retry />
         {saved.needs_reentry.then(|| view! { <p class="alert alert-error" role="alert">"The saved credentials cannot be decrypted. Enter them again."</p> })}
         <p class="field-help">
-            {if can_write { "Saved secrets are never shown again; replace or clear them here." } else { "Saved secrets are never shown again." }}
+            {match (can_write, any_clearable) {
+                (true, true) => "Saved secrets are never shown again; replace or clear them here.",
+                (true, false) => "Saved secrets are never shown again; replace them here.",
+                (false, _) => "Saved secrets are never shown again.",
+            }}
         </p>
         <ul class="credentials">{rows}</ul>
         {oauth}
@@ -669,6 +677,7 @@ fn PermissionsTab(context: Context) -> impl IntoView {
     };
     view! {
         <ScriptedForm class="detail-form" on_submit=submit keep_visible=true>
+            {(!connector.can_write).then(|| view! { <p class="callout">"You can view these permissions but not change them."</p> })}
             <fieldset class="plain" disabled=!connector.can_write>
                 <AccessFields fields form="permissions" may_choose_global=false />
             </fieldset>

@@ -148,9 +148,10 @@ fn MembersTable(
                 {members
                     .into_iter()
                     .map(|member| {
-                        let editable = my_role.may_grant(member.role);
-                        // Nobody removes themselves (the server refuses it too).
-                        let removable = editable && member.email != me;
+                        // Nobody changes or removes their own membership here (a sole owner
+                        // would lock the tenant; the server refuses both too).
+                        let editable = my_role.may_grant(member.role) && member.email != me;
+                        let removable = editable;
                         let asked = member.clone();
                         let email = member.email.clone();
                         let remove_cell = any_removable.then(|| view! {
@@ -277,6 +278,15 @@ fn TokensSection() -> impl IntoView {
             .or_else(|| revoke.value().get().and_then(Result::err))
     });
     let created = move || create.value().get().and_then(Result::ok);
+    // Once a token is made the name box empties, so a second press makes no twin.
+    let token_form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if created().is_some()
+            && let Some(form) = token_form.get_untracked()
+        {
+            form.reset();
+        }
+    });
 
     view! {
         <section aria-labelledby="tokens-heading">
@@ -287,7 +297,7 @@ fn TokensSection() -> impl IntoView {
             // Without JavaScript the page reloads after creating, and the one-time value
             // would be lost: creating a token needs the app.
             <NeedsJavaScript what="Creating a token" />
-            <ActionForm action=create attr:class="inline-form" attr:data-needs-js="">
+            <ActionForm action=create node_ref=token_form attr:class="inline-form" attr:data-needs-js="">
                 <label for="token-name">"Token name"</label>
                 <input id="token-name" name="name" required maxlength="100" placeholder="CI deploys" />
                 <button type="submit" class="button">"Create token"</button>

@@ -783,11 +783,10 @@ fn AuthenticateStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> i
             busy.set(false);
             match result {
                 Ok(()) if connect => {}
-                Ok(()) => {
-                    // The typed secrets leave the page with the form.
-                    form.reset(Value::Object(Map::new()));
-                    wizard.go(Step::Test, Some(id), Some(&key.get_value()));
-                }
+                // The typed secrets leave the page with the step, whose owner drops the
+                // form. (Emptying the form first re-rendered the step as it was being
+                // left, and a request it started ran on into a disposed signal.)
+                Ok(()) => wizard.go(Step::Test, Some(id), Some(&key.get_value())),
                 Err(error) => {
                     report(&error, Some(form), "auth", None, failure);
                     crate::schema_form::focus_summary("auth-summary");
@@ -869,7 +868,9 @@ fn AuthenticateStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> i
             {oauth_connect}
             <div class="wizard-actions">
                 <a class="button secondary" href=back>"Back"</a>
-                <button type="submit" class="button" disabled=move || busy.get()>"Save and continue"</button>
+                // Signing in at the provider, "Connect" is the way on: saving alone would leave
+                // the connector without its tokens.
+                <button type="submit" class="button" hidden=signs_in disabled=move || busy.get()>"Save and continue"</button>
             </div>
         </ScriptedForm>
     }
@@ -1045,6 +1046,10 @@ fn ReviewStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> impl In
             let result = set_connector_status(id, ConnectorStatus::Active, confirm).await;
             busy.set(false);
             match result {
+                Ok(_) if confirm => {
+                    toasts.success(format!("{name} is active, though its last test failed."));
+                    navigate(&page, Default::default());
+                }
                 Ok(_) => {
                     toasts.success(format!("{name} is set up and active."));
                     navigate(&page, Default::default());
