@@ -1,12 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { accounts, hydrated, signIn } from '../fixtures/accounts';
-
-async function install(page: Page, data: object): Promise<string> {
-  const origin = new URL(page.url()).origin;
-  const response = await page.request.post('/api/connectors', { headers: { Origin: origin }, data });
-  expect(response.status()).toBe(201);
-  return (await response.json()).id;
-}
+import { install, unreachableWordPress } from '../fixtures/api';
 
 /** Whether keyboard focus is inside the open dialog. */
 async function focusInDialog(page: Page) {
@@ -50,12 +44,7 @@ test('Save and activate after a failed test asks, and the answer activates', asy
   const name = `Activated anyway ${Date.now()}`;
   await signIn(page, accounts.owner, true);
   // Port 9 (discard) on loopback: nothing listens, so the test fails.
-  const id = await install(page, {
-    catalog_key: 'wordpress',
-    name,
-    config: { base_url: 'http://127.0.0.1:9' },
-    auth: { username: 'editor', application_password: 'abcd efgh ijkl mnop qrst uvwx' },
-  });
+  const id = await install(page, unreachableWordPress(name));
   const origin = new URL(page.url()).origin;
   const tested = await page.request.post(`/api/connectors/${id}/test`, { headers: { Origin: origin }, data: {} });
   expect((await tested.json()).ok).toBe(false);
@@ -86,12 +75,7 @@ test('Save and activate after a failed test asks, and the answer activates', asy
 test('the test step keeps the last verdict across a reload; the wizard URL of an active connector sends to its page', async ({ page }) => {
   const name = `Reloaded ${Date.now()}`;
   await signIn(page, accounts.owner, true);
-  const id = await install(page, {
-    catalog_key: 'wordpress',
-    name,
-    config: { base_url: 'http://127.0.0.1:9' },
-    auth: { username: 'editor', application_password: 'abcd efgh ijkl mnop qrst uvwx' },
-  });
+  const id = await install(page, unreachableWordPress(name));
   await page.goto(`/connectors/new?type=wordpress&step=test&draft=${id}`);
   await hydrated(page);
   await page.getByRole('button', { name: 'Test connection' }).click();

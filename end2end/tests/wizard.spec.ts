@@ -18,6 +18,16 @@ async function expectStep(page: Page, n: number, title: string) {
   await expect(page.getByText(`Step ${n} of 6`, { exact: true })).toBeVisible();
 }
 
+/** The page's uncaught errors and console errors (a WASM panic shows as both), as they come. */
+function pageErrors(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  return problems;
+}
+
 /** Presses Tab until `target` has focus: moving through the page by keyboard alone. */
 async function tabTo(page: Page, target: Locator, limit = 40) {
   for (let i = 0; i < limit; i++) {
@@ -367,11 +377,7 @@ test('repeatable groups: an Airtable field mapping', async ({ page }) => {
 
 test('browser Back inside the wizard returns to the draft as saved', async ({ page }) => {
   const name = `Back and forth ${Date.now()}`;
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
+  const problems = pageErrors(page);
   await signIn(page, accounts.owner, true);
   await page.goto('/connectors/new?type=wordpress&step=details');
   await hydrated(page);
@@ -411,11 +417,7 @@ test('a second connector of a type starts with a name that is free', async ({ pa
 });
 
 test('Slack: signing in, Connect is the way on; with a bot token, Save and continue goes on without an error', async ({ page }) => {
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
+  const problems = pageErrors(page);
   await signIn(page, accounts.owner, true);
   const origin = new URL(page.url()).origin;
   const created = await page.request.post('/api/connectors', {
