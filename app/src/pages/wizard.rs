@@ -15,11 +15,10 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::api::catalog::{catalog_cards, catalog_entry};
-use crate::api::connectors::{
-    InstanceView, connector_page, install_connector, set_connector_status, update_connector,
-};
+use crate::api::connectors::{InstanceView, connector_page, install_connector, update_connector};
 use crate::components::confirm::{ConfirmDialog, Question};
 use crate::components::connection_test::{TestConnection, TestRuns};
+use crate::components::connector_actions::Request;
 use crate::components::connector_fields::{
     AccessFields, IdentityFields, InstanceFields, roles_summary,
 };
@@ -1030,47 +1029,62 @@ const ACTIVATE_ID: &str = "review-activate";
 fn ReviewStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> impl IntoView {
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    // After a failed test the server asks for a confirmation; this is the question.
-    let question = RwSignal::new(None::<Question>);
+    // After a failed test the server asks for a confirmation: the question, and the
+    // request to send if the answer is yes.
+    let waiting = RwSignal::new(None::<(Question, Request)>);
     let id = draft.id;
     let name = draft.name.clone();
     let toasts = Toasts::current();
     let navigate = use_navigate();
     let page = format!("/connectors/{id}");
     let (finish_page, finish_name) = (page.clone(), name.clone());
-    let activate = Callback::new(move |confirm: bool| {
+    let activate = Callback::new(move |request: Request| {
         busy.set(true);
         failure.set(None);
-        let (name, navigate, page) = (name.clone(), navigate.clone(), page.clone());
+        let (navigate, page) = (navigate.clone(), page.clone());
         leptos::task::spawn_local(async move {
-            let result = set_connector_status(id, ConnectorStatus::Active, confirm).await;
+            let (request, result) = request.send().await;
             busy.set(false);
-            match result {
-                Ok(_) if confirm => {
-                    toasts.success(format!("{name} is active, though its last test failed."));
-                    navigate(&page, Default::default());
-                }
-                Ok(_) => {
+            match (result, &request) {
+                (
+                    Ok(()),
+                    Request::SetStatus {
+                        name,
+                        confirm: false,
+                        ..
+                    },
+                ) => {
                     toasts.success(format!("{name} is set up and active."));
                     navigate(&page, Default::default());
                 }
-                Err(AppError::ConfirmationRequired(detail)) => question.set(Some(Question {
-                    title: format!("Activate {name}?"),
-                    detail,
-                    proceed_label: "Activate anyway".into(),
-                })),
-                Err(error) => failure.set(Some(error.to_string())),
+                (Ok(()), _) => {
+                    toasts.success(request.done_message());
+                    navigate(&page, Default::default());
+                }
+                (Err(AppError::ConfirmationRequired(detail)), _) => {
+                    waiting.set(request.confirmation(detail));
+                }
+                (Err(error), _) => failure.set(Some(error.to_string())),
             }
         });
     });
     let answer = Callback::new(move |proceed: bool| {
-        question.set(None);
-        if proceed {
-            activate.run(true);
-        } else {
-            focus_by_id(ACTIVATE_ID);
+        if let Some((_, request)) = waiting.get_untracked() {
+            waiting.set(None);
+            if proceed {
+                activate.run(request);
+            } else {
+                focus_by_id(ACTIVATE_ID);
+            }
         }
     });
+    let question = Signal::derive(move || waiting.get().map(|(question, _)| question));
+    let first_ask = Request::SetStatus {
+        id,
+        name,
+        to: ConnectorStatus::Active,
+        confirm: false,
+    };
     let pending = draft.status == ConnectorStatus::Pending;
     let finish = move |_| {
         toasts.success(if pending {
@@ -1139,7 +1153,7 @@ fn ReviewStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> impl In
         <div class="wizard-actions">
             <a class="button secondary" href=back_href(wizard, Step::Review, &entry.key)>"Back"</a>
             <a class="button secondary" href=finish_page on:click=finish>{if pending { "Finish later" } else { "Save (inactive)" }}</a>
-            <button type="button" id=ACTIVATE_ID class="button" data-needs-js disabled=move || pending || busy.get() on:click=move |_| activate.run(false)>"Save and activate"</button>
+            <button type="button" id=ACTIVATE_ID class="button" data-needs-js disabled=move || pending || busy.get() on:click=move |_| activate.run(first_ask.clone())>"Save and activate"</button>
         </div>
         <ConfirmDialog question on_answer=answer />
     }
