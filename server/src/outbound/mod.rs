@@ -61,22 +61,24 @@ pub enum Carries {
 }
 
 /// Why a request was not sent. The messages are for the people who configured the
-/// address: they say which rule and what to change, never what answers there.
+/// address: they say which rule and what to change, never what answers there, and name
+/// no server setting (a person setting up a connector cannot change one; the operator's
+/// switch, `CONNECTORS_ALLOW_PRIVATE_TARGETS`, is in the README).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     #[error(
-        "{host} is a private or reserved address, which this server does not connect to. Use the service's public address (an administrator can allow private targets with CONNECTORS_ALLOW_PRIVATE_TARGETS)."
+        "{host} is a private or reserved address, which this server does not connect to. Use the service's public address; private addresses are reached only where whoever runs this server allows them."
     )]
     PrivateAddress { host: String },
     /// A host name with no address the guard allows: it does not resolve, or resolves
     /// only to refused addresses. One sentence for both, so that whoever configures a
     /// connector cannot tell which internal names exist.
     #[error(
-        "{host} does not resolve to a public address this server may reach. Check the address; an administrator can allow private targets with CONNECTORS_ALLOW_PRIVATE_TARGETS."
+        "{host} does not resolve to a public address this server may reach. Check the address; private addresses are reached only where whoever runs this server allows them."
     )]
     NoPublicAddress { host: String },
     #[error(
-        "Credentials are sent only over HTTPS, and the address for {host} is plain http://. Change it to the service's https:// address (plain HTTP is allowed only for local development, when CONNECTORS_ALLOW_PRIVATE_TARGETS is set)."
+        "Credentials are sent only over HTTPS, and the address for {host} is plain http://. Change it to the service's https:// address (plain HTTP is allowed only for local development, where whoever runs this server allows it)."
     )]
     PlainHttp { host: String },
     #[error("The address has no host name. Check the URL in the configuration.")]
@@ -323,6 +325,21 @@ mod tests {
 
     fn url(text: &str) -> Url {
         Url::parse(text).unwrap_or_else(|_| panic!("{text}"))
+    }
+
+    #[test]
+    fn refusals_name_no_server_setting() {
+        let host = "10.0.0.7".to_owned();
+        for refusal in [
+            Refusal::PrivateAddress { host: host.clone() },
+            Refusal::NoPublicAddress { host: host.clone() },
+            Refusal::PlainHttp { host },
+            Refusal::NoHost,
+        ] {
+            let said = refusal.to_string();
+            assert!(!said.contains("CONNECTORS_"), "{said}");
+            assert!(!said.contains("administrator"), "{said}");
+        }
     }
 
     #[test]
