@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { accounts, hydrated, signIn } from '../fixtures/accounts';
+import { install } from '../fixtures/api';
 import { administrator, wordpress, WordPressAdmin } from '../fixtures/wordpress';
 
 // WordPress instances pointed at the real WordPress on loopback (fixtures/wordpress.ts).
@@ -161,4 +162,30 @@ test('a viewer sees the history but has no test button', async ({ page, browser 
   await expect(card).toContainText('Last test passed');
   await expect(card.getByRole('button', { name: /Test connection/ })).toHaveCount(0);
   await viewer.close();
+});
+
+test('a running test can be cancelled: the page stops waiting and says what happens next', async ({ page }) => {
+  const name = `Slow blog ${Date.now()}`;
+  await signIn(page, accounts.owner, true);
+  // The slow port answers 1.5 s late: time enough to press Cancel.
+  const id = await install(page, { catalog_key: 'wordpress', name, config: { base_url: wordpress.slow }, auth: administrator() });
+  await page.goto(`/connectors/${id}?tab=tests`);
+  await hydrated(page);
+  const button = page.locator(`#test-connection-${id}`);
+  await button.click();
+  await expect(button).toHaveText(/^Testing…/);
+  await page.getByRole('button', { name: 'Cancel test' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Test cancelled.' })).toBeVisible();
+  await expect(button).toHaveText(/^Test connection/);
+  await expect(button).not.toHaveAttribute('aria-busy', 'true');
+  await expect(button).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Cancel test' })).toHaveCount(0);
+  await expect(page.locator('.connection-test').getByRole('region', { name: 'Connection test result' })).toHaveCount(0);
+  await noAxeViolations(page);
+  // The button works again, and a finished test clears the cancelled note.
+  await button.click();
+  await expect(page.locator('.connection-test').getByRole('region', { name: 'Connection test result' })).toContainText(
+    'Connection works',
+  );
+  await expect(page.getByRole('status').filter({ hasText: 'Test cancelled.' })).toHaveCount(0);
 });

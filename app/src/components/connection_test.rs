@@ -4,9 +4,14 @@
 //! Runs and results live in [`TestRuns`], created by the page above anything that reloads
 //! after a test (the list of cards, the connector page), so a result stays on screen when
 //! the status badge beside it is refreshed.
+//!
+//! "Cancel test" stops waiting: the page drops the request (the browser aborts it) and
+//! says so. The server may still finish the probe it started; if it does, the result is
+//! recorded in the connector's history like any other, so the words say exactly that.
 
 use std::collections::{HashMap, HashSet};
 
+use futures::future::{AbortHandle, abortable};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -21,6 +26,10 @@ use crate::model::probe::{ConnectionTest, ProbeTrace};
 pub struct TestRuns {
     running: RwSignal<HashSet<Uuid>>,
     results: RwSignal<HashMap<Uuid, Result<ConnectionTest, String>>>,
+    /// Tests stopped with "Cancel test", until the instance's next run.
+    cancelled: RwSignal<HashSet<Uuid>>,
+    /// How to stop each running test.
+    stops: StoredValue<HashMap<Uuid, AbortHandle>>,
     /// `after` may reload what holds the button: focus returns to it.
     refocus: FocusReturn,
 }
@@ -36,6 +45,8 @@ impl TestRuns {
         TestRuns {
             running: RwSignal::new(HashSet::new()),
             results: RwSignal::new(HashMap::new()),
+            cancelled: RwSignal::new(HashSet::new()),
+            stops: StoredValue::new(HashMap::new()),
             refocus: FocusReturn::new(),
         }
     }
@@ -58,12 +69,23 @@ impl TestRuns {
         {
             return;
         }
+        self.cancelled.update(|cancelled| {
+            cancelled.remove(&id);
+        });
+        let (request, stop) = abortable(test_connector(id, wizard));
+        self.stops.update_value(|stops| {
+            stops.insert(id, stop);
+        });
         leptos::task::spawn_local(async move {
-            let result = test_connector(id, wizard)
-                .await
-                .map_err(|error| error.to_string());
+            // Cancelled: `cancel` has updated the page already.
+            let Ok(result) = request.await else {
+                return;
+            };
+            self.stops.update_value(|stops| {
+                stops.remove(&id);
+            });
             self.results.update(|results| {
-                results.insert(id, result);
+                results.insert(id, result.map_err(|error| error.to_string()));
             });
             self.running.update(|running| {
                 running.remove(&id);
@@ -73,6 +95,32 @@ impl TestRuns {
                 after.run(());
             }
         });
+    }
+
+    /// Stops waiting for the instance's running test; focus goes back to its button
+    /// (the Cancel button that had it is gone).
+    fn cancel(self, id: Uuid) {
+        if let Some(stop) = self
+            .stops
+            .try_update_value(|stops| stops.remove(&id))
+            .flatten()
+        {
+            stop.abort();
+        }
+        self.results.update(|results| {
+            results.remove(&id);
+        });
+        self.cancelled.update(|cancelled| {
+            cancelled.insert(id);
+        });
+        self.running.update(|running| {
+            running.remove(&id);
+        });
+        crate::components::focus::focus_by_id(&button_id(id));
+    }
+
+    fn was_cancelled(self, id: Uuid) -> bool {
+        self.cancelled.with(|cancelled| cancelled.contains(&id))
     }
 }
 
@@ -106,11 +154,15 @@ pub fn TestConnection(
             match runs.result(id) {
                 Some(Ok(test)) if test.ok => "Connection works.".to_owned(),
                 Some(Ok(_)) => "Connection failed.".to_owned(),
+                Some(Err(_)) | None if runs.was_cancelled(id) => {
+                    "Test cancelled. If the service still answers, the result is added to this connector's test history.".to_owned()
+                }
                 Some(Err(_)) | None => String::new(),
             }
         }
     };
     let hidden_name = (!name.is_empty()).then(|| format!(" {name}"));
+    let cancel_name = hidden_name.clone();
     // Not `disabled` while running: a disabled button drops keyboard focus to the page.
     view! {
         <div class="connection-test" data-testid="connection-test">
@@ -127,6 +179,16 @@ pub fn TestConnection(
                 {move || if running() { "Testing…" } else { "Test connection" }}
                 <span class="visually-hidden">{hidden_name}</span>
             </button>
+            {move || running().then(|| view! {
+                <button
+                    type="button"
+                    class="button secondary small"
+                    on:click=move |_| runs.cancel(id)
+                >
+                    "Cancel test"
+                    <span class="visually-hidden">{cancel_name.clone()}</span>
+                </button>
+            })}
             <p class="test-progress" role="status">
                 {move || running().then(|| view! { <span class="spinner" aria-hidden="true"></span> })}
                 {progress}
