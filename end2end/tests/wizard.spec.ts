@@ -76,6 +76,16 @@ test('a WordPress connector is added through every wizard step, then edited on i
   await siteUrl.blur();
   // Leaving a field changes nothing on the page (clicks.spec.ts): errors show on submit.
   await expect(page.locator('#config-base_5furl-error')).toBeEmpty();
+  // Choices read as words, not stored values.
+  await expect(page.getByLabel('Status of new posts').locator('option')).toHaveText([
+    'Choose…',
+    'Draft',
+    'Pending review',
+    'Published',
+    'Private',
+  ]);
+  // The post type belongs to the box: hidden until it is ticked.
+  await expect(page.getByLabel('Post type REST base')).toHaveCount(0);
   await page.getByLabel('Publish to a custom post type').check();
   await page.getByRole('button', { name: 'Save and continue' }).click();
   const summary = page.locator('#config-summary');
@@ -160,7 +170,7 @@ test('a WordPress connector is added through every wizard step, then edited on i
   // Edit the configuration.
   await hydrated(page);
   await expect(page.getByLabel('Site URL')).toHaveValue('https://blog.example.com');
-  await page.getByLabel('Status of new posts').selectOption({ label: 'publish' });
+  await page.getByLabel('Status of new posts').selectOption({ label: 'Published' });
   await page.getByRole('button', { name: 'Save configuration' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Configuration saved.' })).toBeVisible();
   await page.reload();
@@ -300,9 +310,18 @@ test('variants, conditional fields, JSON and number inputs of the HTTP / REST fo
 
   // Defaults are filled in; choosing cursor pagination makes its parameter required.
   await expect(page.getByLabel('Timeout (seconds)')).toHaveValue('10');
-  await expect(page.getByRole('radio', { name: 'none' })).toBeChecked();
+  await expect(page.getByRole('radio', { name: 'No paging' })).toBeChecked();
   await page.getByLabel('Base URL').fill('https://api.example.com');
-  await page.getByRole('radio', { name: 'cursor' }).check();
+  // The cursor parameter shows with cursor paging only, and goes (with what was typed)
+  // when another paging is chosen.
+  await expect(page.getByLabel('Cursor parameter')).toHaveCount(0);
+  const cursorPaging = page.getByRole('radio', { name: 'A cursor from each response' });
+  await cursorPaging.check();
+  await page.getByLabel('Cursor parameter').fill('after');
+  await page.getByRole('radio', { name: 'Page numbers (page=2, page=3, …)' }).check();
+  await expect(page.getByLabel('Cursor parameter')).toHaveCount(0);
+  await cursorPaging.check();
+  await expect(page.getByLabel('Cursor parameter')).toHaveValue('');
   await page.getByLabel('Timeout (seconds)').fill('ten');
   await page.getByLabel('Extra headers').fill('{"X-Team": ');
   await page.getByRole('button', { name: 'Save and continue' }).click();
@@ -438,4 +457,26 @@ test('Slack: signing in, Connect is the way on; with a bot token, Save and conti
   await expectStep(page, 5, 'Test the connection');
   await page.waitForTimeout(500);
   expect(problems).toEqual([]);
+});
+
+test('Stripe: a live key with Mode Test is refused on the key field, in words', async ({ page }) => {
+  await signIn(page, accounts.owner, true);
+  await page.goto('/connectors/new?type=stripe&step=details');
+  await hydrated(page);
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(`Payments ${Date.now()}`);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expectStep(page, 3, 'Configure');
+  await expect(page.getByRole('radio', { name: 'Test', exact: true })).toBeChecked();
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+
+  await expectStep(page, 4, 'Authenticate');
+  const key = page.getByLabel('Secret or restricted key');
+  await key.fill('sk_live_WizardLiveKey0123456789');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expect(page.locator('#auth-secret_5fkey-error')).toContainText('Mode is Test, so the key must be a test key');
+  await expect(key).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('heading', { name: 'Step 4 of 6: Authenticate' })).toBeVisible();
+  await key.fill('sk_test_WizardTestKey0123456789');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expectStep(page, 5, 'Test the connection');
 });

@@ -13,6 +13,7 @@ use app::model::{AuthType, Category, OAuthSettings};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::service::connectors::{AGREEMENT_KEYWORD, Agreement, property_names};
 use crate::store::NewCatalogEntry;
 
 /// The meta-schema every seed file must satisfy, compiled into the binary.
@@ -205,6 +206,12 @@ fn load_file(
                 ),
             ));
         }
+        for at in choices_without_titles(schema, "", false) {
+            problems.push(problem(
+                &format!("{field}{at}"),
+                "has \"enum\" but no \"x-enum-titles\" with one title per value: people choose by the titles, not by the stored values".to_owned(),
+            ));
+        }
         for (at, keyword, message) in checks_without_their_message(schema, "") {
             problems.push(problem(
                 &format!("{field}{at}"),
@@ -212,6 +219,25 @@ fn load_file(
                     "has \"{keyword}\" but no {message}: say what is expected, with an example (people read it, not the pattern)"
                 ),
             ));
+        }
+    }
+    // The rules between configuration and credentials compile and name real fields.
+    match Agreement::compile(&seed.auth_schema) {
+        Err(error) => problems.push(problem("/auth_schema", error)),
+        Ok(agreement) => {
+            let (config, credentials) = agreement.named();
+            for (side, named, schema) in [
+                ("config", config, &seed.config_schema),
+                ("credentials", credentials, &seed.auth_schema),
+            ] {
+                let defined = property_names(schema);
+                for field in named.into_iter().filter(|field| !defined.contains(*field)) {
+                    problems.push(problem(
+                        &format!("/auth_schema/{AGREEMENT_KEYWORD}"),
+                        format!("names {side} field {field:?}, which its schema does not define"),
+                    ));
+                }
+            }
         }
     }
     if seed.auth_type == AuthType::Oauth2 && seed.oauth.is_none() {
@@ -291,8 +317,9 @@ fn checks_without_their_message(
                 }
             }
             for (key, child) in node {
-                // The schema a `not` negates carries no message of its own.
-                if key != "not" {
+                // The schema a `not` negates carries no message of its own, nor do an
+                // agreement rule's schemas (the rule's message is theirs).
+                if key != "not" && key != AGREEMENT_KEYWORD {
                     found.extend(checks_without_their_message(child, &format!("{at}/{key}")));
                 }
             }
@@ -302,6 +329,53 @@ fn checks_without_their_message(
                 found.extend(checks_without_their_message(
                     child,
                     &format!("{at}/{index}"),
+                ));
+            }
+        }
+        _ => {}
+    }
+    found
+}
+
+/// JSON Pointers of the `enum`s whose values people would read raw (`PUBLIC`,
+/// `marketingqualifiedlead`) because `x-enum-titles` does not give one title per value.
+/// A `oneOf`/`anyOf` discriminator (`exempt`) is named by its branches' titles instead.
+fn choices_without_titles(schema: &Value, at: &str, exempt: bool) -> Vec<String> {
+    let mut found = Vec::new();
+    match schema {
+        Value::Object(node) => {
+            if let Some(values) = node.get("enum").and_then(Value::as_array) {
+                let titles = node.get("x-enum-titles").and_then(Value::as_array);
+                if !exempt && titles.map(Vec::len) != Some(values.len()) {
+                    found.push(at.to_owned());
+                }
+            }
+            let discriminators: Vec<String> = ["oneOf", "anyOf"]
+                .iter()
+                .filter_map(|keyword| node.get(*keyword)?.as_array())
+                .filter_map(|branches| app::schema_form::schema::discriminator(branches))
+                .collect();
+            for (key, child) in node {
+                match (key.as_str(), child.as_object()) {
+                    ("properties", Some(properties)) => {
+                        for (name, property) in properties {
+                            found.extend(choices_without_titles(
+                                property,
+                                &format!("{at}/properties/{name}"),
+                                discriminators.contains(name),
+                            ));
+                        }
+                    }
+                    _ => found.extend(choices_without_titles(child, &format!("{at}/{key}"), false)),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                found.extend(choices_without_titles(
+                    child,
+                    &format!("{at}/{index}"),
+                    false,
                 ));
             }
         }
@@ -505,6 +579,29 @@ mod tests {
             assert!(
                 refused.contains(pointer) && refused.contains(message),
                 "{refused}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_choice_has_a_title() {
+        let pointer = "/config_schema/properties/mode";
+        for titles in [None, Some(json!(["Test"]))] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut seed = valid_copy(dir.path(), "stripe");
+            let mode = seed
+                .pointer_mut(pointer)
+                .and_then(Value::as_object_mut)
+                .unwrap();
+            match &titles {
+                None => mode.remove("x-enum-titles"),
+                Some(titles) => mode.insert("x-enum-titles".to_owned(), titles.clone()),
+            };
+            write(dir.path(), "stripe.json", &seed.to_string());
+            let refused = load_dir(dir.path()).unwrap_err().to_string();
+            assert!(
+                refused.contains(pointer) && refused.contains("x-enum-titles"),
+                "{titles:?}: {refused}"
             );
         }
     }

@@ -202,12 +202,12 @@ mod cases {
         let (status, updated) = api
             .put(
                 &path,
-                json!({"name": "  Stripe – live ", "config": {"mode": "live"}}),
+                json!({"name": "  Stripe – live ", "config": {"mode": "test", "api_version": "2025-01-27"}}),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{updated}");
         assert_eq!(updated["name"], "Stripe – live");
-        assert_eq!(updated["config"]["mode"], "live");
+        assert_eq!(updated["config"]["api_version"], "2025-01-27");
 
         // Credentials: keep by default, replace, refuse a masked value, clear.
         let (_, kept) = api
@@ -266,7 +266,10 @@ mod cases {
             .iter()
             .find(|entry| entry["action"] == "connector.update")
             .unwrap();
-        assert_eq!(update["details"]["changed"], json!(["name", "config.mode"]));
+        assert_eq!(
+            update["details"]["changed"],
+            json!(["name", "config.api_version"])
+        );
         assert_eq!(update["actor"], OWNER_EMAIL);
 
         let (status, _) = api.delete(&path).await;
@@ -1298,6 +1301,59 @@ mod cases {
         let (_, trail) = owner.get(&format!("/api/audit?connector_id={id}")).await;
         assert!(trail.to_string().contains(OWNER_EMAIL), "{trail}");
     }
+    /// Stripe's Mode and its key live in two schemas and are saved at different times (the
+    /// wizard saves Mode, then the key): a live key with Mode Test is refused whichever is
+    /// saved, on the field being saved, without quoting the key.
+    pub async fn stripe_mode_and_key_must_agree(backend: Backend) {
+        let Some(world) = World::start(backend).await else {
+            return;
+        };
+        let api = &world.owner;
+        const LIVE_KEY: &str = "sk_live_AgreeSECRET0123456789";
+        let fields = |body: &Value| -> Vec<String> {
+            let mut found: Vec<String> = body["error"]["fields"]
+                .as_object()
+                .map(|fields| fields.keys().cloned().collect())
+                .unwrap_or_default();
+            found.sort();
+            found
+        };
+        let mut install = stripe("Agreement");
+        install["auth"]["secret_key"] = json!(LIVE_KEY);
+        let (status, body) = api.post("/api/connectors", install.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(fields(&body), ["auth.secret_key", "config.mode"], "{body}");
+        assert!(
+            body["error"]["fields"]["auth.secret_key"][0]
+                .as_str()
+                .unwrap()
+                .contains("Mode is Test"),
+            "{body}"
+        );
+        assert!(!body.to_string().contains("SECRET"), "{body}");
+
+        install["config"]["mode"] = json!("live");
+        let (status, body) = api.post("/api/connectors", install).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let path = format!("/api/connectors/{}", body["id"].as_str().unwrap());
+        // Changing Mode alone against the saved live key: the message is on Mode.
+        let (status, body) = api.put(&path, json!({"config": {"mode": "test"}})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(fields(&body), ["config.mode"], "{body}");
+        // Both at once agree.
+        let both = json!({"config": {"mode": "test"}, "auth": {"secret_key": {"action": "replace", "value": STRIPE_KEY}}});
+        let (status, body) = api.put(&path, both).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        // The key alone, as the wizard's Authenticate step saves it: the message is on the key.
+        let key_only = json!({"auth": {"secret_key": {"action": "replace", "value": LIVE_KEY}}});
+        let (status, body) = api.put(&path, key_only).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(fields(&body), ["auth.secret_key"], "{body}");
+        assert!(!body.to_string().contains("SECRET"), "{body}");
+        let (_, kept) = api.get(&path).await;
+        assert_eq!(kept["config"]["mode"], "test", "{kept}");
+    }
+
     /// Credentials go only where they were entered: moving an address they are sent to
     /// needs every saved secret again (or cleared) in the same change, or an admin could
     /// collect another person's credentials with the next test.
@@ -1327,7 +1383,7 @@ mod cases {
             .owner
             .put(
                 &path,
-                json!({"config": {"mode": "live", "api_base_url": "https://api.stripe.com/"}}),
+                json!({"config": {"mode": "test", "api_base_url": "https://api.stripe.com/"}}),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
@@ -1348,6 +1404,7 @@ mod cases {
 }
 
 server_suite!(
+    stripe_mode_and_key_must_agree,
     credentials_do_not_follow_a_moved_address,
     nul_text_is_refused_at_its_field,
     oversize_bodies_get_413_however_sent,

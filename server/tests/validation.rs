@@ -174,4 +174,25 @@ async fn mistakes_are_answered_with_what_to_enter() {
             "{at}: {said}"
         );
     }
+    // Not even an address: the format's message alone, not the HTTPS rule's beside it,
+    // in every URL field of every type.
+    for entry in support::seed_entries() {
+        let properties = entry.config_schema["properties"].as_object().unwrap();
+        let urls = properties
+            .iter()
+            .filter(|(_, property)| property["format"] == "uri")
+            .map(|(field, _)| field);
+        for field in urls {
+            let key = &entry.key;
+            let mut value = serde_json::Map::new();
+            value.insert(field.clone(), json!("blog.example.com"));
+            let errors = config(key, Value::Object(value));
+            let said = &errors[&format!("config.{field}")];
+            assert_eq!(said.len(), 1, "{key}.{field}: {said:?}");
+            assert!(
+                said[0].contains("starting with https://"),
+                "{key}.{field}: {said:?}"
+            );
+        }
+    }
 }

@@ -146,6 +146,8 @@ pub struct ObjectShape {
     pub variants: Option<Variants>,
     /// Keys of the value the schema does not describe, kept and shown as JSON.
     pub extra: Vec<String>,
+    /// Fields whose condition does not hold: neither shown nor kept (see [`without_hidden`]).
+    pub hidden: BTreeSet<String>,
 }
 
 /// Whether the form can lay out this object as fields: combinators must be told apart by
@@ -174,8 +176,9 @@ pub fn is_form_object(node: &Value) -> bool {
     !map_only && branches_ok && !unsupported
 }
 
-/// The property every branch pins with a `const`, if there is one.
-fn discriminator(branches: &[Value]) -> Option<String> {
+/// The property every branch pins with a `const`, if there is one: the branches' titles
+/// name its values.
+pub fn discriminator(branches: &[Value]) -> Option<String> {
     let first = branches.first()?.get("properties")?.as_object()?;
     first
         .iter()
@@ -265,9 +268,11 @@ pub fn object_shape(root: &Value, node: &Value, value: &Value) -> ObjectShape {
         }
     }
 
+    let hidden = merged.hidden();
     let mut fields: Vec<(f64, usize, Field)> = merged
         .properties
         .into_iter()
+        .filter(|(name, _)| !hidden.contains(name))
         .enumerate()
         .map(|(index, (name, property))| {
             let property = resolve(root, &property);
@@ -296,13 +301,48 @@ pub fn object_shape(root: &Value, node: &Value, value: &Value) -> ObjectShape {
     let fields: Vec<Field> = fields.into_iter().map(|(_, _, field)| field).collect();
     let extra = data
         .keys()
-        .filter(|key| !fields.iter().any(|field| &field.name == *key))
+        .filter(|key| !fields.iter().any(|field| &field.name == *key) && !hidden.contains(*key))
         .cloned()
         .collect();
     ObjectShape {
         fields,
         variants,
         extra,
+        hidden,
+    }
+}
+
+/// `value` without what fields hidden by their condition hold, at every depth (see
+/// [`Merged::hidden`]): unticking "Use a custom post type" drops the post type typed
+/// under it, as switching a variant drops the old variant's fields.
+pub fn without_hidden(root: &Value, node: &Value, value: &Value) -> Value {
+    let node = resolve(root, node);
+    match value {
+        Value::Object(map) if main_type(&node) == Some("object") && is_form_object(&node) => {
+            let shape = object_shape(root, &node, value);
+            let kept = map
+                .iter()
+                .filter(|(key, _)| !shape.hidden.contains(*key))
+                .map(|(key, child)| {
+                    let child = match shape.fields.iter().find(|field| &field.name == key) {
+                        Some(field) => without_hidden(root, &field.schema, child),
+                        None => child.clone(),
+                    };
+                    (key.clone(), child)
+                })
+                .collect();
+            Value::Object(kept)
+        }
+        Value::Array(items) if main_type(&node) == Some("array") => {
+            let item = node.get("items").cloned().unwrap_or(Value::Bool(true));
+            Value::Array(
+                items
+                    .iter()
+                    .map(|child| without_hidden(root, &item, child))
+                    .collect(),
+            )
+        }
+        other => other.clone(),
     }
 }
 
@@ -311,6 +351,37 @@ pub fn object_shape(root: &Value, node: &Value, value: &Value) -> ObjectShape {
 struct Merged {
     properties: Vec<(String, Value)>,
     required: BTreeSet<String>,
+    /// Names an `if` branch that does not apply mentions (in its `properties` or
+    /// `required`).
+    in_other_branches: BTreeSet<String>,
+    /// Names a branch that applies mentions.
+    in_applying_branches: BTreeSet<String>,
+}
+
+impl Merged {
+    /// The fields that belong to a condition that does not hold: a schema author who
+    /// lists a field beside `additionalProperties: false` (so it must be declared at the
+    /// top) and names it only in a `then` or `else` means it for that case alone
+    /// (WordPress's post type while "Use a custom post type" is unticked). They are not
+    /// shown, and [`without_hidden`] drops their values, so nothing unseen is sent.
+    fn hidden(&self) -> BTreeSet<String> {
+        self.in_other_branches
+            .iter()
+            .filter(|name| {
+                !self.in_applying_branches.contains(*name) && !self.required.contains(*name)
+            })
+            .cloned()
+            .collect()
+    }
+}
+
+/// The names a branch mentions: its `properties` and `required`.
+fn mentioned(node: &Value) -> impl Iterator<Item = String> + '_ {
+    node.get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|properties| properties.keys().cloned())
+        .chain(string_list(node.get("required")).map(str::to_owned))
 }
 
 impl Merged {
@@ -336,13 +407,19 @@ impl Merged {
             self.absorb(root, branch, value);
         }
         if let Some(condition) = node.get("if") {
-            let branch = if validate::is_valid(root, condition, value) {
-                node.get("then")
+            let (applies, other) = if validate::is_valid(root, condition, value) {
+                (node.get("then"), node.get("else"))
             } else {
-                node.get("else")
+                (node.get("else"), node.get("then"))
             };
-            if let Some(branch) = branch {
-                self.absorb(root, branch, value);
+            if let Some(other) = other {
+                let other = resolve(root, other);
+                self.in_other_branches.extend(mentioned(&other));
+            }
+            if let Some(branch) = applies {
+                let branch = resolve(root, branch);
+                self.in_applying_branches.extend(mentioned(&branch));
+                self.absorb(root, &branch, value);
             }
         }
     }
@@ -457,6 +534,47 @@ mod tests {
         assert_eq!(
             names(&object_shape(&schema, &schema, &json!({"custom": true}))),
             [("custom", false), ("post_type", true)]
+        );
+    }
+
+    #[test]
+    fn a_field_only_a_condition_names_shows_while_the_condition_holds() {
+        // Declared at the top (for `additionalProperties: false`), named only by `then`.
+        let schema = json!({
+            "properties": {
+                "custom": {"type": "boolean"},
+                "post_type": {"type": "string"},
+                "nested": {"type": "object", "properties": {
+                    "paging": {"enum": ["none", "cursor"]}, "cursor": {"type": "string"}
+                }, "if": {"properties": {"paging": {"const": "cursor"}}, "required": ["paging"]},
+                   "else": {"properties": {"note": {"type": "string"}}},
+                   "then": {"required": ["cursor"]}}
+            },
+            "additionalProperties": false,
+            "if": {"properties": {"custom": {"const": true}}, "required": ["custom"]},
+            "then": {"required": ["post_type"]}
+        });
+        let unticked = json!({"custom": false, "post_type": "book"});
+        let shape = object_shape(&schema, &schema, &unticked);
+        assert_eq!(names(&shape), [("custom", false), ("nested", false)]);
+        assert!(shape.extra.is_empty(), "{:?}", shape.extra);
+        assert_eq!(
+            names(&object_shape(&schema, &schema, &json!({"custom": true}))),
+            [("custom", false), ("post_type", true), ("nested", false)]
+        );
+
+        let value = json!({
+            "custom": false, "post_type": "book", "kept": 1,
+            "nested": {"paging": "none", "cursor": "after", "note": "n"}
+        });
+        assert_eq!(
+            without_hidden(&schema, &schema, &value),
+            json!({"custom": false, "kept": 1, "nested": {"paging": "none", "note": "n"}})
+        );
+        let ticked = json!({"custom": true, "post_type": "book", "nested": {"paging": "cursor", "cursor": "after", "note": "n"}});
+        assert_eq!(
+            without_hidden(&schema, &schema, &ticked),
+            json!({"custom": true, "post_type": "book", "nested": {"paging": "cursor", "cursor": "after"}})
         );
     }
 

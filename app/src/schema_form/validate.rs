@@ -241,18 +241,14 @@ impl<'a> Checker<'a> {
         {
             out.fail(at, messages::max_length(limit));
         }
-        if let Some(pattern) = keywords.get("pattern").and_then(Value::as_str) {
-            match self.matches(pattern, text) {
-                Some(true) => {}
-                Some(false) => {
-                    out.fail(at, messages::pattern_of(keywords.get("x-pattern-message")));
-                }
-                None => out.unknown = true,
-            }
-        }
+        // One message when the text is not even of its format: a pattern on the same
+        // schema only refines it (`blog.example.com` needs "the full address, starting
+        // with https://", not that and the HTTPS rule too). The server does the same.
+        let mut not_of_its_format = false;
         if let Some(format) = keywords.get("format").and_then(Value::as_str) {
             match formats::check(format, text) {
                 Some(false) => {
+                    not_of_its_format = true;
                     out.fail(
                         at,
                         messages::format_of(keywords.get("x-format-message"), format),
@@ -260,6 +256,16 @@ impl<'a> Checker<'a> {
                 }
                 // A format check is not proof that the server accepts the text.
                 _ => out.unknown = true,
+            }
+        }
+        if let Some(pattern) = keywords.get("pattern").and_then(Value::as_str) {
+            match self.matches(pattern, text) {
+                Some(true) => {}
+                Some(false) if not_of_its_format => {}
+                Some(false) => {
+                    out.fail(at, messages::pattern_of(keywords.get("x-pattern-message")));
+                }
+                None => out.unknown = true,
             }
         }
     }
@@ -872,6 +878,23 @@ mod tests {
         let known = json!({"not": {"type": "string", "unevaluatedProperties": false}});
         assert!(errors(known, json!(1)).is_empty());
         assert!(!errors(json!({"not": {"type": "string"}}), json!("x")).is_empty());
+    }
+
+    #[test]
+    fn text_not_of_its_format_gets_the_format_message_alone() {
+        let schema = json!({"properties": {"url": {
+            "type": "string", "format": "uri", "pattern": "^https://",
+            "x-format-message": "Enter the full address.", "x-pattern-message": "Use https://."
+        }}});
+        assert_eq!(
+            errors(schema.clone(), json!({"url": "blog.example.com"})),
+            only("/url", "Enter the full address.")
+        );
+        // A full address that breaks the pattern gets the pattern's message.
+        assert_eq!(
+            errors(schema, json!({"url": "ftp://blog.example.com"})),
+            only("/url", "Use https://.")
+        );
     }
 
     #[test]

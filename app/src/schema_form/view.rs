@@ -37,6 +37,7 @@ pub struct FormState {
 impl FormState {
     /// A form `id` (unique on the page; it prefixes the inputs' ids) editing `value`.
     pub fn new(id: &str, schema: Value, value: Value) -> Self {
+        let value = schema::without_hidden(&schema, &schema, &value);
         FormState {
             id: StoredValue::new(id.to_owned()),
             root: StoredValue::new(schema),
@@ -80,14 +81,18 @@ impl FormState {
     }
 
     /// Writes (or with `None` removes) the value at `pointer`.
+    /// A change may hide fields (an unticked condition): their values go with them.
     pub fn set_at(&self, pointer: &str, new: Option<Value>) {
-        self.value.update(|value| match new {
-            Some(new) => {
-                pointer::set(value, pointer, new);
+        self.value.update(|value| {
+            match new {
+                Some(new) => {
+                    pointer::set(value, pointer, new);
+                }
+                None => {
+                    pointer::remove(value, pointer);
+                }
             }
-            None => {
-                pointer::remove(value, pointer);
-            }
+            *value = self.with_root(|root| schema::without_hidden(root, root, value));
         });
         self.server.update(|errors| {
             errors.remove(pointer);
@@ -178,7 +183,8 @@ impl FormState {
 
     /// Starts over with `value`, errors cleared.
     pub fn reset(&self, value: Value) {
-        self.value.set(value);
+        self.value
+            .set(self.with_root(|root| schema::without_hidden(root, root, &value)));
         for errors in [self.client, self.server, self.unparsed] {
             errors.set(Errors::new());
         }

@@ -3,6 +3,7 @@
 //! and only their masked view comes out.
 
 mod access;
+mod agreement;
 mod destinations;
 mod schemas;
 mod secrets;
@@ -26,7 +27,8 @@ use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-pub use schemas::{SchemaCache, TypeSchemas, secret_fields};
+pub use agreement::{Agreement, KEYWORD as AGREEMENT_KEYWORD, Saving};
+pub use schemas::{SchemaCache, TypeSchemas, property_names, secret_fields};
 pub use secrets::Secrets;
 pub use tokens::{OAuthTarget, PlatformClients, REAUTHENTICATION_NEEDED, TOKEN_FIELDS};
 
@@ -491,6 +493,11 @@ impl ConnectorPort for ConnectorService {
         if let Some(secrets) = &secrets {
             check_submitted(&mut errors, &schemas, secrets.fields());
             errors.merge(schemas.check_auth(&secrets.as_value()));
+            let both = Saving {
+                config: true,
+                credentials: true,
+            };
+            errors.merge(schemas.check_agreement(&input.config, &secrets.as_value(), both));
         }
         errors.finish("Some fields need attention.")?;
 
@@ -608,6 +615,7 @@ impl ConnectorPort for ConnectorService {
                 changed.push("description".into());
             }
         }
+        let config_saved = input.config.is_some();
         if let Some(config) = input.config {
             errors.json("config", &config);
             errors.merge(schemas.check_config(&config));
@@ -651,6 +659,8 @@ impl ConnectorPort for ConnectorService {
                     .collect()
             })
             .unwrap_or_default();
+        // What is saved now, for the agreement check when only the configuration changes.
+        let saved_credentials = opened.as_ref().map(|saved| saved.without(&TOKEN_FIELDS));
         if let Some(edits) = input.auth {
             let edits: BTreeMap<String, FieldEdit> = edits
                 .into_iter()
@@ -676,6 +686,20 @@ impl ConnectorPort for ConnectorService {
                 }
                 secrets = Some(edited);
             }
+        }
+        // The configuration and the credentials held after this save must agree.
+        let saving = Saving {
+            config: config_saved,
+            credentials: !credential_changes.replaced.is_empty(),
+        };
+        let held = match &secrets {
+            Some(edited) => Some(edited.without(&TOKEN_FIELDS)),
+            None => saved_credentials,
+        };
+        if let Some(held) = held
+            && (saving.config || saving.credentials)
+        {
+            errors.merge(schemas.check_agreement(&next.config, &held, saving));
         }
         // Credentials go only where they were entered (see `destinations`).
         let kept_secret = saved_secrets.iter().any(|field| {

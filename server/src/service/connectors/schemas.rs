@@ -16,6 +16,8 @@ use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::agreement::{Agreement, Saving};
+
 /// The compiled schemas of one connector type.
 pub struct TypeSchemas {
     config: Validator,
@@ -27,6 +29,8 @@ pub struct TypeSchemas {
     auth_fields: BTreeSet<String>,
     /// Auth fields the schema marks `writeOnly` or `x-secret`, in any branch.
     secret_fields: BTreeSet<String>,
+    /// The rules between configuration and credentials (see [`Agreement`]).
+    agreement: Agreement,
 }
 
 impl TypeSchemas {
@@ -47,6 +51,8 @@ impl TypeSchemas {
             auth_schema: entry.auth_schema.clone(),
             auth_fields: property_names(&entry.auth_schema),
             secret_fields: secret_fields(&entry.auth_schema),
+            agreement: Agreement::compile(&entry.auth_schema)
+                .map_err(|error| format!("{}: {error}", entry.key))?,
         })
     }
 
@@ -58,6 +64,17 @@ impl TypeSchemas {
     /// Errors of the credential fields, keyed `auth.<field>`; empty when valid.
     pub fn check_auth(&self, auth: &Value) -> FieldErrors {
         collect(&self.auth, &self.auth_schema, auth, "auth")
+    }
+
+    /// Where `config` and the credentials the connector will hold disagree, keyed on the
+    /// side(s) `saving` changes (see [`Agreement`]).
+    pub fn check_agreement(
+        &self,
+        config: &Value,
+        credentials: &Value,
+        saving: Saving,
+    ) -> FieldErrors {
+        self.agreement.check(config, credentials, saving)
     }
 
     pub fn is_auth_field(&self, field: &str) -> bool {
@@ -109,7 +126,8 @@ pub fn secret_fields(schema: &Value) -> BTreeSet<String> {
     found
 }
 
-fn property_names(schema: &Value) -> BTreeSet<String> {
+/// Names of the properties the schema defines anywhere (top level and in branches).
+pub fn property_names(schema: &Value) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     walk_properties(schema, &mut |name, _| {
         found.insert(name.to_owned());
@@ -142,10 +160,30 @@ fn walk_properties(schema: &Value, visit: &mut impl FnMut(&str, &Value)) {
 
 fn collect(validator: &Validator, schema: &Value, instance: &Value, prefix: &str) -> FieldErrors {
     let mut errors = FieldErrors::new();
-    for error in validator.iter_errors(instance) {
-        add(&mut errors, schema, prefix, &error);
+    let found: Vec<ValidationError<'_>> = validator.iter_errors(instance).collect();
+    // Text not even of its format gets that message alone: a `pattern` beside the
+    // `format` only refines it (the browser's validator does the same).
+    let not_of_their_format: Vec<(String, &str)> = found
+        .iter()
+        .filter(|error| matches!(error.kind(), ValidationErrorKind::Format { .. }))
+        .map(|error| (error.instance_path().to_string(), keyword_parent(error)))
+        .collect();
+    for error in &found {
+        let refines_a_format_error = matches!(error.kind(), ValidationErrorKind::Pattern { .. })
+            && not_of_their_format.iter().any(|(at, node)| {
+                *at == error.instance_path().to_string() && *node == keyword_parent(error)
+            });
+        if !refines_a_format_error {
+            add(&mut errors, schema, prefix, error);
+        }
     }
     errors
+}
+
+/// The schema path of the node holding the keyword that failed.
+fn keyword_parent<'e>(error: &'e ValidationError<'_>) -> &'e str {
+    let keyword = error.schema_path().as_str();
+    keyword.rfind('/').map_or("", |end| &keyword[..end])
 }
 
 /// Adds one error under its field path. A failed `oneOf` reports the errors of the
@@ -210,9 +248,7 @@ fn add(errors: &mut FieldErrors, schema: &Value, prefix: &str, error: &Validatio
 /// The schema object holding the keyword that failed (`/properties/base_url` for
 /// `/properties/base_url/pattern`).
 fn keyword_node<'s>(schema: &'s Value, error: &ValidationError<'_>) -> Option<&'s Value> {
-    let keyword = error.schema_path().as_str();
-    let parent = &keyword[..keyword.rfind('/')?];
-    schema.pointer(parent)
+    schema.pointer(keyword_parent(error))
 }
 
 fn field_path(prefix: &str, error: &ValidationError<'_>) -> String {
