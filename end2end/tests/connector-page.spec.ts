@@ -112,7 +112,7 @@ test('a new site address takes the credentials entered again in the same save', 
   const id = await install(page, unreachableWordPress(`Moved ${Date.now()}`));
   await page.goto(`/connectors/${id}`);
   await hydrated(page);
-  const again = page.getByRole('group', { name: 'Credentials for the new address' });
+  const again = page.getByRole('group', { name: 'Credentials to save with this change' });
   await expect(again).toBeHidden();
   await page.getByLabel('Site URL').fill('http://127.0.0.1:8');
   await page.getByRole('button', { name: 'Save configuration' }).click();
@@ -124,6 +124,33 @@ test('a new site address takes the credentials entered again in the same save', 
   const saved = await (await page.request.get(`/api/connectors/${id}`)).json();
   expect(saved.config.base_url).toBe('http://127.0.0.1:8');
   expect(saved.credentials.fields.application_password.hint).toBe('…5432');
+});
+
+test("changing a saved Stripe connector's Mode asks for a key of that mode in the same save", async ({ page }) => {
+  await signIn(page, accounts.owner, true);
+  const id = await install(page, {
+    catalog_key: 'stripe',
+    name: `Live payments ${Date.now()}`,
+    config: { mode: 'live' },
+    auth: { secret_key: 'sk_live_PageLiveKey0123456789' },
+  });
+  await page.goto(`/connectors/${id}`);
+  await hydrated(page);
+  const again = page.getByRole('group', { name: 'Credentials to save with this change' });
+  await expect(again).toBeHidden();
+  await page.getByRole('radio', { name: 'Test', exact: true }).check();
+  await page.getByRole('button', { name: 'Save configuration' }).click();
+  const summary = page.locator('#configuration-summary');
+  await expect(summary).toContainText('Mode is Test, so the key must be a test key');
+  await expect(again).toBeVisible();
+  const key = again.getByLabel('Secret or restricted key');
+  await expect(key).toHaveAttribute('aria-invalid', 'true');
+  await key.fill('sk_test_PageTestKey0123456789');
+  await page.getByRole('button', { name: 'Save configuration' }).click();
+  await expect(toast(page, 'Configuration saved.')).toBeVisible();
+  const saved = await (await page.request.get(`/api/connectors/${id}`)).json();
+  expect(saved.config.mode).toBe('test');
+  expect(saved.credentials.fields.secret_key.hint).toBe('…6789');
 });
 
 test('read-only: a viewer sees the catalog without "Add" and is told why', async ({ page }) => {
@@ -167,7 +194,9 @@ test('by keyboard alone: the tabs, a saved configuration, a replaced credential'
 
   await tabTo(page.getByRole('link', { name: 'Activity', exact: true }));
   await keyboard.press('Enter');
-  await expect(page.getByRole('cell', { name: /^Replaced credentials: application_password/ })).toBeVisible();
+  // Fields by the names the forms gave them, not their keys.
+  await expect(page.getByRole('cell', { name: /^Replaced credentials: Application password/ })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Changed Tags', exact: true })).toBeVisible();
   const saved = await (await page.request.get(`/api/connectors/${id}`)).json();
   expect(saved.tags).toEqual(['keyboard']);
 });

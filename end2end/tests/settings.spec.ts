@@ -1,8 +1,20 @@
 // Settings as an owner uses it: adding someone empties the form, removing asks first,
-// and a new API token can be copied and shows when it was made and last used.
+// a new API token can be copied and shows when it was made and last used, and revoking
+// one asks first.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, request, test } from '@playwright/test';
+import { expect, request, test, type Page } from '@playwright/test';
 import { accounts, hydrated, signIn } from '../fixtures/accounts';
+
+/** Signs in as the owner and creates an API token named `name` on /settings; returns its
+ *  one-time value. */
+async function createToken(page: Page, name: string): Promise<string> {
+  await signIn(page, accounts.owner, true);
+  await page.goto('/settings');
+  await hydrated(page);
+  await page.getByLabel('Token name').fill(name);
+  await page.getByRole('button', { name: 'Create token' }).click();
+  return (await page.getByTestId('new-token').textContent()) ?? '';
+}
 
 test('a member is added once, then removed after a question', async ({ page }) => {
   const email = `temp-${Date.now()}@acme.test`;
@@ -36,12 +48,7 @@ test('a member is added once, then removed after a question', async ({ page }) =
 test('a new API token has a Copy button, and the list says when tokens were made and used', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const name = `copied ${Date.now()}`;
-  await signIn(page, accounts.owner, true);
-  await page.goto('/settings');
-  await hydrated(page);
-  await page.getByLabel('Token name').fill(name);
-  await page.getByRole('button', { name: 'Create token' }).click();
-  const token = (await page.getByTestId('new-token').textContent()) ?? '';
+  const token = await createToken(page, name);
   expect(token).toMatch(/^chub_/);
   await expect(page.getByLabel('Token name')).toHaveValue('');
   await page.getByRole('button', { name: 'Copy', exact: true }).click();
@@ -60,4 +67,31 @@ test('a new API token has a Copy button, and the list says when tokens were made
   await client.dispose();
   await page.reload();
   await expect(row.getByRole('cell').nth(4)).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
+});
+
+test('revoking a token asks first, and the one-time value goes with the token', async ({ page }) => {
+  const name = `revoked ${Date.now()}`;
+  const token = await createToken(page, name);
+  const row = page.getByRole('row').filter({ hasText: name });
+  const revoke = row.getByRole('button', { name: `Revoke token ${name}` });
+
+  // Cancel keeps it.
+  await revoke.click();
+  const dialog = page.getByRole('alertdialog', { name: `Revoke the token “${name}”?` });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(row).toHaveCount(1);
+
+  await revoke.click();
+  await dialog.getByRole('button', { name: 'Revoke' }).click();
+  await expect(row).toHaveCount(0);
+  await expect(page.getByTestId('new-token')).toHaveCount(0);
+  const client = await request.newContext();
+  const refused = await client.get(new URL('/api/installed', page.url()).toString(), {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(refused.status()).toBe(401);
+  await client.dispose();
 });

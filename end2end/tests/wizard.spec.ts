@@ -50,7 +50,8 @@ test('a WordPress connector is added through every wizard step, then edited on i
   await page.getByRole('link', { name: 'Add WordPress' }).click();
   await expect(page).toHaveURL(/\/connectors\/new\?step=details&type=wordpress/);
   await hydrated(page);
-  await expect(page.getByRole('heading', { level: 2, name: 'Step 2 of 6: Name and access' })).toBeVisible();
+  // Arriving in the app (no page load), focus is on the step, as after each step.
+  await expect(page.getByRole('heading', { level: 2, name: 'Step 2 of 6: Name and access' })).toBeFocused();
 
   // 1. Choose, through Back: WordPress is selected.
   await page.getByRole('link', { name: 'Back' }).click();
@@ -312,8 +313,8 @@ test('variants, conditional fields, JSON and number inputs of the HTTP / REST fo
   await expect(page.getByLabel('Timeout (seconds)')).toHaveValue('10');
   await expect(page.getByRole('radio', { name: 'No paging' })).toBeChecked();
   await page.getByLabel('Base URL').fill('https://api.example.com');
-  // The cursor parameter shows with cursor paging only, and goes (with what was typed)
-  // when another paging is chosen.
+  // The cursor parameter shows with cursor paging only; what was typed in it comes back
+  // when cursor paging is chosen again.
   await expect(page.getByLabel('Cursor parameter')).toHaveCount(0);
   const cursorPaging = page.getByRole('radio', { name: 'A cursor from each response' });
   await cursorPaging.check();
@@ -321,7 +322,8 @@ test('variants, conditional fields, JSON and number inputs of the HTTP / REST fo
   await page.getByRole('radio', { name: 'Page numbers (page=2, page=3, …)' }).check();
   await expect(page.getByLabel('Cursor parameter')).toHaveCount(0);
   await cursorPaging.check();
-  await expect(page.getByLabel('Cursor parameter')).toHaveValue('');
+  await expect(page.getByLabel('Cursor parameter')).toHaveValue('after');
+  await page.getByLabel('Cursor parameter').fill('');
   await page.getByLabel('Timeout (seconds)').fill('ten');
   await page.getByLabel('Extra headers').fill('{"X-Team": ');
   await page.getByRole('button', { name: 'Save and continue' }).click();
@@ -346,6 +348,11 @@ test('variants, conditional fields, JSON and number inputs of the HTTP / REST fo
   await method.selectOption({ label: 'Username and password' });
   await expect(page.getByLabel('Token')).toHaveCount(0);
   await page.getByLabel('Username').fill('ada');
+  // Back and forth keeps what was typed; only the chosen method's fields are saved.
+  await method.selectOption({ label: 'Bearer token' });
+  await expect(page.getByLabel('Token')).toHaveValue('bearer-secret-value-123');
+  await method.selectOption({ label: 'Username and password' });
+  await expect(page.getByLabel('Username')).toHaveValue('ada');
   await page.getByLabel('Password').fill('pw-secret-value-456');
   await noAxeViolations(page);
   await page.getByRole('button', { name: 'Save and continue' }).click();

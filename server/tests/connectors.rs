@@ -1336,10 +1336,11 @@ mod cases {
         let (status, body) = api.post("/api/connectors", install).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let path = format!("/api/connectors/{}", body["id"].as_str().unwrap());
-        // Changing Mode alone against the saved live key: the message is on Mode.
+        // Changing Mode alone against the saved live key: on Mode, and on the key to enter
+        // with it.
         let (status, body) = api.put(&path, json!({"config": {"mode": "test"}})).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-        assert_eq!(fields(&body), ["config.mode"], "{body}");
+        assert_eq!(fields(&body), ["auth.secret_key", "config.mode"], "{body}");
         // Both at once agree.
         let both = json!({"config": {"mode": "test"}, "auth": {"secret_key": {"action": "replace", "value": STRIPE_KEY}}});
         let (status, body) = api.put(&path, both).await;

@@ -18,6 +18,46 @@ pub struct Question {
     pub proceed_label: String,
 }
 
+/// Something waiting for the answer to its question before it is destroyed (a member to
+/// remove, a token to revoke): putting it in `pending` opens the dialog, and proceeding
+/// runs the action with it. Pass `question` and `answer` to a [`ConfirmDialog`].
+pub struct AskFirst<T: Send + Sync + 'static> {
+    pub pending: RwSignal<Option<T>>,
+    pub question: Signal<Option<Question>>,
+    pub answer: Callback<bool>,
+}
+
+impl<T: Send + Sync + 'static> Clone for AskFirst<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for AskFirst<T> {}
+
+impl<T: Clone + Send + Sync + 'static> AskFirst<T> {
+    pub fn new(
+        ask: impl Fn(&T) -> Question + Send + Sync + 'static,
+        act: impl Fn(T) + Send + Sync + 'static,
+    ) -> Self {
+        let pending = RwSignal::new(None::<T>);
+        let question = Signal::derive(move || pending.with(|item| item.as_ref().map(&ask)));
+        let answer = Callback::new(move |proceed: bool| {
+            if let Some(item) = pending.get_untracked() {
+                pending.set(None);
+                if proceed {
+                    act(item);
+                }
+            }
+        });
+        AskFirst {
+            pending,
+            question,
+            answer,
+        }
+    }
+}
+
 /// Shows `question` while it is `Some`; calls `on_answer(true)` to proceed and
 /// `on_answer(false)` to cancel. The caller clears the question.
 #[component]

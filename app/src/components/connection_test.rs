@@ -6,8 +6,9 @@
 //! the status badge beside it is refreshed.
 //!
 //! "Cancel test" stops waiting: the page drops the request (the browser aborts it) and
-//! says so. The server may still finish the probe it started; if it does, the result is
-//! recorded in the connector's history like any other, so the words say exactly that.
+//! says "Test cancelled." and no more. Whether the server still records a result depends
+//! on whether it notices the closed connection before the service answers (a newcomer
+//! walk saw none recorded), so the page promises neither.
 
 use std::collections::{HashMap, HashSet};
 
@@ -154,9 +155,7 @@ pub fn TestConnection(
             match runs.result(id) {
                 Some(Ok(test)) if test.ok => "Connection works.".to_owned(),
                 Some(Ok(_)) => "Connection failed.".to_owned(),
-                Some(Err(_)) | None if runs.was_cancelled(id) => {
-                    "Test cancelled. If the service still answers, the result is added to this connector's test history.".to_owned()
-                }
+                Some(Err(_)) | None if runs.was_cancelled(id) => "Test cancelled.".to_owned(),
                 Some(Err(_)) | None => String::new(),
             }
         }

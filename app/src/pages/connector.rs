@@ -9,7 +9,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::api::connectors::{InstanceView, connector_audit, connector_page, update_connector};
-use crate::components::activity::{described, is_credential_read};
+use crate::components::activity::{FieldNames, described, is_credential_read};
 use crate::components::confirm::{ConfirmDialog, Question};
 use crate::components::connection_test::{TestConnection, TestHistory, TestRuns};
 use crate::components::connector_actions::{Request, status_toggle};
@@ -22,7 +22,7 @@ use crate::components::status_badge::StatusBadge;
 use crate::components::suspense::{LoadError, PageLoadError};
 use crate::components::time::shown_time;
 use crate::components::toasts::Toasts;
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 use crate::model::connector::{
     AuditEntry, CREDENTIALS_STAY_AT_THEIR_ADDRESS, Connector, ConnectorStatus, ConnectorUpdate,
     FieldEdit, OAuthReturnTo,
@@ -166,7 +166,7 @@ fn Detail(context: Context, tab: Memo<Tab>) -> impl IntoView {
             Tab::Credentials => view! { <CredentialsTab context /> }.into_any(),
             Tab::Tests => view! { <TestsTab context /> }.into_any(),
             Tab::Permissions => view! { <PermissionsTab context /> }.into_any(),
-            Tab::Activity => view! { <ActivityTab id /> }.into_any(),
+            Tab::Activity => view! { <ActivityTab id entry=context.entry.clone() /> }.into_any(),
         }
     };
     view! {
@@ -297,8 +297,10 @@ fn ConfigurationTab(context: Context) -> impl IntoView {
     let busy = RwSignal::new(false);
     let id = connector.id;
     let stored_context = StoredValue::new(context.clone());
-    // A new address for saved credentials needs them entered again in the same save
-    // (the server's rule): their fields show once the server has said so.
+    // Some changes need the saved secrets entered again in the same save (the server's
+    // rules): a new address they would be sent to, or settings they must agree with
+    // (Stripe's Mode and its key). Their fields show once the server has said so, with
+    // what it said of each.
     let secrets: Vec<(CredentialField, RwSignal<String>)> =
         credential_fields(&context.entry, &connector, None)
             .into_iter()
@@ -306,6 +308,8 @@ fn ConfigurationTab(context: Context) -> impl IntoView {
             .map(|field| (field, RwSignal::new(String::new())))
             .collect();
     let reentry = RwSignal::new(false);
+    // The server's words on each secret, by field name.
+    let reentry_errors = RwSignal::new(FieldErrors::new());
     let typed_secrets = StoredValue::new(
         secrets
             .iter()
@@ -339,7 +343,7 @@ fn ConfigurationTab(context: Context) -> impl IntoView {
             name: Some(fields.name.get_untracked()),
             description: Some(fields.description.get_untracked()),
             tags: Some(fields.tag_list()),
-            config: Some(form.value.get_untracked()),
+            config: Some(form.value_to_save()),
             auth: (!entered.is_empty()).then_some(entered),
             ..ConnectorUpdate::default()
         };
@@ -354,10 +358,22 @@ fn ConfigurationTab(context: Context) -> impl IntoView {
                         .values()
                         .flatten()
                         .any(|message| message == CREDENTIALS_STAY_AT_THEIR_ADDRESS);
-                    if moved {
+                    let (on_secrets, rest): (FieldErrors, FieldErrors) = error
+                        .fields()
+                        .into_iter()
+                        .partition(|(at, _)| at.starts_with("auth."));
+                    if moved || !on_secrets.is_empty() {
                         reentry.set(true);
                     }
-                    let others = form.show_server_errors(&error.fields(), "config");
+                    reentry_errors.set(
+                        on_secrets
+                            .into_iter()
+                            .map(|(at, messages)| {
+                                (at.trim_start_matches("auth.").to_owned(), messages)
+                            })
+                            .collect(),
+                    );
+                    let others = form.show_server_errors(&rest, "config");
                     fields.errors.set(others.clone());
                     if error.fields().is_empty() {
                         failure.set(Some(error.to_string()));
@@ -367,9 +383,24 @@ fn ConfigurationTab(context: Context) -> impl IntoView {
             }
         });
     };
+    let secret_labels = StoredValue::new(
+        secrets
+            .iter()
+            .map(|(field, _)| (field.name.clone(), field.label.clone()))
+            .collect::<Vec<_>>(),
+    );
     let items = Signal::derive(move || {
         let mut items = fields.summary("configuration");
         items.extend(form.summary());
+        reentry_errors.with(|errors| {
+            secret_labels.with_value(|labels| {
+                for (name, label) in labels {
+                    for message in errors.get(name).into_iter().flatten() {
+                        items.push((format!("reentry-{name}"), format!("{label}: {message}")));
+                    }
+                }
+            });
+        });
         items.extend(
             failure
                 .get()
@@ -388,17 +419,27 @@ fn ConfigurationTab(context: Context) -> impl IntoView {
             </fieldset>
             {can_write.then(|| view! {
             <fieldset class="field-group" hidden=move || !reentry.get()>
-                <legend>"Credentials for the new address"</legend>
-                <p class="field-help">"Saved credentials are sent only to the address they were entered for. Enter them again to use them at the new one."</p>
+                <legend>"Credentials to save with this change"</legend>
+                <p class="field-help">"Saved credentials are sent only to the address they were entered for, and must agree with the settings. Enter them again to save them with this change."</p>
                 {secrets
                     .into_iter()
                     .map(|(field, typed)| {
                         let input_id = format!("reentry-{}", field.name);
+                        let error_id = format!("{input_id}-error");
+                        let name = StoredValue::new(field.name.clone());
+                        let said = move || {
+                            reentry_errors.with(|errors| {
+                                name.with_value(|name| errors.get(name).map(|messages| messages.join(" ")))
+                            })
+                        };
                         view! {
                             <div class="field">
                                 <label for=input_id.clone()>{field.label}</label>
+                                <p class="field-error" id=error_id.clone()>{said}</p>
                                 <input
                                     id=input_id
+                                    aria-invalid=move || said().map(|_| "true")
+                                    aria-describedby=error_id
                                     type="password"
                                     autocomplete="off"
                                 data-1p-ignore="true"
@@ -690,8 +731,9 @@ fn PermissionsTab(context: Context) -> impl IntoView {
 }
 
 #[component]
-fn ActivityTab(id: Uuid) -> impl IntoView {
+fn ActivityTab(id: Uuid, entry: ConnectorType) -> impl IntoView {
     let entries = Resource::new(|| (), move |_| connector_audit(id));
+    let names = StoredValue::new(FieldNames::of(&entry));
     view! {
         <Suspense fallback=|| view! { <p role="status">"Loading the activity…"</p> }>
             {move || Suspend::new(async move {
@@ -701,12 +743,12 @@ fn ActivityTab(id: Uuid) -> impl IntoView {
                         let (reads, changes): (Vec<_>, Vec<_>) =
                             entries.into_iter().partition(is_credential_read);
                         Either::Right(Either::Left(view! {
-                            <ActivityTable entries=changes caption="Activity, newest first" />
+                            <ActivityTable entries=changes names caption="Activity, newest first" />
                             {(!reads.is_empty()).then(|| view! {
                                 <details class="credential-reads">
                                     <summary>{format!("Credential reads ({})", reads.len())}</summary>
                                     <p class="field-help">"Each test, health check and use reads the stored credentials; every read is recorded."</p>
-                                    <ActivityTable entries=reads caption="Credential reads, newest first" />
+                                    <ActivityTable entries=reads names caption="Credential reads, newest first" />
                                 </details>
                             })}
                         }))
@@ -720,7 +762,11 @@ fn ActivityTab(id: Uuid) -> impl IntoView {
 
 /// Audit entries as a table: when (one time format), who, and what happened in words.
 #[component]
-fn ActivityTable(entries: Vec<AuditEntry>, caption: &'static str) -> impl IntoView {
+fn ActivityTable(
+    entries: Vec<AuditEntry>,
+    names: StoredValue<FieldNames>,
+    caption: &'static str,
+) -> impl IntoView {
     view! {
         <table class="activity stacks">
             <caption class="visually-hidden">{caption}</caption>
@@ -730,7 +776,7 @@ fn ActivityTable(entries: Vec<AuditEntry>, caption: &'static str) -> impl IntoVi
                     <tr>
                         <td data-label="When">{shown_time(&entry.at)}</td>
                         <td data-label="Who">{entry.actor.clone().unwrap_or_else(|| "The system".to_owned())}</td>
-                        <td data-label="What">{described(&entry)}</td>
+                        <td data-label="What">{names.with_value(|names| described(&entry, names))}</td>
                     </tr>
                 }).collect_view()}
             </tbody>

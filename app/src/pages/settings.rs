@@ -9,12 +9,13 @@ use crate::api::auth::{
     AddMember, CreateApiToken, RemoveMember, RevokeApiToken, SetMemberRole, api_tokens,
     current_viewer, members,
 };
-use crate::components::confirm::{ConfirmDialog, Question};
+use crate::components::confirm::{AskFirst, ConfirmDialog, Question};
 use crate::components::forms::{FieldMessage, FormAlert, error_id, field_invalid};
 use crate::components::scripted::NeedsJavaScript;
 use crate::components::suspense::LoadError;
 use crate::components::time::unix_time;
 use crate::model::identity::{ApiTokenInfo, Member, Role, Viewer};
+use uuid::Uuid;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -82,25 +83,20 @@ fn MembersSection(my_role: Role, me: String) -> impl IntoView {
             .and_then(Result::err)
             .or_else(|| remove.value().get().and_then(Result::err))
     });
-    // The member to remove, waiting for the answer to "Remove …?".
-    let removing = RwSignal::new(None::<Member>);
-    let question = Signal::derive(move || {
-        removing.get().map(|member| Question {
+    let removing = AskFirst::new(
+        |member: &Member| {
+            Question {
             title: format!("Remove {}?", member.email),
             detail: "They can no longer sign in to this workspace; their account and other workspaces stay.".into(),
             proceed_label: "Remove".into(),
-        })
-    });
-    let answer = Callback::new(move |proceed: bool| {
-        if let Some(member) = removing.get_untracked() {
-            removing.set(None);
-            if proceed {
-                remove.dispatch(RemoveMember {
-                    user_id: member.user_id,
-                });
-            }
         }
-    });
+        },
+        move |member: Member| {
+            remove.dispatch(RemoveMember {
+                user_id: member.user_id,
+            });
+        },
+    );
     let me = StoredValue::new(me);
 
     view! {
@@ -110,7 +106,7 @@ fn MembersSection(my_role: Role, me: String) -> impl IntoView {
             <Suspense fallback=|| view! { <p role="status">"Loading members…"</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
-                        Ok(members) => Either::Left(view! { <MembersTable members my_role me=me.get_value() change removing /> }),
+                        Ok(members) => Either::Left(view! { <MembersTable members my_role me=me.get_value() change removing=removing.pending /> }),
                         Err(error) => Either::Right(view! { <LoadError error /> }),
                     }
                 })}
@@ -118,7 +114,7 @@ fn MembersSection(my_role: Role, me: String) -> impl IntoView {
             <Show when=move || admin>
                 <AddMemberForm my_role add />
             </Show>
-            <ConfirmDialog question on_answer=answer />
+            <ConfirmDialog question=removing.question on_answer=removing.answer />
         </section>
     }
 }
@@ -277,7 +273,28 @@ fn TokensSection() -> impl IntoView {
             .and_then(Result::err)
             .or_else(|| revoke.value().get().and_then(Result::err))
     });
-    let created = move || create.value().get().and_then(Result::ok);
+    let revoked = RwSignal::new(None::<Uuid>);
+    // The one-time value is shown until its token is revoked.
+    let created = move || {
+        create
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .filter(|created| revoked.get() != Some(created.info.id))
+    };
+    let revoking = AskFirst::new(
+        |token: &ApiTokenInfo| {
+            Question {
+            title: format!("Revoke the token \u{201c}{}\u{201d}?", token.name),
+            detail: "Every client that sends it is refused from now on. This cannot be undone; a new token has a new value.".into(),
+            proceed_label: "Revoke".into(),
+        }
+        },
+        move |token: ApiTokenInfo| {
+            revoked.set(Some(token.id));
+            revoke.dispatch(RevokeApiToken { id: token.id });
+        },
+    );
     // Once a token is made the name box empties, so a second press makes no twin.
     let token_form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
@@ -296,7 +313,7 @@ fn TokensSection() -> impl IntoView {
             {move || created().map(|created| view! { <NewToken token=created.token /> })}
             // Without JavaScript the page reloads after creating, and the one-time value
             // would be lost: creating a token needs the app.
-            <NeedsJavaScript what="Creating a token" />
+            <NeedsJavaScript what="Creating or revoking a token" />
             <ActionForm action=create node_ref=token_form attr:class="inline-form" attr:data-needs-js="">
                 <label for="token-name">"Token name"</label>
                 <input id="token-name" name="name" required maxlength="100" placeholder="CI deploys" />
@@ -305,17 +322,21 @@ fn TokensSection() -> impl IntoView {
             <Suspense fallback=|| view! { <p role="status">"Loading tokens…"</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
-                        Ok(tokens) => Either::Left(view! { <TokensTable tokens revoke /> }),
+                        Ok(tokens) => Either::Left(view! { <TokensTable tokens revoking=revoking.pending /> }),
                         Err(error) => Either::Right(view! { <LoadError error /> }),
                     }
                 })}
             </Suspense>
+            <ConfirmDialog question=revoking.question on_answer=revoking.answer />
         </section>
     }
 }
 
 #[component]
-fn TokensTable(tokens: Vec<ApiTokenInfo>, revoke: ServerAction<RevokeApiToken>) -> impl IntoView {
+fn TokensTable(
+    tokens: Vec<ApiTokenInfo>,
+    revoking: RwSignal<Option<ApiTokenInfo>>,
+) -> impl IntoView {
     if tokens.is_empty() {
         return Either::Left(view! { <p>"No API tokens yet."</p> });
     }
@@ -335,6 +356,7 @@ fn TokensTable(tokens: Vec<ApiTokenInfo>, revoke: ServerAction<RevokeApiToken>) 
                 {tokens
                     .into_iter()
                     .map(|token| {
+                        let asked = token.clone();
                         view! {
                             <tr>
                                 <td data-label="Name">{token.name.clone()}</td>
@@ -343,13 +365,15 @@ fn TokensTable(tokens: Vec<ApiTokenInfo>, revoke: ServerAction<RevokeApiToken>) 
                                 <td data-label="Created">{unix_time(token.created_at)}</td>
                                 <td data-label="Last used">{token.last_used_at.map_or_else(|| "Never".to_owned(), unix_time)}</td>
                                 <td>
-                                    <ActionForm action=revoke>
-                                        <input type="hidden" name="id" value=token.id.to_string() />
-                                        <button type="submit" class="button danger">
-                                            "Revoke"
-                                            <span class="visually-hidden">{format!(" token {}", token.name)}</span>
-                                        </button>
-                                    </ActionForm>
+                                    <button
+                                        type="button"
+                                        class="button danger"
+                                        data-needs-js
+                                        on:click=move |_| revoking.set(Some(asked.clone()))
+                                    >
+                                        "Revoke"
+                                        <span class="visually-hidden">{format!(" token {}", token.name)}</span>
+                                    </button>
                                 </td>
                             </tr>
                         }

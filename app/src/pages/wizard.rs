@@ -278,12 +278,20 @@ fn Progress(wizard: Wizard) -> impl IntoView {
     }
 }
 
-/// The heading of the current step; it takes focus when the step shows.
+/// The heading of the current step; it takes focus when the step shows. Arriving from
+/// another page of the app (a client-side navigation), the heading is made before it is
+/// in the document, where focusing does nothing: focus waits for the next frame then.
 #[component]
 fn StepHeading(step: Step) -> impl IntoView {
     let heading = NodeRef::<html::H2>::new();
     heading.on_load(|heading| {
-        let _ = heading.focus();
+        if heading.is_connected() {
+            let _ = heading.focus();
+        } else {
+            request_animation_frame(move || {
+                let _ = heading.focus();
+            });
+        }
     });
     view! {
         <h2 id="wizard-step-heading" tabindex="-1" node_ref=heading>
@@ -658,7 +666,7 @@ fn ConfigureStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> impl
             return;
         }
         busy.set(true);
-        let config = form.value.get_untracked();
+        let config = form.value_to_save();
         leptos::task::spawn_local(async move {
             let update = ConnectorUpdate {
                 config: Some(config),
@@ -771,7 +779,7 @@ fn AuthenticateStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> i
             return;
         }
         busy.set(true);
-        let value = form.value.get_untracked();
+        let value = form.value_to_save();
         leptos::task::spawn_local(async move {
             let mut result = save_auth(id, &value, &stored_fields.get_value())
                 .await

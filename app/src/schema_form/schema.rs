@@ -134,7 +134,7 @@ pub struct Variants {
     pub discriminator: String,
     /// Each branch's `const` and title, in schema order.
     pub options: Vec<(Value, String)>,
-    /// Properties of each branch, to drop the old branch's fields on a switch.
+    /// Properties of each branch: those only other branches have are hidden.
     pub branch_fields: Vec<BTreeSet<String>>,
 }
 
@@ -146,7 +146,8 @@ pub struct ObjectShape {
     pub variants: Option<Variants>,
     /// Keys of the value the schema does not describe, kept and shown as JSON.
     pub extra: Vec<String>,
-    /// Fields whose condition does not hold: neither shown nor kept (see [`without_hidden`]).
+    /// Fields whose condition does not hold, or that only another variant has: not
+    /// shown, and left out when the form is saved (see [`without_hidden`]).
     pub hidden: BTreeSet<String>,
 }
 
@@ -268,7 +269,26 @@ pub fn object_shape(root: &Value, node: &Value, value: &Value) -> ObjectShape {
         }
     }
 
-    let hidden = merged.hidden();
+    let mut hidden = merged.hidden();
+    // Fields only another variant has are hidden too (a token typed for "Bearer" while
+    // "Username and password" is chosen), and kept until the form is saved.
+    if let Some(variants) = &variants {
+        let chosen = data.get(&variants.discriminator).and_then(|current| {
+            variants
+                .options
+                .iter()
+                .position(|(value, _)| validate::same(value, current))
+        });
+        let kept = chosen.and_then(|index| variants.branch_fields.get(index));
+        let base = node.get("properties").and_then(Value::as_object);
+        for name in variants.branch_fields.iter().flatten() {
+            let in_base = base.is_some_and(|base| base.contains_key(name));
+            let in_chosen = kept.is_some_and(|kept| kept.contains(name));
+            if !in_base && !in_chosen && *name != variants.discriminator {
+                hidden.insert(name.clone());
+            }
+        }
+    }
     let mut fields: Vec<(f64, usize, Field)> = merged
         .properties
         .into_iter()
@@ -312,9 +332,9 @@ pub fn object_shape(root: &Value, node: &Value, value: &Value) -> ObjectShape {
     }
 }
 
-/// `value` without what fields hidden by their condition hold, at every depth (see
-/// [`Merged::hidden`]): unticking "Use a custom post type" drops the post type typed
-/// under it, as switching a variant drops the old variant's fields.
+/// `value` without what hidden fields hold, at every depth (see [`ObjectShape::hidden`]):
+/// what is saved is what the form shows. The post type typed under "Publish to a custom
+/// post type" is not saved once it is unticked, nor a token typed for another variant.
 pub fn without_hidden(root: &Value, node: &Value, value: &Value) -> Value {
     let node = resolve(root, node);
     match value {
@@ -363,7 +383,8 @@ impl Merged {
     /// lists a field beside `additionalProperties: false` (so it must be declared at the
     /// top) and names it only in a `then` or `else` means it for that case alone
     /// (WordPress's post type while "Use a custom post type" is unticked). They are not
-    /// shown, and [`without_hidden`] drops their values, so nothing unseen is sent.
+    /// shown; what they hold stays while the form is open (ticking again brings it back)
+    /// and [`without_hidden`] leaves it out of what is saved, so nothing unseen is sent.
     fn hidden(&self) -> BTreeSet<String> {
         self.in_other_branches
             .iter()
@@ -576,6 +597,27 @@ mod tests {
             without_hidden(&schema, &schema, &ticked),
             json!({"custom": true, "post_type": "book", "nested": {"paging": "cursor", "cursor": "after"}})
         );
+    }
+
+    #[test]
+    fn fields_only_another_variant_has_are_hidden_and_left_out_when_saved() {
+        let schema = json!({
+            "properties": {"method": {"enum": ["none", "bearer"]}, "note": {"type": "string"}},
+            "oneOf": [
+                {"title": "None", "properties": {"method": {"const": "none"}}},
+                {"title": "Bearer", "properties": {"method": {"const": "bearer"}, "token": {"writeOnly": true}}}
+            ]
+        });
+        let typed_then_switched = json!({"method": "none", "token": "typed", "note": "n"});
+        let shape = object_shape(&schema, &schema, &typed_then_switched);
+        assert_eq!(names(&shape), [("method", true), ("note", false)]);
+        assert!(shape.extra.is_empty(), "{:?}", shape.extra);
+        assert_eq!(
+            without_hidden(&schema, &schema, &typed_then_switched),
+            json!({"method": "none", "note": "n"})
+        );
+        let back = json!({"method": "bearer", "token": "typed"});
+        assert_eq!(without_hidden(&schema, &schema, &back), back);
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! The form's views: the shared [`FormState`] (one value signal, errors keyed by JSON
 //! Pointer) and one view function per renderer in the registry.
 
-use std::collections::BTreeSet;
-
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -37,7 +35,6 @@ pub struct FormState {
 impl FormState {
     /// A form `id` (unique on the page; it prefixes the inputs' ids) editing `value`.
     pub fn new(id: &str, schema: Value, value: Value) -> Self {
-        let value = schema::without_hidden(&schema, &schema, &value);
         FormState {
             id: StoredValue::new(id.to_owned()),
             root: StoredValue::new(schema),
@@ -81,18 +78,14 @@ impl FormState {
     }
 
     /// Writes (or with `None` removes) the value at `pointer`.
-    /// A change may hide fields (an unticked condition): their values go with them.
     pub fn set_at(&self, pointer: &str, new: Option<Value>) {
-        self.value.update(|value| {
-            match new {
-                Some(new) => {
-                    pointer::set(value, pointer, new);
-                }
-                None => {
-                    pointer::remove(value, pointer);
-                }
+        self.value.update(|value| match new {
+            Some(new) => {
+                pointer::set(value, pointer, new);
             }
-            *value = self.with_root(|root| schema::without_hidden(root, root, value));
+            None => {
+                pointer::remove(value, pointer);
+            }
         });
         self.server.update(|errors| {
             errors.remove(pointer);
@@ -103,9 +96,18 @@ impl FormState {
     }
 
     fn revalidate(&self) {
-        let errors =
-            self.with_root(|root| self.value.with_untracked(|value| validate(root, value)));
+        let errors = self.with_root(|root| validate(root, &self.value_to_save()));
         self.client.set(errors);
+    }
+
+    /// What to send when the form is saved: the value without what hidden fields hold (an
+    /// unticked condition's, another variant's). The form keeps those while it is open,
+    /// so ticking again or switching back brings back what was typed.
+    pub fn value_to_save(&self) -> Value {
+        self.with_root(|root| {
+            self.value
+                .with_untracked(|value| schema::without_hidden(root, root, value))
+        })
     }
 
     /// The messages to show at exactly `pointer`.
@@ -183,8 +185,7 @@ impl FormState {
 
     /// Starts over with `value`, errors cleared.
     pub fn reset(&self, value: Value) {
-        self.value
-            .set(self.with_root(|root| schema::without_hidden(root, root, &value)));
+        self.value.set(value);
         for errors in [self.client, self.server, self.unparsed] {
             errors.set(Errors::new());
         }
@@ -671,56 +672,22 @@ pub fn radio(props: FieldProps) -> AnyView {
     .into_any()
 }
 
-/// The `oneOf` variant selector. Switching variant drops the fields only the old variant
-/// had, so a secret typed for one way to sign in is not sent with another.
+/// The `oneOf` variant selector. The fields only another variant has are hidden, not
+/// dropped: switching back brings back what was typed, and none of it is saved with this
+/// variant (see [`FormState::value_to_save`]).
 pub fn variant(props: FieldProps) -> AnyView {
-    let node = props.schema.clone();
-    let options = choices(&node);
-    let branch_fields: Vec<BTreeSet<String>> = node
-        .get("x-branch-fields")
-        .and_then(|fields| serde_json::from_value(fields.clone()).ok())
-        .unwrap_or_default();
-    let consts: Vec<Value> = options.iter().map(|(value, _)| value.clone()).collect();
+    let options = choices(&props.schema);
     let (form, pointer) = (props.form, props.pointer.clone());
-    let on_pick = Callback::new(move |picked: Option<Value>| {
-        let Some(object) = pointer::parent(&pointer).map(str::to_owned) else {
-            return;
-        };
-        let keep: BTreeSet<String> = picked
-            .as_ref()
-            .and_then(|picked| consts.iter().position(|c| c == picked))
-            .and_then(|index| branch_fields.get(index).cloned())
-            .unwrap_or_default();
-        let base: BTreeSet<String> = node
-            .get("x-base-fields")
-            .and_then(|fields| serde_json::from_value(fields.clone()).ok())
-            .unwrap_or_default();
-        for fields in &branch_fields {
-            for name in fields
-                .difference(&keep)
-                .filter(|name| !base.contains(*name))
-            {
-                form.set_at(&pointer::child(&object, name), None);
-            }
-        }
-        form.set_at(&pointer, picked);
-    });
+    let on_pick = Callback::new(move |picked: Option<Value>| form.set_at(&pointer, picked));
     select_view(props, options, on_pick)
 }
 
 /// A synthetic node for the variant selector: the branches as an enum with titles.
-fn variant_node(field: &Field, variants: &Variants, base: &Value) -> Value {
+fn variant_node(field: &Field, variants: &Variants) -> Value {
     let (values, titles): (Vec<Value>, Vec<String>) = variants.options.iter().cloned().unzip();
-    let base_fields: Vec<&String> = base
-        .get("properties")
-        .and_then(Value::as_object)
-        .map(|properties| properties.keys().collect())
-        .unwrap_or_default();
     let mut node = json!({
         "enum": values,
         "x-enum-titles": titles,
-        "x-branch-fields": variants.branch_fields,
-        "x-base-fields": base_fields,
     });
     for key in ["description", "x-help"] {
         if let Some(text) = field.schema.get(key) {
@@ -811,13 +778,7 @@ struct Slot {
     variant: Option<Value>,
 }
 
-fn slots(
-    form: FormState,
-    pointer: &str,
-    node: &Value,
-    shape: &ObjectShape,
-    group: Option<&str>,
-) -> Vec<Slot> {
+fn slots(form: FormState, pointer: &str, shape: &ObjectShape, group: Option<&str>) -> Vec<Slot> {
     shape
         .fields
         .iter()
@@ -827,7 +788,7 @@ fn slots(
                 .variants
                 .as_ref()
                 .filter(|variants| variants.discriminator == field.name)
-                .map(|variants| variant_node(field, variants, node));
+                .map(|variants| variant_node(field, variants));
             let child = pointer::child(pointer, &field.name);
             let renderer = match &variant {
                 Some(_) => VARIANT.name,
@@ -879,14 +840,13 @@ fn slot_view(form: FormState, parent: &str, slot: Slot) -> AnyView {
 fn field_list(
     form: FormState,
     pointer: String,
-    node: Value,
     shape: Memo<ObjectShape>,
     group: Option<String>,
 ) -> impl IntoView {
     let parent = pointer.clone();
     view! {
         <For
-            each=move || shape.with(|shape| slots(form, &pointer, &node, shape, group.as_deref()))
+            each=move || shape.with(|shape| slots(form, &pointer, shape, group.as_deref()))
             key=|slot| slot.key.clone()
             children=move |slot| slot_view(form, &parent, slot)
         />
@@ -922,9 +882,9 @@ pub fn object(props: FieldProps) -> AnyView {
             groups
         })
     });
-    let ungrouped = field_list(form, pointer.clone(), node.clone(), shape, None);
+    let ungrouped = field_list(form, pointer.clone(), shape, None);
     let grouped = {
-        let (pointer, node) = (pointer.clone(), node.clone());
+        let pointer = pointer.clone();
         view! {
             <For
                 each=move || groups.get()
@@ -953,7 +913,7 @@ pub fn object(props: FieldProps) -> AnyView {
                             <summary>{group.clone()}</summary>
                             <fieldset class="field-group">
                                 <legend class="visually-hidden">{group.clone()}</legend>
-                                {field_list(form, pointer.clone(), node.clone(), shape, Some(group))}
+                                {field_list(form, pointer.clone(), shape, Some(group))}
                             </fieldset>
                         </details>
                     }

@@ -14,8 +14,10 @@
 //! ```
 //!
 //! When the configuration matches `config`, the credentials must match `credentials`.
-//! The message lands on the fields each side names in its `properties`, on the side being
-//! saved: the key field when the key is entered, Mode when Mode is changed. The browser
+//! The message lands on the fields each side names in its `properties`: on the key when
+//! the key is entered (the wizard's Authenticate step has no Mode field), and on both Mode
+//! and the key when Mode is changed, since the way out is entering a key that agrees in
+//! the same save (the connector page then asks for it beside Mode). The browser
 //! leaves these rules to the server (it never holds saved credentials), which is allowed:
 //! it may say less than the server, never more. The message never quotes a value.
 
@@ -126,7 +128,11 @@ impl Agreement {
             }
             let sides = [
                 (saving.config, "config", &rule.config_fields),
-                (saving.credentials, "auth", &rule.credential_fields),
+                (
+                    saving.config || saving.credentials,
+                    "auth",
+                    &rule.credential_fields,
+                ),
             ];
             for (saved, prefix, fields) in sides {
                 if !saved {
@@ -207,6 +213,18 @@ mod tests {
                 .keys()
                 .collect::<Vec<_>>(),
             ["auth.secret_key"]
+        );
+        // Changing Mode alone: the key is named too, as what to enter with it.
+        let mode_only = Saving {
+            config: true,
+            ..Saving::default()
+        };
+        assert_eq!(
+            rules
+                .check(&test, &live_key, mode_only)
+                .keys()
+                .collect::<Vec<_>>(),
+            ["auth.secret_key", "config.mode"]
         );
     }
 
