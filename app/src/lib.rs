@@ -9,6 +9,7 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;
 pub mod raw_text;
+pub mod routes;
 pub mod schema_form;
 
 use leptos::prelude::*;

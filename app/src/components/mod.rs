@@ -7,6 +7,7 @@ pub mod connection_test;
 pub mod connector_actions;
 pub mod connector_fields;
 pub mod connector_icon;
+pub mod credentials;
 pub mod early_input;
 pub mod focus;
 pub mod forms;

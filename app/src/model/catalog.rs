@@ -230,6 +230,15 @@ pub struct ConnectorType {
     pub updated_at: String,
 }
 
+/// The credential field that chooses the sign-in method, where a type offers several
+/// (Slack: OAuth or a bot token; HTTP / REST: none, bearer, basic, API key).
+pub const METHOD_FIELD: &str = "method";
+
+/// The sign-in method credentials `auth` chose in their [`METHOD_FIELD`], if any.
+pub fn chosen_method(auth: &Value) -> Option<&str> {
+    auth.get(METHOD_FIELD).and_then(Value::as_str)
+}
+
 impl ConnectorType {
     pub fn matches(&self, filter: &CatalogFilter) -> bool {
         filter.matches(
@@ -239,6 +248,20 @@ impl ConnectorType {
             self.category,
             self.auth_type,
         )
+    }
+
+    /// The sign-in method in use: the one the credentials chose (see [`chosen_method`]),
+    /// else the type's own (`oauth2`, `api_key`…). It keys the probe's `credentials`.
+    pub fn sign_in_method<'a>(&self, chosen: Option<&'a str>) -> &'a str {
+        chosen.unwrap_or(self.auth_type.as_str())
+    }
+
+    /// Whether credentials that chose `chosen` sign in at a provider with OAuth: the type
+    /// does, and they chose no other method. The one answer for the wizard (show
+    /// Connect), the service (wait for the sign-in) and the OAuth flow (refuse it).
+    pub fn signs_in_with_oauth(&self, chosen: Option<&str>) -> bool {
+        self.auth_type == AuthType::Oauth2
+            && self.sign_in_method(chosen) == AuthType::Oauth2.as_str()
     }
 }
 
@@ -357,6 +380,42 @@ impl CatalogFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn of_type(auth_type: AuthType) -> ConnectorType {
+        ConnectorType {
+            id: Uuid::nil(),
+            key: "t".into(),
+            name: "T".into(),
+            description: String::new(),
+            category: Category::Generic,
+            icon: String::new(),
+            auth_type,
+            capabilities: serde_json::Map::new(),
+            config_schema: Value::Null,
+            auth_schema: Value::Null,
+            oauth: None,
+            test: Value::Null,
+            docs_url: String::new(),
+            version: 1,
+            created_at: String::new(),
+            updated_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn oauth_is_the_types_method_unless_the_credentials_chose_another() {
+        let slack = of_type(AuthType::Oauth2);
+        assert!(slack.signs_in_with_oauth(None));
+        assert!(slack.signs_in_with_oauth(Some("oauth2")));
+        assert!(!slack.signs_in_with_oauth(Some("bot_token")));
+        assert_eq!(slack.sign_in_method(Some("bot_token")), "bot_token");
+        let stripe = of_type(AuthType::ApiKey);
+        assert!(!stripe.signs_in_with_oauth(None));
+        assert!(!stripe.signs_in_with_oauth(Some("oauth2")));
+        assert_eq!(stripe.sign_in_method(None), "api_key");
+        let chosen = serde_json::json!({"method": "bot_token", "bot_token": "x"});
+        assert_eq!(chosen_method(&chosen), Some("bot_token"));
+    }
 
     fn card(key: &str, name: &str, description: &str, category: Category) -> CatalogCard {
         CatalogCard {

@@ -220,6 +220,22 @@ impl Connector {
             .as_ref()
             .is_some_and(|credentials| credentials.needs_reentry)
     }
+
+    /// The values of saved non-secret credential fields (a username, a method), to start
+    /// the authentication form from. Secrets are never sent to the browser.
+    pub fn saved_plain_fields(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.credentials
+            .iter()
+            .flat_map(|credentials| &credentials.fields)
+            .filter(|(_, field)| !field.secret && field.set)
+            .filter_map(|(name, field)| {
+                Some((
+                    name.clone(),
+                    serde_json::Value::String(field.value.clone()?),
+                ))
+            })
+            .collect()
+    }
 }
 
 /// Credential field values on their way in. `Debug` prints only the field names; it is

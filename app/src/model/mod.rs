@@ -7,5 +7,5 @@ pub mod probe;
 
 pub use catalog::{
     AuthType, CatalogCard, CatalogFilter, Category, ConnectorType, HTTPS_URL_MESSAGE,
-    HTTPS_URL_PATTERN, OAuthSettings,
+    HTTPS_URL_PATTERN, METHOD_FIELD, OAuthSettings, chosen_method,
 };

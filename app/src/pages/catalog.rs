@@ -16,7 +16,7 @@ use crate::components::connector_icon::ConnectorIcon;
 use crate::components::early_input::typed_before_hydration;
 use crate::components::suspense::LoadError;
 use crate::model::{CatalogCard, CatalogFilter, Category};
-use crate::pages::wizard::{Step, wizard_href};
+use crate::routes::{Step, wizard_href};
 
 /// The catalog URL for a search, leaving out empty parameters.
 pub fn catalog_href(q: &str, category: &str) -> String {

@@ -15,6 +15,7 @@ use crate::components::connection_test::{TestConnection, TestHistory, TestRuns};
 use crate::components::connector_actions::{Request, status_toggle};
 use crate::components::connector_fields::{AccessFields, IdentityFields, InstanceFields};
 use crate::components::connector_icon::ConnectorIcon;
+use crate::components::credentials::{CredentialField, credential_fields, described_credential};
 use crate::components::focus::{FocusReturn, focus_by_id};
 use crate::components::oauth::{OAuthOutcome, RedirectUri, go_to_provider};
 use crate::components::scripted::{JS_ONLY_ACTION, NeedsJavaScript, ScriptedForm};
@@ -28,9 +29,7 @@ use crate::model::connector::{
     FieldEdit, OAuthReturnTo,
 };
 use crate::model::{AuthType, ConnectorType};
-use crate::pages::wizard::{
-    CredentialField, Step, credential_fields, described_credential, wizard_href,
-};
+use crate::routes::{Step, wizard_href};
 use crate::schema_form::{ErrorSummary, FormState, SchemaForm, focus_summary};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -233,8 +233,8 @@ fn InstalledCard(
             <p class="card-meta">{last_test}</p>
             <div class="card-actions">
                 {if status == ConnectorStatus::Pending && connector.can_write {
-                    let href = crate::pages::wizard::wizard_href(
-                        crate::pages::wizard::Step::Configure,
+                    let href = crate::routes::wizard_href(
+                        crate::routes::Step::Configure,
                         Some(id),
                         Some(&connector.catalog_key),
                     );

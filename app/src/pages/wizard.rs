@@ -23,6 +23,7 @@ use crate::components::connector_fields::{
     AccessFields, IdentityFields, InstanceFields, roles_summary,
 };
 use crate::components::connector_icon::ConnectorIcon;
+use crate::components::credentials::{credential_fields, described_credential};
 use crate::components::early_input::typed_before_hydration;
 use crate::components::focus::focus_by_id;
 use crate::components::oauth::{OAuthOutcome, RedirectUri, go_to_provider};
@@ -32,75 +33,12 @@ use crate::components::time::shown_time;
 use crate::components::toasts::Toasts;
 use crate::error::AppError;
 use crate::model::connector::{
-    Connector, ConnectorStatus, ConnectorUpdate, FieldEdit, MaskedField, NewConnector,
-    OAUTH_TOKEN_FIELDS, OAuthReturnTo,
+    Connector, ConnectorStatus, ConnectorUpdate, FieldEdit, NewConnector, OAUTH_TOKEN_FIELDS,
+    OAuthReturnTo,
 };
 use crate::model::{AuthType, CatalogCard, CatalogFilter, ConnectorType};
+use crate::routes::{Step, wizard_href};
 use crate::schema_form::{ErrorSummary, FormState, SchemaForm, schema};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Step {
-    Choose,
-    Details,
-    Configure,
-    Authenticate,
-    Test,
-    Review,
-}
-
-impl Step {
-    pub const ALL: [Step; 6] = [
-        Step::Choose,
-        Step::Details,
-        Step::Configure,
-        Step::Authenticate,
-        Step::Test,
-        Step::Review,
-    ];
-
-    pub fn slug(self) -> &'static str {
-        match self {
-            Step::Choose => "type",
-            Step::Details => "details",
-            Step::Configure => "configure",
-            Step::Authenticate => "authenticate",
-            Step::Test => "test",
-            Step::Review => "review",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Step::Choose => "Choose a connector type",
-            Step::Details => "Name and access",
-            Step::Configure => "Configure",
-            Step::Authenticate => "Authenticate",
-            Step::Test => "Test the connection",
-            Step::Review => "Review and save",
-        }
-    }
-
-    pub fn number(self) -> usize {
-        Step::ALL.iter().position(|step| *step == self).unwrap_or(0) + 1
-    }
-
-    pub fn parse(slug: &str) -> Option<Step> {
-        Step::ALL.into_iter().find(|step| step.slug() == slug)
-    }
-}
-
-/// The wizard's URL for a step.
-pub fn wizard_href(step: Step, draft: Option<Uuid>, type_key: Option<&str>) -> String {
-    let mut params = vec![format!("step={}", step.slug())];
-    if let Some(draft) = draft {
-        params.push(format!("draft={draft}"));
-    }
-    if let Some(key) = type_key.filter(|key| !key.is_empty()) {
-        let key = percent_encoding::utf8_percent_encode(key, percent_encoding::NON_ALPHANUMERIC);
-        params.push(format!("type={key}"));
-    }
-    format!("/connectors/new?{}", params.join("&"))
-}
 
 /// What a step works on: the type, and the draft once there is one.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -701,26 +639,10 @@ fn ConfigureStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> impl
     }
 }
 
-/// The values of saved non-secret credential fields (a username, a method), to start the
-/// authentication form from. Secrets are never sent to the browser.
-pub fn saved_plain_fields(connector: &Connector) -> Map<String, Value> {
-    connector
-        .credentials
-        .iter()
-        .flat_map(|credentials| &credentials.fields)
-        .filter(|(_, field)| !field.secret && field.set)
-        .filter_map(|(name, field)| Some((name.clone(), Value::String(field.value.clone()?))))
-        .collect()
-}
-
 /// Whether signing in goes through the provider's OAuth redirect with the current choice
 /// of method (`oauth2`, or no method field at all).
 fn uses_oauth(entry: &ConnectorType, value: &Value) -> bool {
-    entry.auth_type == AuthType::Oauth2
-        && value
-            .get("method")
-            .and_then(Value::as_str)
-            .is_none_or(|method| method == "oauth2")
+    entry.signs_in_with_oauth(crate::model::chosen_method(value))
 }
 
 #[component]
@@ -741,7 +663,7 @@ fn AuthenticateStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> i
     let mut initial = schema::initial_value(&schema_root, &schema_root)
         .unwrap_or_else(|| Value::Object(Map::new()));
     if let Some(map) = initial.as_object_mut() {
-        map.extend(saved_plain_fields(&draft));
+        map.extend(draft.saved_plain_fields());
     }
     let form = FormState::new("auth", schema_root, initial);
     let saved_fields = draft.credentials.clone().unwrap_or_default().fields;
@@ -944,69 +866,6 @@ fn TestStep(wizard: Wizard, draft: Connector) -> impl IntoView {
             <a class="button" href=wizard_href(Step::Review, Some(draft.id), Some(&key))>"Continue"</a>
         </div>
     }
-}
-
-/// How a saved credential field reads: a plain value as it is, a secret only as "saved"
-/// with its hint. The review step and the connector page's credentials say it alike.
-pub fn described_credential(field: Option<&MaskedField>) -> String {
-    match field {
-        Some(field) if field.set => match (&field.value, &field.hint) {
-            (Some(value), _) if !field.secret => value.clone(),
-            (_, Some(hint)) => format!("Saved, ending {}", hint.trim_start_matches('…')),
-            _ => "Saved".to_owned(),
-        },
-        _ => "Not set".to_owned(),
-    }
-}
-
-/// A credential field as lists show it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CredentialField {
-    pub name: String,
-    /// Its title in the form.
-    pub label: String,
-    pub secret: bool,
-    /// Required by the form as it is now: it may be replaced but not cleared.
-    pub required: bool,
-}
-
-/// The credential fields to list, in the form's order. With `choices` (the
-/// authentication form as it is now): the fields its choices show, e.g. those of the
-/// sign-in method picked. Without: those of the saved choices, then any other saved field.
-pub fn credential_fields(
-    entry: &ConnectorType,
-    connector: &Connector,
-    choices: Option<&Value>,
-) -> Vec<CredentialField> {
-    let saved_choices = Value::Object(saved_plain_fields(connector));
-    let shown = choices.unwrap_or(&saved_choices);
-    let shape = schema::object_shape(&entry.auth_schema, &entry.auth_schema, shown);
-    let mut fields: Vec<CredentialField> = shape
-        .fields
-        .iter()
-        .map(|field| CredentialField {
-            name: field.name.clone(),
-            label: schema::label(&field.schema, &field.name),
-            secret: schema::is_secret(&field.schema),
-            required: field.required,
-        })
-        .collect();
-    let others = connector
-        .credentials
-        .iter()
-        .flat_map(|credentials| &credentials.fields)
-        .filter(|_| choices.is_none());
-    for (name, saved) in others {
-        if !fields.iter().any(|known| &known.name == name) {
-            fields.push(CredentialField {
-                name: name.clone(),
-                label: schema::label(&Value::Null, name),
-                secret: saved.secret,
-                required: false,
-            });
-        }
-    }
-    fields
 }
 
 /// The last test's verdict, as the review shows it.

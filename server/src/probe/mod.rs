@@ -154,11 +154,10 @@ impl Prober {
         let mut query: Vec<(String, String)> = Vec::new();
         // Values combined from credentials, redacted as such (`user:password`).
         let mut combined: Vec<String> = Vec::new();
-        let method_key = secrets
-            .and_then(|secrets| secrets.get("method"))
-            .and_then(Value::as_str)
-            .unwrap_or(entry.auth_type.as_str())
-            .to_owned();
+        let chosen = secrets
+            .and_then(|secrets| secrets.get(app::model::METHOD_FIELD))
+            .and_then(Value::as_str);
+        let method_key = entry.sign_in_method(chosen).to_owned();
         if let Some(application) = test
             .get("credentials")
             .and_then(|c| c.get(&method_key))

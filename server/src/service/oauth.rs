@@ -173,12 +173,12 @@ impl OAuthService {
         if target.entry.auth_type != AuthType::Oauth2 {
             return Err(not_oauth());
         }
-        let method = target
+        let chosen = target
             .secrets
             .as_ref()
-            .and_then(|secrets| secrets.get("method"))
+            .and_then(|secrets| secrets.get(app::model::METHOD_FIELD))
             .and_then(Value::as_str);
-        if method.is_some_and(|method| method != "oauth2") {
+        if !target.entry.signs_in_with_oauth(chosen) {
             return Err(AppError::Conflict(
                 "This connector signs in with another method; choose “oauth2” first.".into(),
             ));

@@ -18,7 +18,7 @@ use app::model::connector::{
     NewConnector, PublishTarget, Scope, ValidateConfigInput, ValidationReport,
 };
 use app::model::identity::Principal;
-use app::model::{AuthType, ConnectorType};
+use app::model::{AuthType, ConnectorType, METHOD_FIELD};
 use app::ports::ConnectorPort;
 use app::schema_form::messages;
 use async_trait::async_trait;
@@ -365,12 +365,8 @@ fn move_status(
 
 /// Whether the instance still waits for an OAuth authorization to complete (issue: OAuth).
 fn awaits_oauth(entry: &ConnectorType, secrets: &Secrets) -> bool {
-    entry.auth_type == AuthType::Oauth2
-        && secrets.get("access_token").is_none()
-        && secrets
-            .get("method")
-            .and_then(Value::as_str)
-            .is_none_or(|method| method == "oauth2")
+    let chosen = secrets.get(METHOD_FIELD).and_then(Value::as_str);
+    entry.signs_in_with_oauth(chosen) && secrets.get("access_token").is_none()
 }
 
 /// `inactive` once the instance can authenticate, `pending` until then.
