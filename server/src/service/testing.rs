@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use super::OAuthService;
 use super::connectors::ConnectorService;
+use super::connectors::lifecycle::{self, Event};
 use super::refresh_problem::RefreshProblem;
 use crate::outbound::Outbound;
 use crate::probe::Prober;
@@ -104,22 +105,22 @@ impl TestingService {
         trigger: TestTrigger,
         started_at: OffsetDateTime,
     ) -> Result<ConnectionTest, AppError> {
-        // A provider outage is not the connector's fault, and an `error` status would stop
-        // the background refresh and the health checks that would see it recover.
-        let provider_failed = trace.error_class == Some(ErrorClass::Provider);
-        let (status, status_before) = match (record.status, trace.ok) {
-            (ConnectorStatus::Active, false) if !provider_failed => {
-                (ConnectorStatus::Error, Some(ConnectorStatus::Active))
-            }
-            (ConnectorStatus::Error, true) => {
-                let before = self
-                    .store
-                    .status_before_error(record.tenant_id, record.id)
-                    .await?;
-                (before.unwrap_or(ConnectorStatus::Inactive), None)
-            }
-            (status, _) => (status, None),
+        // The status rules are the lifecycle's; an error remembers what it interrupted.
+        let before_error = if lifecycle::ends_an_error(record.status, trace.ok) {
+            self.store
+                .status_before_error(record.tenant_id, record.id)
+                .await?
+        } else {
+            None
         };
+        let tested = Event::Tested {
+            ok: trace.ok,
+            provider_failed: trace.error_class == Some(ErrorClass::Provider),
+            before_error,
+        };
+        let status = lifecycle::next(record.status, tested).map_or(record.status, |moved| moved.to);
+        let status_before =
+            (status == ConnectorStatus::Error && record.status != status).then_some(record.status);
         let test = ConnectionTestRecord {
             id: Uuid::new_v4(),
             tenant_id: record.tenant_id,

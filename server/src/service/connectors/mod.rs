@@ -5,6 +5,7 @@
 mod access;
 mod agreement;
 mod destinations;
+pub mod lifecycle;
 mod schemas;
 mod secrets;
 mod tokens;
@@ -369,16 +370,12 @@ fn awaits_oauth(entry: &ConnectorType, secrets: &Secrets) -> bool {
     entry.signs_in_with_oauth(chosen) && secrets.get("access_token").is_none()
 }
 
-/// `inactive` once the instance can authenticate, `pending` until then.
-fn authenticated_status(entry: &ConnectorType, secrets: Option<&Secrets>) -> ConnectorStatus {
-    let authenticated = match secrets {
+/// Whether an instance holding `secrets` (none, or none left) can sign in: its type needs
+/// no credentials, or they do not wait for an OAuth sign-in.
+fn authenticated(entry: &ConnectorType, secrets: Option<&Secrets>) -> bool {
+    match secrets {
         None => entry.auth_type == AuthType::None,
         Some(secrets) => !awaits_oauth(entry, secrets),
-    };
-    if authenticated {
-        ConnectorStatus::Inactive
-    } else {
-        ConnectorStatus::Pending
     }
 }
 
@@ -506,11 +503,7 @@ impl ConnectorPort for ConnectorService {
             catalog_id: entry.id,
             name,
             description,
-            status: if input.draft {
-                ConnectorStatus::Pending
-            } else {
-                authenticated_status(&entry, secrets.as_ref())
-            },
+            status: lifecycle::initial(input.draft, authenticated(&entry, secrets.as_ref())),
             scope,
             owner_user_id: Some(who.user_id),
             allowed_roles,
@@ -749,28 +742,12 @@ impl ConnectorPort for ConnectorService {
                     ));
                 }
             }
-            // New credentials finish setup; no credentials at all send it back to setup.
-            let status = authenticated_status(entry, Some(secrets).filter(|s| !s.is_empty()));
-            // A draft whose configuration is still incomplete stays in setup.
-            let config_complete = schemas.check_config(&next.config).is_empty();
-            let becomes = match (next.status, status) {
-                (ConnectorStatus::Pending, ConnectorStatus::Inactive) if config_complete => {
-                    Some(status)
-                }
-                (_, ConnectorStatus::Pending) if next.status != ConnectorStatus::Pending => {
-                    Some(status)
-                }
-                _ => None,
+            let changed_credentials = lifecycle::Event::CredentialsChanged {
+                authenticated: authenticated(entry, Some(secrets).filter(|s| !s.is_empty())),
+                config_complete: schemas.check_config(&next.config).is_empty(),
             };
-            if let Some(status) = becomes {
-                move_status(
-                    who,
-                    &mut next,
-                    status,
-                    "credentials changed",
-                    now,
-                    &mut audit,
-                );
+            if let Some(moved) = lifecycle::next(next.status, changed_credentials) {
+                move_status(who, &mut next, moved.to, moved.reason, now, &mut audit);
             }
         }
         // A draft whose configuration is now complete, and whose credentials already
@@ -781,16 +758,11 @@ impl ConnectorPort for ConnectorService {
             && schemas.check_config(&next.config).is_empty()
         {
             let saved = stored.as_ref().and_then(|stored| self.open(stored));
-            let status = authenticated_status(entry, saved.as_ref().filter(|s| !s.is_empty()));
-            if status == ConnectorStatus::Inactive {
-                move_status(
-                    who,
-                    &mut next,
-                    status,
-                    "configuration completed",
-                    now,
-                    &mut audit,
-                );
+            let completed = lifecycle::Event::ConfigurationCompleted {
+                authenticated: authenticated(entry, saved.as_ref().filter(|s| !s.is_empty())),
+            };
+            if let Some(moved) = lifecycle::next(next.status, completed) {
+                move_status(who, &mut next, moved.to, moved.reason, now, &mut audit);
             }
         }
         if let Some(to) = input.status {

@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::lifecycle::{self, Event};
 use super::{ConnectorService, Secrets, access, audit_entry, move_status};
 use crate::service::validate::storable_lossy;
 use crate::store::{AuditRecord, ConnectorRecord, CredentialChange};
@@ -197,19 +198,8 @@ impl ConnectorService {
         )];
         if let Some(who) = by {
             let config_complete = schemas.check_config(&next.config).is_empty();
-            if matches!(
-                next.status,
-                ConnectorStatus::Pending | ConnectorStatus::Error
-            ) && config_complete
-            {
-                move_status(
-                    who,
-                    &mut next,
-                    ConnectorStatus::Inactive,
-                    "signed in with the provider",
-                    now,
-                    &mut audit,
-                );
+            if let Some(moved) = lifecycle::next(next.status, Event::SignedIn { config_complete }) {
+                move_status(who, &mut next, moved.to, moved.reason, now, &mut audit);
                 next.last_error = None;
             }
         }
@@ -235,10 +225,11 @@ impl ConnectorService {
     ) -> Result<(), AppError> {
         let now = OffsetDateTime::now_utc();
         let mut next = target.record.clone();
-        let details =
-            json!({ "from": next.status, "to": ConnectorStatus::Error, "reason": reason });
+        let to = lifecycle::next(next.status, Event::RefreshRefused)
+            .map_or(ConnectorStatus::Error, |moved| moved.to);
+        let details = json!({ "from": next.status, "to": to, "reason": reason });
         let audit = vec![entry_by(None, &next, "connector.status", details, now)];
-        next.status = ConnectorStatus::Error;
+        next.status = to;
         next.last_error = Some(REAUTHENTICATION_NEEDED.to_owned());
         next.updated_at = now;
         self.store
