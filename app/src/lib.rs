@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod components;
+pub mod dom;
 pub mod error;
 pub mod model;
 pub mod pages;
@@ -11,6 +12,10 @@ pub mod ports;
 pub mod raw_text;
 pub mod routes;
 pub mod schema_form;
+
+/// For the browser entry (`frontend`), which marks the page once hydration is done.
+#[cfg(feature = "hydrate")]
+pub use dom::mark_hydrated;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -54,28 +59,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
-}
-
-/// Marks the page as hydrated. The browser entry calls this once hydration has finished,
-/// including the page's route chunk, which arrives after the main bundle; an effect in
-/// [`App`] would fire before that. Tests wait for `.app[data-hydrated="true"]` instead of
-/// racing the WASM.
-#[cfg(feature = "hydrate")]
-pub fn mark_hydrated() {
-    if let Ok(Some(app)) = document().query_selector(".app") {
-        _ = app.set_attribute("data-hydrated", "true");
-    }
-}
-
-/// Whether [`mark_hydrated`] has run: code that runs both while the server-rendered page
-/// is hydrated and on later client navigations tells them apart with it.
-#[cfg(feature = "hydrate")]
-pub fn has_hydrated() -> bool {
-    document()
-        .query_selector(".app[data-hydrated=\"true\"]")
-        .ok()
-        .flatten()
-        .is_some()
 }
 
 #[component]

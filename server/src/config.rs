@@ -162,7 +162,7 @@ impl fmt::Display for Config {
         writeln!(
             f,
             "DATABASE_URL={}",
-            redact_url_password(&self.database_url)
+            crate::outbound::redact::url_password(&self.database_url)
         )?;
         writeln!(f, "CONNECTORS_MASTER_KEY={master_key}")?;
         writeln!(f, "CONNECTORS_PUBLIC_URL={}", self.public_url)?;
@@ -209,19 +209,13 @@ impl fmt::Debug for Config {
     }
 }
 
-/// The URL with any password replaced, for logs (the server's one redaction,
-/// [`crate::outbound::redact::url_password`]). Unparseable input is hidden entirely,
-/// since it might be a secret pasted into the wrong variable.
-pub fn redact_url_password(raw: &str) -> String {
-    crate::outbound::redact::url_password(raw)
-}
-
 #[cfg(test)]
 mod tests {
     use clap::Parser;
     use secrecy::ExposeSecret;
 
     use super::*;
+    use crate::outbound::redact::url_password;
 
     #[derive(Parser)]
     struct Cli {
@@ -231,13 +225,13 @@ mod tests {
 
     #[test]
     fn passwords_in_database_urls_are_redacted() {
-        let shown = redact_url_password("postgres://app:hunter2@db.example/hub");
+        let shown = url_password("postgres://app:hunter2@db.example/hub");
         assert_eq!(shown, "postgres://app:[redacted]@db.example/hub");
         assert_eq!(
-            redact_url_password("sqlite://data/connectors.db"),
+            url_password("sqlite://data/connectors.db"),
             "sqlite://data/connectors.db"
         );
-        assert!(!redact_url_password("not a url hunter2").contains("hunter2"));
+        assert!(!url_password("not a url hunter2").contains("hunter2"));
     }
 
     #[test]

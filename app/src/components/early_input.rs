@@ -11,7 +11,7 @@ pub fn typed_before_hydration(id: &str, rendered: &str) -> Option<String> {
     {
         use leptos::prelude::document;
         use leptos::wasm_bindgen::JsCast;
-        if crate::has_hydrated() {
+        if crate::dom::has_hydrated() {
             return None;
         }
         let input = document()

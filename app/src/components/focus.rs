@@ -5,17 +5,7 @@
 use leptos::html;
 use leptos::prelude::*;
 
-/// Focuses the element with `id`; `false` if there is none. Browser only.
-pub fn focus_by_id(id: &str) -> bool {
-    use leptos::wasm_bindgen::JsCast;
-    let element = document()
-        .get_element_by_id(id)
-        .and_then(|element| element.dyn_into::<leptos::web_sys::HtmlElement>().ok());
-    match element {
-        Some(element) => element.focus().is_ok(),
-        None => false,
-    }
-}
+pub use crate::dom::focus_by_id;
 
 /// Whether focus has fallen to the page, as it does when the focused element is removed.
 fn focus_lost() -> bool {

@@ -29,7 +29,7 @@ pub fn NotFoundPage() -> impl IntoView {
 /// client router brought the browser here.
 #[cfg(feature = "hydrate")]
 fn hand_to_the_server() {
-    if crate::has_hydrated() {
+    if crate::dom::has_hydrated() {
         // The address the router is rendering (the browser's may not be updated yet).
         let routed = leptos_router::hooks::use_location();
         let search = routed.search.get_untracked();

@@ -28,7 +28,7 @@ pub mod view;
 
 use leptos::prelude::*;
 
-use crate::components::focus::focus_by_id;
+use crate::dom::focus_by_id;
 
 pub use view::FormState;
 

@@ -9,7 +9,7 @@ use super::pointer::{self, dom_id};
 use super::registry::{self, FieldProps, Layout, Renderer, VARIANT};
 use super::schema::{self, Field, ObjectShape, Variants, object_shape, resolve};
 use super::validate::{Errors, validate};
-use crate::components::focus::focus_by_id;
+use crate::dom::focus_by_id;
 use crate::error::FieldErrors;
 
 /// Everything one form shares: the schema, the value being edited, and its errors.

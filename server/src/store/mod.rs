@@ -449,7 +449,7 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
         Ok(Arc::new(PostgresStore::connect(url).await?))
     } else {
         Err(StoreError::UnsupportedUrl(
-            crate::config::redact_url_password(url),
+            crate::outbound::redact::url_password(url),
         ))
     }
 }
