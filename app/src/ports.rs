@@ -135,12 +135,12 @@ pub struct Ports {
     pub identity: Arc<dyn IdentityPort>,
     pub connectors: Arc<dyn ConnectorPort>,
     pub oauth: Arc<dyn OAuthPort>,
-    pub testing: Arc<dyn TestingPort>,
+    pub connection_tests: Arc<dyn ConnectionTestPort>,
 }
 
 /// Connection tests (DESIGN.md §8).
 #[async_trait]
-pub trait TestingPort: Send + Sync {
+pub trait ConnectionTestPort: Send + Sync {
     /// Runs the instance's connection test now (anyone who may use it) and records it.
     async fn run(
         &self,

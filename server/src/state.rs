@@ -12,7 +12,8 @@ use crate::outbound::Outbound;
 use crate::service::catalog::CatalogCache;
 use crate::service::connectors::PlatformClients;
 use crate::service::{
-    CatalogService, ConnectorService, HealthChecker, IdentityService, OAuthService, TestingService,
+    CatalogService, ConnectionTestService, ConnectorService, HealthChecker, IdentityService,
+    OAuthService,
 };
 use crate::store::Store;
 use crate::vault::Vault;
@@ -117,7 +118,7 @@ impl AppState {
             &config.public_url,
             outbound.clone(),
         ));
-        let testing = Arc::new(TestingService::with_outbound(
+        let connection_tests = Arc::new(ConnectionTestService::with_outbound(
             store.clone(),
             connectors.clone(),
             oauth.clone(),
@@ -125,7 +126,7 @@ impl AppState {
         ));
         let health = Arc::new(HealthChecker::new(
             store.clone(),
-            testing.clone(),
+            connection_tests.clone(),
             config.health_check_interval(),
             config.health_check_concurrency,
         ));
@@ -136,7 +137,7 @@ impl AppState {
                 identity,
                 connectors: connectors.clone(),
                 oauth: oauth.clone(),
-                testing,
+                connection_tests,
             },
             connectors,
             catalog: catalog_service,

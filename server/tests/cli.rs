@@ -342,7 +342,7 @@ mod rotation {
         let service = ConnectorService::new(store.clone(), vault);
         for connector in service.list(&who).await.unwrap() {
             let secrets = service
-                .credentials_for_use(&who, connector.id, "rotation check")
+                .stored_credentials_for_use(&who, connector.id, "rotation check")
                 .await
                 .unwrap();
             assert_eq!(

@@ -772,12 +772,12 @@ mod cases {
         let who = principal(user, tenant, Role::Owner);
         let service = &world.server.connectors;
         let error = service
-            .credentials_for_use(&who, broken_id, "test")
+            .stored_credentials_for_use(&who, broken_id, "test")
             .await
             .unwrap_err();
         assert_eq!(error.status_code(), 409);
         let secrets = service
-            .credentials_for_use(&who, healthy_id, "connection test")
+            .stored_credentials_for_use(&who, healthy_id, "connection test")
             .await
             .unwrap();
         assert_eq!(

@@ -135,7 +135,7 @@ async fn tenant_id(server: &TestServer) -> uuid::Uuid {
 }
 
 fn checker(server: &TestServer) -> Arc<server::service::HealthChecker> {
-    let testing = Arc::new(server::service::TestingService::new(
+    let connection_tests = Arc::new(server::service::ConnectionTestService::new(
         server.store.clone(),
         server.connectors.clone(),
         server.oauth.clone(),
@@ -143,7 +143,7 @@ fn checker(server: &TestServer) -> Arc<server::service::HealthChecker> {
     ));
     Arc::new(server::service::HealthChecker::new(
         server.store.clone(),
-        testing,
+        connection_tests,
         Duration::from_secs(3600),
         3,
     ))

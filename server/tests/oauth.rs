@@ -423,7 +423,7 @@ mod cases {
         world
             .server
             .connectors
-            .credentials_for_use(who, id, "tests")
+            .stored_credentials_for_use(who, id, "tests")
             .await
             .unwrap()
     }
@@ -437,7 +437,7 @@ mod cases {
         world
             .server
             .oauth
-            .credentials_for_use(who, id, "tests")
+            .fresh_credentials_for_use(who, id, "tests")
             .await
     }
 
@@ -463,9 +463,11 @@ mod cases {
         let uses = (0..10).map(|_| {
             let oauth = world.server.oauth.clone();
             let who = who.clone();
-            tokio::spawn(
-                async move { oauth.credentials_for_use(&who, connector_id, "tests").await },
-            )
+            tokio::spawn(async move {
+                oauth
+                    .fresh_credentials_for_use(&who, connector_id, "tests")
+                    .await
+            })
         });
         let mut access_tokens = Vec::new();
         for use_ in uses.collect::<Vec<_>>() {
@@ -1126,7 +1128,7 @@ mod cases {
                     .unwrap();
                 let refused = server
                     .oauth
-                    .credentials_for_use(&who, connector_id, "tests")
+                    .fresh_credentials_for_use(&who, connector_id, "tests")
                     .await
                     .map(drop);
                 let answer = format!("{refused:?}");

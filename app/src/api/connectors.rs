@@ -139,7 +139,7 @@ pub async fn test_connector(
         TestTrigger::User
     };
     crate::ports::use_ports()?
-        .testing
+        .connection_tests
         .run(&who, id, trigger)
         .await
 }
@@ -149,5 +149,8 @@ pub async fn connector_tests(
     id: Uuid,
 ) -> Result<Vec<crate::model::probe::ConnectionTest>, AppError> {
     let who = crate::ports::use_principal()?;
-    crate::ports::use_ports()?.testing.history(&who, id).await
+    crate::ports::use_ports()?
+        .connection_tests
+        .history(&who, id)
+        .await
 }

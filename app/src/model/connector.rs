@@ -174,6 +174,50 @@ pub struct CredentialsView {
     pub needs_reentry: bool,
 }
 
+impl CredentialsView {
+    /// The edits a credentials form asks for, given what it holds (`entered`, the form's
+    /// value: one key per field with something in it). The one rule for every form that
+    /// edits saved credentials:
+    /// - a value entered replaces the saved one;
+    /// - a field left blank (absent, an empty string or null, see [`is_blank`]) keeps a
+    ///   saved secret: secrets are never shown, so an empty input means "keep";
+    /// - and clears a saved plain field (a username): its value was shown in the input,
+    ///   so emptying it means "clear";
+    /// - the OAuth token fields are never in a form and are kept.
+    pub fn edits_from_form(
+        saved: Option<&Self>,
+        entered: &serde_json::Value,
+    ) -> std::collections::BTreeMap<String, FieldEdit> {
+        let mut edits: std::collections::BTreeMap<String, FieldEdit> = entered
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(_, value)| !is_blank(value))
+            .map(|(name, value)| {
+                let value = value.clone();
+                (name.clone(), FieldEdit::Replace { value })
+            })
+            .collect();
+        let saved_plain =
+            saved
+                .into_iter()
+                .flat_map(|saved| &saved.fields)
+                .filter(|(name, field)| {
+                    field.set && !field.secret && !OAUTH_TOKEN_FIELDS.contains(&name.as_str())
+                });
+        for (name, _) in saved_plain {
+            edits.entry(name.clone()).or_insert(FieldEdit::Clear);
+        }
+        edits
+    }
+}
+
+/// Whether a submitted credential value means "nothing entered": an empty string or null
+/// (a form's optional field left blank).
+pub fn is_blank(value: &serde_json::Value) -> bool {
+    value.is_null() || value.as_str() == Some("")
+}
+
 /// A connector instance as responses show it: credentials masked.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -442,6 +486,16 @@ pub const OAUTH_TOKEN_FIELDS: [&str; 5] = [
     "expires_at",
 ];
 
+/// Credential fields that say what the credentials are rather than being one: the
+/// sign-in method, and what an OAuth provider said of its token (its type, scopes and
+/// expiry). Every other credential field holds a secret or a value shown as typed.
+pub const DESCRIPTIVE_FIELDS: [&str; 4] = ["method", "token_type", "scope", "expires_at"];
+
+/// Whether an OAuth token field is a secret: the tokens are, their description is not.
+pub fn is_secret_token_field(name: &str) -> bool {
+    OAUTH_TOKEN_FIELDS.contains(&name) && !DESCRIPTIVE_FIELDS.contains(&name)
+}
+
 /// Where the OAuth callback returns the browser to.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -559,6 +613,51 @@ impl OAuthFailure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn masked(secret: bool) -> MaskedField {
+        MaskedField {
+            set: true,
+            secret,
+            hint: None,
+            value: None,
+            set_at: "2026-01-01T00:00:00Z".into(),
+            set_by: None,
+        }
+    }
+
+    #[test]
+    fn a_blank_field_keeps_a_saved_secret_and_clears_a_saved_plain_field() {
+        let saved = CredentialsView {
+            fields: [
+                ("username", masked(false)),
+                ("password", masked(true)),
+                ("access_token", masked(true)),
+                ("scope", masked(false)),
+            ]
+            .into_iter()
+            .map(|(name, field)| (name.to_owned(), field))
+            .collect(),
+            needs_reentry: false,
+        };
+        let entered = serde_json::json!({"password": "", "site": "https://x.example"});
+        let edits = CredentialsView::edits_from_form(Some(&saved), &entered);
+        let replaced = FieldEdit::Replace {
+            value: "https://x.example".into(),
+        };
+        assert_eq!(edits.get("site"), Some(&replaced));
+        assert_eq!(edits.get("username"), Some(&FieldEdit::Clear));
+        assert_eq!(edits.get("password"), None, "a blank secret is kept");
+        assert_eq!(edits.get("access_token"), None);
+        assert_eq!(edits.get("scope"), None, "token fields are not the form's");
+        let entered = serde_json::json!({"username": "ann", "password": null});
+        let edits = CredentialsView::edits_from_form(Some(&saved), &entered);
+        let replaced = FieldEdit::Replace {
+            value: "ann".into(),
+        };
+        assert_eq!(edits.get("username"), Some(&replaced));
+        assert_eq!(edits.len(), 1, "{:?}", edits.keys().collect::<Vec<_>>());
+        assert!(CredentialsView::edits_from_form(None, &serde_json::json!({})).is_empty());
+    }
 
     #[test]
     fn names_round_trip() {

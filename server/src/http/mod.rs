@@ -3,6 +3,7 @@
 
 pub mod auth;
 mod catalog;
+mod connection_tests;
 mod connectors;
 pub mod error;
 mod health;
@@ -11,7 +12,6 @@ mod no_script;
 mod oauth;
 mod openapi;
 pub mod security;
-mod testing;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -40,8 +40,8 @@ pub fn build_router(state: AppState) -> Router {
                 .delete(connectors::delete),
         )
         .route("/connectors/{id}/oauth/start", post(oauth::start))
-        .route("/connectors/{id}/test", post(testing::run))
-        .route("/connectors/{id}/tests", get(testing::history))
+        .route("/connectors/{id}/test", post(connection_tests::run))
+        .route("/connectors/{id}/tests", get(connection_tests::history))
         .route("/validate-config", post(connectors::validate_config))
         .route("/publish-targets", get(connectors::publish_targets))
         .route("/audit", get(connectors::audit))

@@ -18,8 +18,8 @@ use utoipa::{Modify, OpenApi};
         super::connectors::publish_targets,
         super::connectors::audit,
         super::oauth::start,
-        super::testing::run,
-        super::testing::history,
+        super::connection_tests::run,
+        super::connection_tests::history,
         super::health::healthz,
         document
     ),

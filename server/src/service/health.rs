@@ -12,7 +12,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 use tokio::task::JoinSet;
 
-use super::TestingService;
+use super::ConnectionTestService;
 use crate::store::Store;
 
 /// How long a claim holds an instance. Far longer than a test (5 s, plus a token refresh
@@ -21,7 +21,7 @@ const HOLD: time::Duration = time::Duration::minutes(5);
 
 pub struct HealthChecker {
     store: Arc<dyn Store>,
-    testing: Arc<TestingService>,
+    connection_tests: Arc<ConnectionTestService>,
     interval: time::Duration,
     concurrency: usize,
 }
@@ -52,13 +52,13 @@ impl HealthChecker {
     /// Tests instances last tested more than `interval` ago, `concurrency` at a time.
     pub fn new(
         store: Arc<dyn Store>,
-        testing: Arc<TestingService>,
+        connection_tests: Arc<ConnectionTestService>,
         interval: Duration,
         concurrency: usize,
     ) -> Self {
         HealthChecker {
             store,
-            testing,
+            connection_tests,
             interval: time::Duration::try_from(interval).unwrap_or(time::Duration::MAX),
             concurrency: concurrency.max(1),
         }
@@ -101,7 +101,7 @@ impl HealthChecker {
             let Some(due) = claimed.into_iter().next() else {
                 return report;
             };
-            match self.testing.run_scheduled(due).await {
+            match self.connection_tests.run_scheduled(due).await {
                 Ok(test) if test.ok => report.passed += 1,
                 Ok(_) => report.failed += 1,
                 Err(error) => {

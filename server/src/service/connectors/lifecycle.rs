@@ -2,7 +2,7 @@
 //! to it, and the reason its audit trail gives. Pure (no store, no clock), so each rule is
 //! tested on its own; the services apply the moves. A change a person asks for
 //! (Activate, Deactivate) is `ConnectorStatus::manual_transition` in the model, with the
-//! confirmation rules of `check_transition`.
+//! confirmation rules of [`check_choice`].
 //!
 //! | From | Event | To |
 //! |---|---|---|
@@ -16,6 +16,7 @@
 //! | `error` | a test passed | the status before the error (`inactive` if unknown) |
 //! | any | the provider refused the refresh token | `error` |
 
+use app::error::AppError;
 use app::model::connector::ConnectorStatus;
 
 /// Something that happened to an instance.
@@ -100,6 +101,33 @@ pub fn next(current: ConnectorStatus, event: Event) -> Option<Move> {
     }
 }
 
+/// A status a person chose (Activate, Deactivate) for an instance in `current` whose
+/// last test passed or failed (`last_test_ok`): allowed by the model's manual moves, and
+/// confirmed when the last test failed. `needs_reentry`: its saved credentials cannot be
+/// decrypted, so it cannot be activated until they are entered again.
+pub fn check_choice(
+    (current, last_test_ok): (ConnectorStatus, Option<bool>),
+    to: ConnectorStatus,
+    confirmed: bool,
+    needs_reentry: bool,
+) -> Result<(), AppError> {
+    current
+        .manual_transition(to)
+        .map_err(|refusal| AppError::Conflict(refusal.message().to_owned()))?;
+    if to == ConnectorStatus::Active && current != ConnectorStatus::Active {
+        if needs_reentry {
+            return Err(AppError::Conflict(super::NEEDS_REENTRY.to_owned()));
+        }
+        let last_test_failed = last_test_ok == Some(false) || current == ConnectorStatus::Error;
+        if last_test_failed && !confirmed {
+            return Err(AppError::ConfirmationRequired(
+                "The last connection test of this connector failed. Activate it anyway?".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +202,35 @@ mod tests {
         assert_eq!(to(Error, tested(true, false, Some(Active))), Some(Active));
         assert_eq!(to(Error, tested(true, false, None)), Some(Inactive));
         assert_eq!(to(Error, tested(false, false, None)), None);
+    }
+
+    #[test]
+    fn activating_after_a_failed_test_asks_for_confirmation() {
+        let confirmation =
+            |result: Result<(), AppError>| matches!(result, Err(AppError::ConfirmationRequired(_)));
+        let refused = |result: Result<(), AppError>| matches!(result, Err(AppError::Conflict(_)));
+        assert!(check_choice((Inactive, Some(true)), Active, false, false).is_ok());
+        assert!(check_choice((Inactive, None), Active, false, false).is_ok());
+        assert!(confirmation(check_choice(
+            (Inactive, Some(false)),
+            Active,
+            false,
+            false
+        )));
+        assert!(confirmation(check_choice(
+            (Error, None),
+            Active,
+            false,
+            false
+        )));
+        assert!(check_choice((Inactive, Some(false)), Active, true, false).is_ok());
+        assert!(refused(check_choice(
+            (Inactive, Some(true)),
+            Active,
+            true,
+            true
+        )));
+        assert!(check_choice((Active, Some(false)), Inactive, false, true).is_ok());
+        assert!(refused(check_choice((Pending, None), Active, true, false)));
     }
 }

@@ -10,6 +10,7 @@ use std::sync::{Arc, RwLock};
 use app::error::FieldErrors;
 use app::model::ConnectorType;
 use app::schema_form::messages;
+use app::schema_form::schema::is_secret;
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::paths::LocationSegment;
 use jsonschema::{ValidationError, Validator};
@@ -118,8 +119,7 @@ impl SchemaCache {
 pub fn secret_fields(schema: &Value) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     walk_properties(schema, &mut |name, property| {
-        let marked = |key| property.get(key).and_then(Value::as_bool) == Some(true);
-        if marked("writeOnly") || marked("x-secret") {
+        if is_secret(property) {
             found.insert(name.to_owned());
         }
     });

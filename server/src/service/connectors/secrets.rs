@@ -1,15 +1,17 @@
-//! Decrypted credential fields, their masked view, and the keep / replace / clear edits.
+//! Decrypted credential fields, their masked view, the keep / replace / clear edits, and
+//! the checks of submitted values.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use app::model::connector::{FieldEdit, MaskedField};
+use app::model::connector::{FieldEdit, MaskedField, is_blank};
 use secrecy::{ExposeSecret, SecretBox};
 use serde_json::{Map, Value};
 
-/// Fields that say what the credentials are rather than being one: the sign-in method,
-/// and what an OAuth provider said of its token (its type, scopes and expiry).
-pub const DESCRIPTIVE_FIELDS: [&str; 4] = ["method", "token_type", "scope", "expires_at"];
+pub use app::model::connector::DESCRIPTIVE_FIELDS;
+
+use super::TypeSchemas;
+use crate::service::validate::FieldErrorsBuilder;
 
 /// Credential fields in plaintext, as decrypted for use. Deliberately neither
 /// `Serialize` nor printable: `Debug` shows the field names only.
@@ -190,6 +192,36 @@ pub fn parse_masked(stored: &Value) -> BTreeMap<String, MaskedField> {
                 .map(|field| (name.clone(), field))
         })
         .collect()
+}
+
+/// Blank values mean "not set": a form's optional field left blank (see
+/// [`app::model::connector::is_blank`], the rule every credentials form follows).
+pub(super) fn drop_blank(fields: &mut Map<String, Value>) {
+    fields.retain(|_, value| !is_blank(value));
+}
+
+/// Field checks of submitted credential values: known fields only, no masked values,
+/// storable text.
+pub(super) fn check_submitted<'a>(
+    errors: &mut FieldErrorsBuilder,
+    schemas: &TypeSchemas,
+    submitted: impl Iterator<Item = (&'a String, &'a Value)>,
+) {
+    for (field, value) in submitted {
+        let path = format!("auth.{field}");
+        if !errors.text("auth", field) {
+            continue;
+        }
+        errors.json(&path, value);
+        if !schemas.is_auth_field(field) {
+            errors.add(&path, "Unknown field.");
+        } else if looks_masked(value) {
+            errors.add(
+                &path,
+                "This is the masked value of a saved secret; enter the secret itself, or keep it.",
+            );
+        }
+    }
 }
 
 #[cfg(test)]

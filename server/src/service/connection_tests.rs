@@ -11,33 +11,32 @@ use app::model::ConnectorType;
 use app::model::connector::ConnectorStatus;
 use app::model::identity::Principal;
 use app::model::probe::{ConnectionTest, ErrorClass, ProbeStep, ProbeTrace, TestTrigger};
-use app::ports::TestingPort;
+use app::ports::ConnectionTestPort;
 use async_trait::async_trait;
 use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::OAuthService;
+use super::audit::{self, StatusCause};
 use super::connectors::ConnectorService;
 use super::connectors::lifecycle::{self, Event};
 use super::refresh_problem::RefreshProblem;
 use crate::outbound::Outbound;
 use crate::probe::Prober;
-use crate::store::{
-    AuditRecord, ConnectionTestRecord, ConnectorRecord, DueCheck, Store, TestOutcome, rfc3339,
-};
+use crate::store::{ConnectionTestRecord, ConnectorRecord, DueCheck, Store, TestOutcome, rfc3339};
 
 /// How many results are kept per instance.
 pub const HISTORY_KEPT: i64 = 50;
 
-pub struct TestingService {
+pub struct ConnectionTestService {
     store: Arc<dyn Store>,
     connectors: Arc<ConnectorService>,
     oauth: Arc<OAuthService>,
     prober: Prober,
 }
 
-impl TestingService {
+impl ConnectionTestService {
     pub fn new(
         store: Arc<dyn Store>,
         connectors: Arc<ConnectorService>,
@@ -55,7 +54,7 @@ impl TestingService {
         oauth: Arc<OAuthService>,
         outbound: Arc<Outbound>,
     ) -> Self {
-        TestingService {
+        ConnectionTestService {
             store,
             connectors,
             oauth,
@@ -139,23 +138,19 @@ impl TestingService {
             last_test_ok: test.ok,
             last_error: (!test.ok).then(|| test.trace.message.clone()),
         };
-        let mut audit = vec![AuditRecord {
-            id: Uuid::new_v4(),
-            tenant_id: record.tenant_id,
+        let details = json!({ "ok": test.ok, "error_class": test.error_class, "trigger": trigger });
+        let mut audit = vec![audit::entry(
             actor,
-            action: "connector.test".into(),
-            target_type: "connector".into(),
-            target_id: record.id,
-            at: started_at,
-            details: json!({ "ok": test.ok, "error_class": test.error_class, "trigger": trigger }),
-        }];
+            record,
+            "connector.test",
+            details,
+            started_at,
+        )];
         if status != record.status {
-            audit.push(AuditRecord {
-                id: Uuid::new_v4(),
-                action: "connector.status".into(),
-                details: json!({ "from": record.status, "to": status, "reason": "connection test" }),
-                ..audit[0].clone()
-            });
+            let cause = StatusCause::Rule("connection test");
+            audit.push(audit::status_change(
+                actor, record, status, cause, started_at,
+            ));
         }
         if !self
             .store
@@ -217,7 +212,7 @@ fn shown(test: ConnectionTestRecord) -> ConnectionTest {
 }
 
 #[async_trait]
-impl TestingPort for TestingService {
+impl ConnectionTestPort for ConnectionTestService {
     async fn run(
         &self,
         who: &Principal,
@@ -229,7 +224,7 @@ impl TestingPort for TestingService {
         let secrets = if has_credentials {
             Some(
                 self.oauth
-                    .credentials_or_problem(who, connector_id, "connection test")
+                    .fresh_credentials_or_problem(who, connector_id, "connection test")
                     .await?,
             )
         } else {

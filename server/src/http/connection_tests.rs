@@ -56,7 +56,7 @@ pub async fn run(
         Some(trigger) => trigger,
         None => TestTrigger::User,
     };
-    Ok(Json(ports.testing.run(&who, id, trigger).await?))
+    Ok(Json(ports.connection_tests.run(&who, id, trigger).await?))
 }
 
 /// The instance's connection test results, newest first (at most 50).
@@ -78,5 +78,5 @@ pub async fn history(
     SignedIn(who): SignedIn,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<Vec<ConnectionTest>>, ApiError> {
-    Ok(Json(ports.testing.history(&who, id).await?))
+    Ok(Json(ports.connection_tests.history(&who, id).await?))
 }
