@@ -65,7 +65,8 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             // The usual pairing with WAL: commits survive a crash of the process (kill -9
             // included) without an fsync each; a power cut may undo the last ones, never
-            // corrupt the file. With FULL, 200 creates at once had p99 121–158 ms (README).
+            // corrupt the file. With FULL, 200 creates at once had p99 121–158 ms
+            // (docs/decisions.md).
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
