@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod credentials;
 pub mod http;
 pub mod outbound;
 pub mod probe;

@@ -193,15 +193,19 @@ async fn refused_credentials_are_auth_and_server_errors_are_http() {
 }
 
 #[tokio::test]
-async fn a_slow_service_times_out_at_five_seconds() {
+async fn a_slow_service_times_out_at_the_budget() {
+    assert_eq!(Prober::new(true).budget(), server::probe::BUDGET);
+    assert_eq!(server::probe::BUDGET, std::time::Duration::from_secs(5));
     let (base, _) = target().await;
-    let trace = probe(&Prober::new(true), &base, "/slow").await;
+    let prober = Prober::new(true).with_budget(std::time::Duration::from_millis(400));
+    let trace = probe(&prober, &base, "/slow").await;
     assert_eq!(trace.error_class, Some(ErrorClass::Timeout), "{trace:?}");
     assert!(
-        (5000..5900).contains(&trace.duration_ms),
+        (400..1300).contains(&trace.duration_ms),
         "took {} ms",
         trace.duration_ms
     );
+    assert!(trace.message.contains("within 400 ms"), "{}", trace.message);
 }
 
 /// A name that does not exist, under `.invalid` (RFC 6761), with a 64-character label,

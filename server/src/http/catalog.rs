@@ -5,7 +5,7 @@ use app::ports::Ports;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use serde::Deserialize;
@@ -13,6 +13,7 @@ use utoipa::IntoParams;
 
 use super::auth::SignedIn;
 use super::error::{ApiError, ErrorBody};
+use super::extract::{ApiPath, ApiQuery};
 use crate::service::CatalogService;
 
 #[derive(Deserialize, IntoParams)]
@@ -25,16 +26,6 @@ pub struct CatalogQuery {
     /// A category slug, e.g. `social`, `payments`.
     pub category: Option<String>,
 }
-
-/// `Query` whose rejection is our JSON error.
-#[derive(FromRequestParts)]
-#[from_request(via(Query), rejection(ApiError))]
-pub struct ApiQuery<T>(pub T);
-
-/// `Path` whose rejection is our JSON error.
-#[derive(FromRequestParts)]
-#[from_request(via(Path), rejection(ApiError))]
-pub struct ApiPath<T>(pub T);
 
 /// List connector types, optionally filtered.
 #[utoipa::path(

@@ -4,13 +4,12 @@ use app::error::AppError;
 use app::model::probe::{ConnectionTest, TestInput, TestTrigger};
 use app::ports::Ports;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use uuid::Uuid;
 
 use super::auth::SignedIn;
-use super::catalog::ApiPath;
 use super::error::{ApiError, ErrorBody};
+use super::extract::{ApiPath, OptionalApiJson};
 
 /// Test the instance's connection now (members and up) and record the result.
 #[utoipa::path(
@@ -33,18 +32,8 @@ pub async fn run(
     State(ports): State<Ports>,
     SignedIn(who): SignedIn,
     ApiPath(id): ApiPath<Uuid>,
-    body: Bytes,
+    OptionalApiJson(input): OptionalApiJson<TestInput>,
 ) -> Result<Json<ConnectionTest>, ApiError> {
-    let input: TestInput = if body.iter().all(u8::is_ascii_whitespace) {
-        TestInput::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|error| AppError::InvalidInput {
-            message: app::error::without_quoted_values(&format!(
-                "The body could not be read: {error}"
-            )),
-            fields: Default::default(),
-        })?
-    };
     let trigger = match input.trigger {
         Some(TestTrigger::Schedule) => {
             return Err(AppError::invalid_field(

@@ -15,8 +15,8 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::auth::SignedIn;
-use super::catalog::{ApiPath, ApiQuery};
-use super::error::{ApiError, ApiJson, ErrorBody};
+use super::error::{ApiError, ErrorBody};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
 
 /// The instances the caller may see, credentials masked.
 #[utoipa::path(

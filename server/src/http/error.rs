@@ -5,9 +5,7 @@
 
 use app::error::{AppError, FieldErrors};
 use axum::Json;
-use axum::extract::FromRequest;
 use axum::extract::Request;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -36,45 +34,6 @@ pub struct ApiError(pub AppError);
 impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
         ApiError(error)
-    }
-}
-
-impl From<QueryRejection> for ApiError {
-    fn from(rejection: QueryRejection) -> Self {
-        ApiError(AppError::InvalidInput {
-            message: rejection.body_text(),
-            fields: FieldErrors::new(),
-        })
-    }
-}
-
-impl From<JsonRejection> for ApiError {
-    /// The decoder's message, without the input it quotes (which may be a secret).
-    fn from(rejection: JsonRejection) -> Self {
-        let message = match &rejection {
-            JsonRejection::MissingJsonContentType(_) => {
-                "Send the body as JSON with Content-Type: application/json.".to_owned()
-            }
-            other => app::error::without_quoted_values(&other.body_text()),
-        };
-        ApiError(AppError::InvalidInput {
-            message,
-            fields: FieldErrors::new(),
-        })
-    }
-}
-
-/// `Json` whose rejection is our JSON error.
-#[derive(FromRequest)]
-#[from_request(via(Json), rejection(ApiError))]
-pub struct ApiJson<T>(pub T);
-
-impl From<PathRejection> for ApiError {
-    fn from(rejection: PathRejection) -> Self {
-        ApiError(AppError::InvalidInput {
-            message: rejection.body_text(),
-            fields: FieldErrors::new(),
-        })
     }
 }
 

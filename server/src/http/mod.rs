@@ -6,6 +6,7 @@ mod catalog;
 mod connection_tests;
 mod connectors;
 pub mod error;
+mod extract;
 mod health;
 mod limit;
 mod no_script;

@@ -12,8 +12,8 @@ use axum::extract::{Query, State};
 use axum::response::Redirect;
 
 use super::auth::SignedIn;
-use super::catalog::ApiPath;
 use super::error::{ApiError, ErrorBody};
+use super::extract::ApiPath;
 use crate::service::OAuthService;
 use crate::service::oauth::CallbackParams;
 

@@ -16,9 +16,9 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
 use self::template::Renderer;
+use crate::credentials::Secrets;
 use crate::outbound::guard::NoPublicAddress;
 use crate::outbound::{Carries, Outbound, OutboundError, Redactor, Refusal, Unresolved};
-use crate::service::connectors::Secrets;
 
 /// Everything a probe may take, from resolving the name to the last byte read.
 pub const BUDGET: Duration = Duration::from_secs(5);
@@ -35,9 +35,20 @@ const SENSITIVE_HEADERS: [&str; 5] = [
     "x-api-key",
 ];
 
+/// A budget as people read it: "5 seconds", or "300 ms" under a second.
+fn spoken(budget: Duration) -> String {
+    match budget.as_secs() {
+        0 => format!("{} ms", budget.as_millis()),
+        1 => "1 second".to_owned(),
+        seconds => format!("{seconds} seconds"),
+    }
+}
+
 /// Runs probes; one per server, sharing the outbound connection pool.
 pub struct Prober {
     outbound: Arc<Outbound>,
+    /// Everything one probe may take: [`BUDGET`] unless a test sets a shorter one.
+    budget: Duration,
     /// For the TLS step; `None` only if ring offered no safe protocol version.
     tls: Option<Arc<tokio_rustls::rustls::ClientConfig>>,
 }
@@ -74,8 +85,20 @@ impl Prober {
     pub fn with_outbound(outbound: Arc<Outbound>) -> Self {
         Prober {
             outbound,
+            budget: BUDGET,
             tls: handshake::tls_config(),
         }
+    }
+
+    /// The same prober with another time budget (tests of a slow service need not wait
+    /// the whole [`BUDGET`]).
+    pub fn with_budget(mut self, budget: Duration) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    pub fn budget(&self) -> Duration {
+        self.budget
     }
 
     /// Runs `entry`'s test for an instance with `config` and (decrypted) `secrets`.
@@ -103,8 +126,11 @@ impl Prober {
             redactor: Redactor::default(),
         };
         let step_started = Instant::now();
-        let finished =
-            tokio::time::timeout(BUDGET, self.probe(entry, config, secrets, &mut recorder)).await;
+        let finished = tokio::time::timeout(
+            self.budget,
+            self.probe(entry, config, secrets, &mut recorder),
+        )
+        .await;
         if finished.is_err() {
             let phase = if recorder.trace.status.is_some() {
                 "response"
@@ -115,11 +141,14 @@ impl Prober {
                 phase,
                 false,
                 step_started,
-                Some("no answer within 5 seconds".into()),
+                Some(format!("no answer within {}", spoken(self.budget))),
             );
             recorder.fail(
                 ErrorClass::Timeout,
-                "The service did not answer within 5 seconds. Check that the address is right and the service is up; a firewall may be dropping the connection.",
+                format!(
+                    "The service did not answer within {}. Check that the address is right and the service is up; a firewall may be dropping the connection.",
+                    spoken(self.budget)
+                ),
             );
         }
         recorder.trace.duration_ms = started.elapsed().as_millis() as u64;

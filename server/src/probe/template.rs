@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::service::connectors::Secrets;
+use crate::credentials::Secrets;
 
 /// Renders templates for one probe and collects the secrets it used.
 pub struct Renderer<'a> {
