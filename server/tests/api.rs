@@ -161,6 +161,9 @@ async fn openapi_document_describes_every_endpoint() {
         ("post", "/api/validate-config"),
         ("get", "/api/publish-targets"),
         ("get", "/api/audit"),
+        ("post", "/api/connectors/{id}/oauth/start"),
+        ("post", "/api/connectors/{id}/test"),
+        ("get", "/api/connectors/{id}/tests"),
     ] {
         assert!(
             doc["paths"][path][method].is_object(),
@@ -182,6 +185,51 @@ async fn openapi_document_describes_every_endpoint() {
     assert!(doc["components"]["schemas"]["ConnectorType"].is_object());
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+/// The router and the document come from one list: every documented operation is served
+/// (as itself, not as the API's "no endpoint" 404 or a 405), and a path the document does
+/// not name is that 404.
+#[tokio::test]
+async fn every_documented_operation_is_served() {
+    let (_server, owner) = owner_of_fresh_server().await;
+    let (_, doc) = get_json(&owner, "/api/openapi.json").await;
+    let mut operations = 0;
+    for (path, methods) in doc["paths"].as_object().unwrap() {
+        let concrete = path
+            .replace("{id}", "00000000-0000-0000-0000-000000000000")
+            .replace("{key}", "wordpress");
+        for method in methods.as_object().unwrap().keys() {
+            let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let mut request = owner
+                .http
+                .request(method.clone(), format!("{}{concrete}", owner.base_url))
+                .header("origin", &owner.base_url);
+            if let Some(cookie) = &owner.cookie {
+                request = request.header("cookie", cookie);
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status();
+            let body = response.text().await.unwrap();
+            assert_ne!(
+                status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path}: {body}"
+            );
+            assert!(
+                !body.contains("no API endpoint at this path"),
+                "{method} {path} is documented but not served: {status} {body}"
+            );
+            operations += 1;
+        }
+    }
+    assert!(operations >= 15, "only {operations} operations documented");
+    let (status, body) = get_json(&owner, "/api/no-such-endpoint").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        body.to_string().contains("no API endpoint at this path"),
+        "{body}"
+    );
 }
 
 /// Request bodies refuse unknown keys (400), and the document says so, so that a fuzzer

@@ -16,38 +16,47 @@ pub mod security;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 
 pub use openapi::ApiDoc;
 
+/// The REST API and `/healthz`: each handler registered once, by the path and methods
+/// of its `#[utoipa::path]` annotation, which also puts it in the OpenAPI document
+/// ([`openapi::full_document`]). Handlers on one path go in one `routes!`.
+pub fn rest_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(catalog::list))
+        .routes(routes!(catalog::get))
+        .routes(routes!(connectors::installed))
+        .routes(routes!(connectors::create))
+        .routes(routes!(
+            connectors::get,
+            connectors::update,
+            connectors::delete
+        ))
+        .routes(routes!(oauth::start))
+        .routes(routes!(connection_tests::run))
+        .routes(routes!(connection_tests::history))
+        .routes(routes!(connectors::validate_config))
+        .routes(routes!(connectors::publish_targets))
+        .routes(routes!(connectors::audit))
+        .routes(routes!(openapi::document))
+        .routes(routes!(health::healthz))
+}
+
 /// The whole application router.
 pub fn build_router(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/catalog", get(catalog::list))
-        .route("/catalog/{key}", get(catalog::get))
-        .route("/installed", get(connectors::installed))
-        .route("/connectors", post(connectors::create))
-        .route(
-            "/connectors/{id}",
-            get(connectors::get)
-                .put(connectors::update)
-                .delete(connectors::delete),
-        )
-        .route("/connectors/{id}/oauth/start", post(oauth::start))
-        .route("/connectors/{id}/test", post(connection_tests::run))
-        .route("/connectors/{id}/tests", get(connection_tests::history))
-        .route("/validate-config", post(connectors::validate_config))
-        .route("/publish-targets", get(connectors::publish_targets))
-        .route("/audit", get(connectors::audit))
-        .route("/openapi.json", get(openapi::document))
-        .fallback(error::api_not_found);
+    let (rest, _) = rest_routes().split_for_parts();
 
     let routes = generate_route_list(app::App);
     let ports = state.ports.clone();
@@ -56,8 +65,10 @@ pub fn build_router(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
 
     Router::new()
-        .nest("/api", api)
-        .route("/healthz", get(health::healthz))
+        .merge(rest)
+        // Anything else under /api is the JSON 404, not the app's page.
+        .route("/api", any(error::api_not_found))
+        .route("/api/{*rest}", any(error::api_not_found))
         .route("/oauth/callback", get(oauth::callback))
         .route(
             app::components::scripted::JS_ONLY_ACTION,
