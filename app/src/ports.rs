@@ -138,7 +138,7 @@ pub struct Ports {
     pub connection_tests: Arc<dyn ConnectionTestPort>,
 }
 
-/// Connection tests (DESIGN.md §8).
+/// Connection tests (docs/decisions.md, Connection tests).
 #[async_trait]
 pub trait ConnectionTestPort: Send + Sync {
     /// Runs the instance's connection test now (anyone who may use it) and records it.
@@ -156,7 +156,7 @@ pub trait ConnectionTestPort: Send + Sync {
     ) -> Result<Vec<crate::model::probe::ConnectionTest>, AppError>;
 }
 
-/// Signing an instance in with its provider (DESIGN.md §7).
+/// Signing an instance in with its provider (docs/decisions.md, OAuth).
 #[async_trait]
 pub trait OAuthPort: Send + Sync {
     /// Starts an authorization for the instance and returns the provider's authorize URL;

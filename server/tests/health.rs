@@ -227,7 +227,7 @@ impl Process {
     }
 }
 
-/// DESIGN.md §8: several server processes share the checker's work through
+/// docs/decisions.md, Connection tests: several server processes share the checker's work through
 /// `FOR UPDATE SKIP LOCKED` claims, and none tests an instance another has claimed.
 #[tokio::test]
 async fn two_server_processes_test_each_due_instance_once() {

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Where an instance is in its life (DESIGN.md §5).
+/// Where an instance is in its life (docs/ARCHITECTURE.md, the status machine).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -100,7 +100,7 @@ impl Scope {
 /// sent to, while keeping them (`server/src/service/connectors/destinations.rs`).
 pub const CREDENTIALS_STAY_AT_THEIR_ADDRESS: &str = "Credentials are sent only to the address they were entered for: enter them again with this change (or clear them), or keep the address.";
 
-/// Why a manual status change is refused (DESIGN.md §5).
+/// Why a manual status change is refused (docs/ARCHITECTURE.md, the status machine).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TransitionRefusal {
     /// `pending` instances must finish setup (authenticate) first.

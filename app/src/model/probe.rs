@@ -1,5 +1,6 @@
-//! Connection tests: what a probe did and found (DESIGN.md §8). Every secret is already
-//! redacted when a trace exists; it can be stored and shown as it is.
+//! Connection tests: what a probe did and found (docs/decisions.md, Connection tests).
+//! Every secret is already redacted when a trace exists; it can be stored and shown as it
+//! is.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,7 +1,8 @@
 //! Connection tests: a connector type's declarative probe run with an instance's
-//! configuration and credentials (DESIGN.md §8), through the server's [`Outbound`] (its
-//! address guard, HTTPS rule, body cap and redirect rules) within a 5-second budget. The
-//! result is a [`ProbeTrace`] with every form of every credential already redacted.
+//! configuration and credentials (docs/decisions.md, Connection tests), through the
+//! server's [`Outbound`] (its address guard, HTTPS rule, body cap and redirect rules)
+//! within a 5-second budget. The result is a [`ProbeTrace`] with every form of every
+//! credential already redacted.
 
 mod answer;
 mod handshake;

@@ -1,8 +1,8 @@
-//! Connection tests of installed instances (DESIGN.md §8): the probe run with the
-//! instance's configuration and credentials (refreshed first when an OAuth token is about
-//! to expire), the result recorded, and the status rules applied: a failing test of an
-//! active instance sets `error`; a passing test of an `error` instance restores the status
-//! it had before.
+//! Connection tests of installed instances (docs/decisions.md, Connection tests): the probe
+//! run with the instance's configuration and credentials (refreshed first when an OAuth
+//! token is about to expire), the result recorded, and the status rules applied: a failing
+//! test of an active instance sets `error`; a passing test of an `error` instance restores
+//! the status it had before.
 
 use std::sync::Arc;
 

@@ -1,5 +1,6 @@
-//! The health checker (DESIGN.md §8): a background task that re-tests active instances
-//! whose last test is older than the configured interval, a few at a time.
+//! The health checker (docs/decisions.md, Connection tests): a background task that
+//! re-tests active instances whose last test is older than the configured interval, a few
+//! at a time.
 //!
 //! Every test is claimed in the store first ([`Store::claim_due_health_checks`]), one
 //! instance per claim, so several server processes on one PostgreSQL database share the

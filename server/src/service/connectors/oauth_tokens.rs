@@ -150,7 +150,7 @@ impl ConnectorService {
     }
 
     /// The provider refused the refresh token: the instance needs a person to sign in
-    /// again. Sets `error` with "Re-authentication needed" (DESIGN.md §7).
+    /// again. Sets `error` with "Re-authentication needed" (docs/decisions.md, OAuth).
     pub async fn mark_reauthentication_needed(
         &self,
         target: &OAuthTarget,

@@ -1,5 +1,5 @@
 //! Signing an instance in with its provider: OAuth 2.0 authorization code, with PKCE
-//! (S256) where the type supports it (DESIGN.md §7). The `oauth2` crate speaks the
+//! (S256) where the type supports it (docs/decisions.md, OAuth). The `oauth2` crate speaks the
 //! protocol; the rules are ours: a single-use state bound to the user, tenant and
 //! instance for 10 minutes, the verifier sealed at rest, tokens stored in the vault, and
 //! no half-saved sign-ins. Every call to a token endpoint goes through the server's
