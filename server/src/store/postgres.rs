@@ -21,9 +21,11 @@ use super::rows::{
 use crate::vault::Sealed;
 
 use super::{
-    ApiTokenRecord, AuditRecord, ConnectionTestRecord, ConnectorRecord, CredentialChange,
-    CredentialLock, CredentialOwner, CredentialRecord, DueCheck, NewCatalogEntry, OAuthStateRecord,
-    SeedReport, SessionRecord, Store, StoreError, TenantRecord, TestOutcome, UserRecord, plan_seed,
+    ApiTokenRecord, AuditRecord, CatalogStore, ConnectionTestRecord, ConnectionTestStore,
+    ConnectorRecord, ConnectorStore, CredentialChange, CredentialLock, CredentialOwner,
+    CredentialRecord, DueCheck, IdentityStore, NewCatalogEntry, OAuthStateRecord, OAuthStore,
+    SeedReport, SessionRecord, SessionStore, StoreError, TenantRecord, TestOutcome, UserRecord,
+    VaultKeyStore, catalog::plan_seed,
 };
 
 macro_rules! catalog_select {
@@ -58,7 +60,7 @@ macro_rules! connector_select {
 
 pub struct PostgresStore {
     pool: PgPool,
-    locks: super::LocalLocks,
+    locks: super::credential_lock::LocalLocks,
 }
 
 impl PostgresStore {
@@ -78,7 +80,7 @@ impl PostgresStore {
         backfill_name_keys(&pool).await?;
         Ok(PostgresStore {
             pool,
-            locks: super::LocalLocks::default(),
+            locks: super::credential_lock::LocalLocks::default(),
         })
     }
 
@@ -120,7 +122,7 @@ impl PostgresStore {
 }
 
 #[async_trait]
-impl Store for PostgresStore {
+impl CatalogStore for PostgresStore {
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
@@ -163,7 +165,10 @@ impl Store for PostgresStore {
         tx.commit().await?;
         Ok(report)
     }
+}
 
+#[async_trait]
+impl IdentityStore for PostgresStore {
     async fn count_users(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(&self.pool)
@@ -298,7 +303,10 @@ impl Store for PostgresStore {
         .await?;
         Ok(role.as_deref().and_then(Role::parse))
     }
+}
 
+#[async_trait]
+impl SessionStore for PostgresStore {
     async fn insert_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO sessions (id, user_id, tenant_id, created_at, last_seen_at, expires_at) \
@@ -479,7 +487,10 @@ impl Store for PostgresStore {
             .await?;
         Ok(())
     }
+}
 
+#[async_trait]
+impl VaultKeyStore for PostgresStore {
     async fn vault_canaries(&self) -> Result<Vec<Sealed>, StoreError> {
         let rows: Vec<(String, Vec<u8>, Vec<u8>)> =
             sqlx::query_as("SELECT key_id, nonce, ciphertext FROM vault_canary ORDER BY key_id")
@@ -508,6 +519,64 @@ impl Store for PostgresStore {
         .await?;
         Ok(())
     }
+
+    async fn delete_vault_canary(&self, key_id: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM vault_canary WHERE key_id = $1")
+            .bind(key_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn credentials_to_reseal(
+        &self,
+        current_key_id: &str,
+        after: Uuid,
+        limit: i64,
+    ) -> Result<Vec<CredentialRecord>, StoreError> {
+        let rows: Vec<CredentialRow> = sqlx::query_as(concat!(
+            credential_select!(),
+            " WHERE key_id <> $1 AND id > $2 ORDER BY id LIMIT $3"
+        ))
+        .bind(current_key_id)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        convert_all(rows)
+    }
+
+    async fn reseal_credentials(
+        &self,
+        id: Uuid,
+        expected_key_id: &str,
+        sealed: &Sealed,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE credentials SET key_id = $3, nonce = $4, ciphertext = $5 \
+             WHERE id = $1 AND key_id = $2",
+        )
+        .bind(id)
+        .bind(expected_key_id)
+        .bind(&sealed.key_id)
+        .bind(&sealed.nonce)
+        .bind(&sealed.ciphertext)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn credential_key_usage(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT key_id, COUNT(*) FROM credentials GROUP BY key_id ORDER BY key_id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+#[async_trait]
+impl ConnectorStore for PostgresStore {
     async fn create_connector(
         &self,
         connector: &ConnectorRecord,
@@ -691,60 +760,6 @@ impl Store for PostgresStore {
         Ok(())
     }
 
-    async fn delete_vault_canary(&self, key_id: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM vault_canary WHERE key_id = $1")
-            .bind(key_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() > 0)
-    }
-
-    async fn credentials_to_reseal(
-        &self,
-        current_key_id: &str,
-        after: Uuid,
-        limit: i64,
-    ) -> Result<Vec<CredentialRecord>, StoreError> {
-        let rows: Vec<CredentialRow> = sqlx::query_as(concat!(
-            credential_select!(),
-            " WHERE key_id <> $1 AND id > $2 ORDER BY id LIMIT $3"
-        ))
-        .bind(current_key_id)
-        .bind(after)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        convert_all(rows)
-    }
-
-    async fn reseal_credentials(
-        &self,
-        id: Uuid,
-        expected_key_id: &str,
-        sealed: &Sealed,
-    ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE credentials SET key_id = $3, nonce = $4, ciphertext = $5 \
-             WHERE id = $1 AND key_id = $2",
-        )
-        .bind(id)
-        .bind(expected_key_id)
-        .bind(&sealed.key_id)
-        .bind(&sealed.nonce)
-        .bind(&sealed.ciphertext)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
-    }
-
-    async fn credential_key_usage(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT key_id, COUNT(*) FROM credentials GROUP BY key_id ORDER BY key_id",
-        )
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
     async fn audit_entries(
         &self,
         tenant_id: Uuid,
@@ -763,7 +778,10 @@ impl Store for PostgresStore {
         .await?;
         convert_all(rows)
     }
+}
 
+#[async_trait]
+impl OAuthStore for PostgresStore {
     async fn insert_oauth_state(&self, state: &OAuthStateRecord) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO oauth_states (state_hash, tenant_id, user_id, connector_id, key_id, nonce, \
@@ -844,7 +862,10 @@ impl Store for PostgresStore {
         .await?;
         convert_all(rows)
     }
+}
 
+#[async_trait]
+impl ConnectionTestStore for PostgresStore {
     async fn record_connection_test(
         &self,
         test: &ConnectionTestRecord,

@@ -24,9 +24,11 @@ use super::rows::{
 use crate::vault::Sealed;
 
 use super::{
-    ApiTokenRecord, AuditRecord, ConnectionTestRecord, ConnectorRecord, CredentialChange,
-    CredentialLock, CredentialOwner, CredentialRecord, DueCheck, NewCatalogEntry, OAuthStateRecord,
-    SeedReport, SessionRecord, Store, StoreError, TenantRecord, TestOutcome, UserRecord, plan_seed,
+    ApiTokenRecord, AuditRecord, CatalogStore, ConnectionTestRecord, ConnectionTestStore,
+    ConnectorRecord, ConnectorStore, CredentialChange, CredentialLock, CredentialOwner,
+    CredentialRecord, DueCheck, IdentityStore, NewCatalogEntry, OAuthStateRecord, OAuthStore,
+    SeedReport, SessionRecord, SessionStore, StoreError, TenantRecord, TestOutcome, UserRecord,
+    VaultKeyStore, catalog::plan_seed,
 };
 
 macro_rules! catalog_select {
@@ -54,7 +56,7 @@ macro_rules! connector_select {
 
 pub struct SqliteStore {
     pool: SqlitePool,
-    locks: super::LocalLocks,
+    locks: super::credential_lock::LocalLocks,
 }
 
 impl SqliteStore {
@@ -87,7 +89,7 @@ impl SqliteStore {
         backfill_name_keys(&pool).await?;
         Ok(SqliteStore {
             pool,
-            locks: super::LocalLocks::default(),
+            locks: super::credential_lock::LocalLocks::default(),
         })
     }
 
@@ -130,7 +132,7 @@ impl SqliteStore {
 }
 
 #[async_trait]
-impl Store for SqliteStore {
+impl CatalogStore for SqliteStore {
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
@@ -171,7 +173,10 @@ impl Store for SqliteStore {
         tx.commit().await?;
         Ok(report)
     }
+}
 
+#[async_trait]
+impl IdentityStore for SqliteStore {
     async fn count_users(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(&self.pool)
@@ -301,7 +306,10 @@ impl Store for SqliteStore {
         .await?;
         Ok(role.as_deref().and_then(Role::parse))
     }
+}
 
+#[async_trait]
+impl SessionStore for SqliteStore {
     async fn insert_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO sessions (id, user_id, tenant_id, created_at, last_seen_at, expires_at) \
@@ -482,7 +490,10 @@ impl Store for SqliteStore {
             .await?;
         Ok(())
     }
+}
 
+#[async_trait]
+impl VaultKeyStore for SqliteStore {
     async fn vault_canaries(&self) -> Result<Vec<Sealed>, StoreError> {
         let rows: Vec<(String, Vec<u8>, Vec<u8>)> =
             sqlx::query_as("SELECT key_id, nonce, ciphertext FROM vault_canary ORDER BY key_id")
@@ -511,6 +522,64 @@ impl Store for SqliteStore {
         .await?;
         Ok(())
     }
+
+    async fn delete_vault_canary(&self, key_id: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM vault_canary WHERE key_id = ?1")
+            .bind(key_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn credentials_to_reseal(
+        &self,
+        current_key_id: &str,
+        after: Uuid,
+        limit: i64,
+    ) -> Result<Vec<CredentialRecord>, StoreError> {
+        let rows: Vec<CredentialRow> = sqlx::query_as(concat!(
+            credential_select!(),
+            " WHERE key_id <> ?1 AND id > ?2 ORDER BY id LIMIT ?3"
+        ))
+        .bind(current_key_id)
+        .bind(text(after))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        convert_all(rows)
+    }
+
+    async fn reseal_credentials(
+        &self,
+        id: Uuid,
+        expected_key_id: &str,
+        sealed: &Sealed,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE credentials SET key_id = ?3, nonce = ?4, ciphertext = ?5 \
+             WHERE id = ?1 AND key_id = ?2",
+        )
+        .bind(text(id))
+        .bind(expected_key_id)
+        .bind(&sealed.key_id)
+        .bind(&sealed.nonce)
+        .bind(&sealed.ciphertext)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn credential_key_usage(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT key_id, COUNT(*) FROM credentials GROUP BY key_id ORDER BY key_id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+#[async_trait]
+impl ConnectorStore for SqliteStore {
     async fn create_connector(
         &self,
         connector: &ConnectorRecord,
@@ -694,60 +763,6 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn delete_vault_canary(&self, key_id: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM vault_canary WHERE key_id = ?1")
-            .bind(key_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() > 0)
-    }
-
-    async fn credentials_to_reseal(
-        &self,
-        current_key_id: &str,
-        after: Uuid,
-        limit: i64,
-    ) -> Result<Vec<CredentialRecord>, StoreError> {
-        let rows: Vec<CredentialRow> = sqlx::query_as(concat!(
-            credential_select!(),
-            " WHERE key_id <> ?1 AND id > ?2 ORDER BY id LIMIT ?3"
-        ))
-        .bind(current_key_id)
-        .bind(text(after))
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        convert_all(rows)
-    }
-
-    async fn reseal_credentials(
-        &self,
-        id: Uuid,
-        expected_key_id: &str,
-        sealed: &Sealed,
-    ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE credentials SET key_id = ?3, nonce = ?4, ciphertext = ?5 \
-             WHERE id = ?1 AND key_id = ?2",
-        )
-        .bind(text(id))
-        .bind(expected_key_id)
-        .bind(&sealed.key_id)
-        .bind(&sealed.nonce)
-        .bind(&sealed.ciphertext)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
-    }
-
-    async fn credential_key_usage(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT key_id, COUNT(*) FROM credentials GROUP BY key_id ORDER BY key_id",
-        )
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
     async fn audit_entries(
         &self,
         tenant_id: Uuid,
@@ -765,7 +780,10 @@ impl Store for SqliteStore {
         .await?;
         convert_all(rows)
     }
+}
 
+#[async_trait]
+impl OAuthStore for SqliteStore {
     async fn insert_oauth_state(&self, state: &OAuthStateRecord) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO oauth_states (state_hash, tenant_id, user_id, connector_id, key_id, nonce, ciphertext, return_to, created_at, expires_at, used_at) \
@@ -838,7 +856,10 @@ impl Store for SqliteStore {
         .await?;
         convert_all(rows)
     }
+}
 
+#[async_trait]
+impl ConnectionTestStore for SqliteStore {
     async fn record_connection_test(
         &self,
         test: &ConnectionTestRecord,
