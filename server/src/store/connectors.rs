@@ -8,8 +8,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::StoreError;
-use crate::vault::Sealed;
+use super::{Sealed, StoreError};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConnectorRecord {

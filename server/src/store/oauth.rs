@@ -5,8 +5,7 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{CredentialLock, CredentialRecord, StoreError};
-use crate::vault::Sealed;
+use super::{CredentialLock, CredentialRecord, Sealed, StoreError};
 
 /// Where the callback sends the browser back to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

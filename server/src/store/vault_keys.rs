@@ -5,8 +5,7 @@
 use async_trait::async_trait;
 use uuid::Uuid;
 
-use super::{CredentialRecord, StoreError};
-use crate::vault::Sealed;
+use super::{CredentialRecord, Sealed, StoreError};
 
 #[async_trait]
 pub trait VaultKeyStore: Send + Sync {

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::{PostgresStore, Tx, opt_uuid_arg, uuid_arg};
 use crate::store::names::name_key;
 use crate::store::rows::{AuditRow, ConnectorRow, CredentialRow, convert_all, roles_json};
+use crate::store::sealed::BindSealed;
 use crate::store::{
     AuditRecord, ConnectorRecord, ConnectorStore, CredentialChange, CredentialRecord, StoreError,
 };
@@ -241,9 +242,7 @@ async fn put_credentials(
     .bind(uuid_arg(credentials.id))
     .bind(uuid_arg(credentials.tenant_id))
     .bind(uuid_arg(credentials.connector_id))
-    .bind(&credentials.sealed.key_id)
-    .bind(&credentials.sealed.nonce)
-    .bind(&credentials.sealed.ciphertext)
+    .bind_sealed(&credentials.sealed)
     .bind(Json(&credentials.masked))
     .bind(credentials.expires_at)
     .bind(credentials.refreshed_at)

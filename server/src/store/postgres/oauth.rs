@@ -5,8 +5,10 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{PostgresStore, uuid_arg};
+use super::{PostgresStore, Tx, uuid_arg};
+use crate::store::credential_lock::DatabaseLock;
 use crate::store::rows::{CredentialRow, OAuthStateRow, convert_all};
+use crate::store::sealed::BindSealed;
 use crate::store::{CredentialLock, CredentialRecord, OAuthStateRecord, OAuthStore, StoreError};
 
 #[async_trait]
@@ -21,9 +23,7 @@ impl OAuthStore for PostgresStore {
         .bind(uuid_arg(state.tenant_id))
         .bind(uuid_arg(state.user_id))
         .bind(uuid_arg(state.connector_id))
-        .bind(&state.verifier.key_id)
-        .bind(&state.verifier.nonce)
-        .bind(&state.verifier.ciphertext)
+        .bind_sealed(&state.verifier)
         .bind(state.return_to.as_str())
         .bind(state.created_at)
         .bind(state.expires_at)
@@ -70,10 +70,10 @@ impl OAuthStore for PostgresStore {
             .bind(high as i64)
             .execute(&mut *transaction)
             .await?;
-        Ok(CredentialLock {
-            _local: local,
-            database: Some(transaction),
-        })
+        Ok(CredentialLock::shared(
+            local,
+            Box::new(AdvisoryLock(transaction)),
+        ))
     }
 
     async fn credentials_expiring_before(
@@ -90,5 +90,17 @@ impl OAuthStore for PostgresStore {
         .fetch_all(&self.pool)
         .await?;
         convert_all(rows)
+    }
+}
+
+/// The database half of a credential lock: the transaction holding the advisory lock,
+/// which its rollback releases.
+struct AdvisoryLock(Tx<'static>);
+
+#[async_trait]
+impl DatabaseLock for AdvisoryLock {
+    async fn release(self: Box<Self>) -> Result<(), StoreError> {
+        self.0.rollback().await?;
+        Ok(())
     }
 }

@@ -7,8 +7,7 @@ use sqlx::types::Json;
 use time::OffsetDateTime;
 
 use super::{optional_uuid, role_column, string_list, uuid_column};
-use crate::store::{AuditRecord, ConnectorRecord, CredentialRecord, StoreError};
-use crate::vault::Sealed;
+use crate::store::{AuditRecord, ConnectorRecord, CredentialRecord, Sealed, StoreError};
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct ConnectorRow {

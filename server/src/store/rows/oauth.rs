@@ -3,8 +3,7 @@
 use time::OffsetDateTime;
 
 use super::uuid_column;
-use crate::store::{OAuthReturn, OAuthStateRecord, StoreError};
-use crate::vault::Sealed;
+use crate::store::{OAuthReturn, OAuthStateRecord, Sealed, StoreError};
 
 /// The columns of `oauth_states` (ids as text on both backends).
 #[derive(sqlx::FromRow)]

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::{SqliteStore, uuid_arg};
 use crate::store::rows::{CredentialRow, OAuthStateRow, convert_all};
+use crate::store::sealed::BindSealed;
 use crate::store::{CredentialLock, CredentialRecord, OAuthStateRecord, OAuthStore, StoreError};
 
 #[async_trait]
@@ -21,9 +22,7 @@ impl OAuthStore for SqliteStore {
         .bind(uuid_arg(state.tenant_id))
         .bind(uuid_arg(state.user_id))
         .bind(uuid_arg(state.connector_id))
-        .bind(&state.verifier.key_id)
-        .bind(&state.verifier.nonce)
-        .bind(&state.verifier.ciphertext)
+        .bind_sealed(&state.verifier)
         .bind(state.return_to.as_str())
         .bind(state.created_at)
         .bind(state.expires_at)
@@ -62,11 +61,9 @@ impl OAuthStore for SqliteStore {
     }
 
     async fn lock_credentials(&self, connector_id: Uuid) -> Result<CredentialLock, StoreError> {
+        let local = self.locks.acquire(connector_id).await;
         // One process owns a SQLite file: the in-process lock is the whole lock.
-        Ok(CredentialLock {
-            _local: self.locks.acquire(connector_id).await,
-            database: None,
-        })
+        Ok(CredentialLock::local(local))
     }
 
     async fn credentials_expiring_before(

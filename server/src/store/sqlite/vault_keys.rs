@@ -7,24 +7,17 @@ use uuid::Uuid;
 
 use super::{SqliteStore, uuid_arg};
 use crate::store::rows::{CredentialRow, convert_all};
-use crate::store::{CredentialRecord, StoreError, VaultKeyStore};
-use crate::vault::Sealed;
+use crate::store::sealed::BindSealed;
+use crate::store::{CredentialRecord, Sealed, StoreError, VaultKeyStore};
 
 #[async_trait]
 impl VaultKeyStore for SqliteStore {
     async fn vault_canaries(&self) -> Result<Vec<Sealed>, StoreError> {
-        let rows: Vec<(String, Vec<u8>, Vec<u8>)> =
+        Ok(
             sqlx::query_as("SELECT key_id, nonce, ciphertext FROM vault_canary ORDER BY key_id")
                 .fetch_all(&self.pool)
-                .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(key_id, nonce, ciphertext)| Sealed {
-                key_id,
-                nonce,
-                ciphertext,
-            })
-            .collect())
+                .await?,
+        )
     }
 
     async fn insert_vault_canary(&self, canary: &Sealed) -> Result<(), StoreError> {
@@ -32,9 +25,7 @@ impl VaultKeyStore for SqliteStore {
             "INSERT INTO vault_canary (key_id, nonce, ciphertext, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (key_id) DO NOTHING",
         )
-        .bind(&canary.key_id)
-        .bind(&canary.nonce)
-        .bind(&canary.ciphertext)
+        .bind_sealed(canary)
         .bind(OffsetDateTime::now_utc())
         .execute(&self.pool)
         .await?;
@@ -79,9 +70,7 @@ impl VaultKeyStore for SqliteStore {
         )
         .bind(uuid_arg(id))
         .bind(expected_key_id)
-        .bind(&sealed.key_id)
-        .bind(&sealed.nonce)
-        .bind(&sealed.ciphertext)
+        .bind_sealed(sealed)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() > 0)
