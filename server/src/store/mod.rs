@@ -17,6 +17,10 @@
 //! and owns its migrations (`migrations/sqlite`, `migrations/postgres`), which it runs on
 //! connect. The backend is chosen once, from the database URL's scheme. Both are held to
 //! the same behaviour by the conformance suite in `server/tests/`.
+//!
+//! The store is an adapter: the vault and the services depend on it, never the reverse.
+//! It keeps the vault's sealed bytes ([`Sealed`], defined here) without importing the
+//! vault.
 
 mod catalog;
 mod connection_tests;
