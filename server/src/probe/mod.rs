@@ -356,9 +356,8 @@ impl Prober {
         // Redacted whole, then cut: a secret across the cut leaves nothing of itself. A
         // NUL the service sent (UTF-16 text) becomes U+FFFD after redacting, which reads
         // through NULs, so the trace can be stored on PostgreSQL.
-        recorder.trace.body_excerpt = (!body.is_empty()).then(|| {
-            crate::service::validate::storable_lossy(recorder.redactor.excerpt(&body, EXCERPT))
-        });
+        recorder.trace.body_excerpt = (!body.is_empty())
+            .then(|| crate::store::storable_lossy(recorder.redactor.excerpt(&body, EXCERPT)));
         let redirected_to = (chain.len() > 1)
             .then(|| {
                 chain

@@ -2,10 +2,12 @@
 //! re-tests active instances whose last test is older than the configured interval, a few
 //! at a time.
 //!
-//! Every test is claimed in the store first ([`Store::claim_due_health_checks`]), one
-//! instance per claim, so several server processes on one PostgreSQL database share the
-//! work and none tests an instance another has claimed: a claim holds the instance until
-//! its result makes it not due any more.
+//! Every test is claimed in the store first ([`claim_due_health_checks`]), one instance
+//! per claim, so several server processes on one PostgreSQL database share the work and
+//! none tests an instance another has claimed: a claim holds the instance until its
+//! result makes it not due any more.
+//!
+//! [`claim_due_health_checks`]: crate::store::ConnectionTestStore::claim_due_health_checks
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -166,17 +166,6 @@ impl FieldErrorsBuilder {
     }
 }
 
-/// Text from outside that nobody typed (a connection test's response body, an OAuth
-/// provider's token response) made storable: each NUL becomes U+FFFD, as invalid UTF-8
-/// already does in a body, instead of failing the write on PostgreSQL.
-pub(crate) fn storable_lossy(text: String) -> String {
-    if text.contains('\0') {
-        text.replace('\0', "\u{fffd}")
-    } else {
-        text
-    }
-}
-
 const NOT_STORABLE: &str = "Contains a NUL character (U+0000), which cannot be stored.";
 
 #[cfg(test)]
@@ -243,12 +232,6 @@ mod tests {
             ],
         );
         assert_eq!(tags, ["Ärger", "EU"]);
-    }
-
-    #[test]
-    fn received_text_loses_its_nuls() {
-        assert_eq!(storable_lossy("a\0b".into()), "a\u{fffd}b");
-        assert_eq!(storable_lossy("ab".into()), "ab");
     }
 
     #[test]

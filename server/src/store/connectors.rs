@@ -1,13 +1,14 @@
-//! Connector instances, their sealed credentials and audit entries, as stored.
+//! Connector instances, their sealed credentials and the audit trail. Every change to an
+//! instance writes its audit entries in the same transaction.
 
 use app::model::connector::{ConnectorStatus, Scope};
 use app::model::identity::Role;
-use app::model::probe::{ErrorClass, ProbeTrace, TestTrigger};
+use async_trait::async_trait;
 use serde_json::Value;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::vault::Sealed;
+use super::{Sealed, StoreError};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConnectorRecord {
@@ -73,77 +74,65 @@ pub enum CredentialChange<'a> {
     Remove,
 }
 
-/// Where the callback sends the browser back to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OAuthReturn {
-    /// The setup wizard's test step.
-    Wizard,
-    /// The connector page's credentials tab (a re-authentication).
-    Detail,
-}
+#[async_trait]
+pub trait ConnectorStore: Send + Sync {
+    /// Creates the instance (and its credentials); `Conflict` when the tenant already has
+    /// an instance of that name, ignoring case.
+    async fn create_connector(
+        &self,
+        connector: &ConnectorRecord,
+        credentials: Option<&CredentialRecord>,
+        audit: &AuditRecord,
+    ) -> Result<(), StoreError>;
 
-impl OAuthReturn {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OAuthReturn::Wizard => "wizard",
-            OAuthReturn::Detail => "detail",
-        }
-    }
+    /// One instance the tenant can see: its own, or a global one. Another tenant's
+    /// instance is `None`, exactly like one that does not exist.
+    async fn connector(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+    ) -> Result<Option<ConnectorRecord>, StoreError>;
 
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "wizard" => Some(OAuthReturn::Wizard),
-            "detail" => Some(OAuthReturn::Detail),
-            _ => None,
-        }
-    }
-}
+    /// The tenant's instances and the global ones, by name.
+    async fn connectors(&self, tenant_id: Uuid) -> Result<Vec<ConnectorRecord>, StoreError>;
 
-/// One authorization request in flight (DESIGN.md §7): bound to a user, a tenant and an
-/// instance; single use; short-lived.
-#[derive(Clone, Debug, PartialEq)]
-pub struct OAuthStateRecord {
-    /// Hex SHA-256 of the `state` sent to the provider; the state itself is not stored.
-    pub state_hash: String,
-    pub tenant_id: Uuid,
-    pub user_id: Uuid,
-    pub connector_id: Uuid,
-    /// The PKCE verifier, sealed with the instance's binding.
-    pub verifier: Sealed,
-    pub return_to: OAuthReturn,
-    pub created_at: OffsetDateTime,
-    pub expires_at: OffsetDateTime,
-    pub used_at: Option<OffsetDateTime>,
-}
+    /// Saves the instance (matched by id and tenant) and applies the credential change;
+    /// false, writing nothing, when the tenant has no such instance.
+    async fn update_connector(
+        &self,
+        connector: &ConnectorRecord,
+        credentials: CredentialChange<'_>,
+        audit: &[AuditRecord],
+    ) -> Result<bool, StoreError>;
 
-/// One stored connection test result. The trace is redacted before it gets here.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ConnectionTestRecord {
-    pub id: Uuid,
-    pub tenant_id: Uuid,
-    pub connector_id: Uuid,
-    pub started_at: OffsetDateTime,
-    pub duration_ms: i64,
-    pub ok: bool,
-    pub error_class: Option<ErrorClass>,
-    pub trace: ProbeTrace,
-    pub trigger: TestTrigger,
-    /// The instance's status before this (failing) test set `error`.
-    pub status_before: Option<ConnectorStatus>,
-}
+    /// Deletes the tenant's instance and its credentials; false when there is none.
+    async fn delete_connector(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+        audit: &AuditRecord,
+    ) -> Result<bool, StoreError>;
 
-/// An instance the health checker has claimed for a scheduled test.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct DueCheck {
-    pub tenant_id: Uuid,
-    pub connector_id: Uuid,
-}
+    async fn credentials_of(
+        &self,
+        tenant_id: Uuid,
+        connector_id: Uuid,
+    ) -> Result<Option<CredentialRecord>, StoreError>;
 
-/// What a test result changes on its instance.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TestOutcome {
-    pub status: ConnectorStatus,
-    pub last_tested_at: OffsetDateTime,
-    pub last_test_ok: bool,
-    pub last_error: Option<String>,
+    /// Credentials of every instance the tenant can see: its own and the global ones.
+    async fn credentials_visible_to(
+        &self,
+        tenant_id: Uuid,
+    ) -> Result<Vec<CredentialRecord>, StoreError>;
+
+    /// Appends one audit entry on its own (e.g. a decryption for use).
+    async fn append_audit(&self, entry: &AuditRecord) -> Result<(), StoreError>;
+
+    /// Audit entries about one target in the tenant, newest first.
+    async fn audit_entries(
+        &self,
+        tenant_id: Uuid,
+        target_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>, StoreError>;
 }

@@ -1,8 +1,10 @@
-//! Identity records as the store reads and writes them. Secrets never appear here in the
-//! clear: passwords are argon2id PHC strings, session and token values are SHA-256 hashes.
+//! Tenants, users and who belongs where. Passwords appear only as argon2id PHC strings.
 
-use app::model::identity::Role;
+use app::model::identity::{Member, Membership, Role};
+use async_trait::async_trait;
 use uuid::Uuid;
+
+use super::StoreError;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TenantRecord {
@@ -32,36 +34,47 @@ impl std::fmt::Debug for UserRecord {
     }
 }
 
-/// A browser session. `id` is the SHA-256 (hex) of the cookie value. Times are Unix seconds.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SessionRecord {
-    pub id: String,
-    pub user_id: Uuid,
-    pub tenant_id: Uuid,
-    pub created_at: i64,
-    pub last_seen_at: i64,
-    pub expires_at: i64,
-}
+#[async_trait]
+pub trait IdentityStore: Send + Sync {
+    async fn count_users(&self) -> Result<i64, StoreError>;
 
-/// An API token. `token_hash` is the SHA-256 (hex) of the token. Times are Unix seconds.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ApiTokenRecord {
-    pub id: Uuid,
-    pub tenant_id: Uuid,
-    pub user_id: Uuid,
-    pub name: String,
-    pub token_hash: String,
-    pub prefix: String,
-    pub created_at: i64,
-    pub last_used_at: Option<i64>,
-    pub revoked_at: Option<i64>,
-}
+    /// First-run setup: creates the tenant, the user and their owner membership in one
+    /// transaction, but only while no user exists. Returns false (writing nothing) when
+    /// someone has already set up this installation.
+    async fn setup_first_owner(
+        &self,
+        tenant: &TenantRecord,
+        owner: &UserRecord,
+    ) -> Result<bool, StoreError>;
 
-/// Who a session or token belongs to, with their role in its tenant. `role` is `None`
-/// when the user has since left that tenant: such a credential grants nothing.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CredentialOwner {
-    pub user: UserRecord,
-    pub tenant: TenantRecord,
-    pub role: Option<Role>,
+    /// `Conflict` when the name is taken (case-insensitively).
+    async fn create_tenant(&self, tenant: &TenantRecord) -> Result<(), StoreError>;
+
+    async fn tenant_by_name(&self, name: &str) -> Result<Option<TenantRecord>, StoreError>;
+
+    /// `Conflict` when the email is taken (case-insensitively).
+    async fn create_user(&self, user: &UserRecord) -> Result<(), StoreError>;
+
+    /// Case-insensitive.
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError>;
+
+    /// Adds the user to the tenant, or changes their role there.
+    async fn put_membership(
+        &self,
+        user_id: Uuid,
+        tenant_id: Uuid,
+        role: Role,
+    ) -> Result<(), StoreError>;
+
+    /// Takes the user out of the tenant; false when they were not a member.
+    async fn delete_membership(&self, user_id: Uuid, tenant_id: Uuid) -> Result<bool, StoreError>;
+
+    /// The tenants a user belongs to, by tenant name.
+    async fn memberships_of(&self, user_id: Uuid) -> Result<Vec<Membership>, StoreError>;
+
+    /// The members of a tenant, by email.
+    async fn members_of(&self, tenant_id: Uuid) -> Result<Vec<Member>, StoreError>;
+
+    /// The user's role in the tenant, if they are a member.
+    async fn role_in(&self, user_id: Uuid, tenant_id: Uuid) -> Result<Option<Role>, StoreError>;
 }

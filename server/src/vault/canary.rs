@@ -8,7 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
 
 use super::{Binding, KeyRing, Vault, VaultError};
-use crate::store::{Store, StoreError};
+use crate::store::{StoreError, VaultKeyStore};
 
 /// The plaintext every canary holds.
 const CANARY: &[u8] = b"connector-hub vault canary v1";
@@ -58,7 +58,7 @@ pub fn key_ring(master_key: Option<&SecretString>, key_file: &Path) -> Result<Ke
 
 /// Checks the ring against the canaries in the store and, once it passes, records a
 /// canary for the current key if it has none. Nothing is written when the check fails.
-pub async fn unlock(ring: KeyRing, store: &dyn Store) -> Result<Vault, UnlockError> {
+pub async fn unlock(ring: KeyRing, store: &dyn VaultKeyStore) -> Result<Vault, UnlockError> {
     let vault = Vault::new(ring);
     let canaries = store.vault_canaries().await?;
     let configured: Vec<String> = vault.ring().ids().into_iter().map(str::to_owned).collect();

@@ -21,6 +21,9 @@ use secrecy::{ExposeSecret, SecretBox, SecretString};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+/// What [`Vault::seal`] returns. The store owns the type (it keeps these bytes); the
+/// vault only depends on it.
+pub use crate::store::Sealed;
 pub use canary::{UnlockError, key_ring, unlock};
 pub use rotate::{RotationReport, rotate};
 
@@ -292,23 +295,6 @@ pub struct Binding {
 impl Binding {
     fn associated_data(&self) -> String {
         format!("tenant:{}|connector:{}", self.tenant_id, self.connector_id)
-    }
-}
-
-/// A sealed secret as stored: the key id, the nonce and the ciphertext (with its tag).
-#[derive(Clone, PartialEq, Eq)]
-pub struct Sealed {
-    pub key_id: String,
-    pub nonce: Vec<u8>,
-    pub ciphertext: Vec<u8>,
-}
-
-impl fmt::Debug for Sealed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sealed")
-            .field("key_id", &self.key_id)
-            .field("bytes", &self.ciphertext.len())
-            .finish()
     }
 }
 

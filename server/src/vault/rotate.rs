@@ -6,7 +6,7 @@
 use uuid::Uuid;
 
 use super::{Binding, Vault};
-use crate::store::{Store, StoreError};
+use crate::store::{StoreError, VaultKeyStore};
 
 /// What a rotation did.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -24,7 +24,7 @@ pub struct RotationReport {
 
 pub async fn rotate(
     vault: &Vault,
-    store: &dyn Store,
+    store: &dyn VaultKeyStore,
     batch_size: i64,
 ) -> Result<RotationReport, StoreError> {
     let current = vault.ring().current_id().to_owned();

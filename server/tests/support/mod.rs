@@ -366,7 +366,7 @@ macro_rules! store_suite {
             $(
                 #[tokio::test]
                 async fn $case() {
-                    let (store, _dir) = super::support::sqlite_store().await;
+                    let (store, _dir) = crate::support::sqlite_store().await;
                     super::cases::$case(store).await;
                 }
             )*
@@ -376,7 +376,7 @@ macro_rules! store_suite {
             $(
                 #[tokio::test]
                 async fn $case() {
-                    if let Some(store) = super::support::postgres_store().await {
+                    if let Some(store) = crate::support::postgres_store().await {
                         super::cases::$case(store).await;
                     }
                 }

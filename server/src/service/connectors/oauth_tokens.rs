@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::lifecycle::{self, Event};
 use super::{ConnectorService, Secrets, access, move_status};
 use crate::service::audit::{self, StatusCause};
-use crate::service::validate::storable_lossy;
+use crate::store::storable_lossy;
 use crate::store::{ConnectorRecord, CredentialChange};
 
 pub use app::model::connector::OAUTH_TOKEN_FIELDS as TOKEN_FIELDS;
