@@ -62,8 +62,9 @@ test-db: bootstrap-test
 	@dropdb -h /var/run/postgresql --if-exists connector_hub_test
 	@createdb -h /var/run/postgresql connector_hub_test
 
+# `--include-ignored`: the soak and kill tests, which a plain `cargo test` skips.
 rust-tests: test-db
-	cargo test
+	cargo test -- --include-ignored
 
 wasm-tree:
 	scripts/check-wasm-tree.sh

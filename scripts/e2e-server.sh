@@ -17,7 +17,8 @@ export CONNECTORS_SEEDS_DIR="$root/seeds/connectors"
 export CONNECTORS_DATA_DIR="$data"
 export CONNECTORS_PUBLIC_URL="http://$LEPTOS_SITE_ADDR"
 export RUST_LOG="${RUST_LOG:-warn}"
-# The health checker would race the tests' own connection tests (server/tests/health.rs tests it).
+# The health checker would race the tests' own connection tests
+# (server/tests/integration/health.rs tests it).
 export CONNECTORS_HEALTH_CHECK_INTERVAL_SECS=0
 # Likewise the background token refresh (the provider's access tokens live 30 s, so it would
 # refresh every one of them each round): the tests count the refreshes their own uses make.

@@ -10,7 +10,8 @@
 //! The rule, in one place: the only user text in such elements is the content of a
 //! `<textarea>` and the page title, and both pass through [`raw_text`]. `<script>`,
 //! `<style>` and `<noscript>` never hold user text (`app/tests/raw_text.rs` holds the views
-//! to this, and `server/tests/hostile_pages.rs` renders every page with hostile strings).
+//! to this, and `server/tests/integration/hostile_pages.rs` renders every page with hostile
+//! strings).
 //!
 //! `<textarea>` and `<title>` are "escapable raw text" in HTML: the browser decodes
 //! character references in them, so escaped text shows exactly as typed. In the browser

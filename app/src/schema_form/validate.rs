@@ -23,10 +23,10 @@
 //! reject only what the server rejects ([`super::formats`]). A `pattern` is claimed where
 //! [`claims::pattern_claimed`] says so.
 //!
-//! `server/tests/json_schema_suite.rs` holds this to the official test suite and to the
-//! server, `server/tests/seed_sweep.rs` to the server over values for every seeded schema.
-//! Errors are keyed by JSON Pointer, `required` ones at the missing child, so each lands
-//! on its field.
+//! `server/tests/integration/json_schema_suite.rs` holds this to the official test suite and to the
+//! server, `server/tests/integration/seed_sweep.rs` to the server over values for every
+//! seeded schema. Errors are keyed by JSON Pointer, `required` ones at the missing child,
+//! so each lands on its field.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};

@@ -24,7 +24,7 @@
 //!   that does not resolve ([`Refusal::NoPublicAddress`]), so that connection tests do not
 //!   list which internal names exist.
 //!
-//! `tests/outbound.rs` fails if code outside this module makes an HTTP client, a
+//! `tests/integration/outbound.rs` fails if code outside this module makes an HTTP client, a
 //! connection or a name lookup of its own.
 
 pub mod guard;

@@ -16,7 +16,7 @@
 //! Each backend implements every trait, one file per capability (`sqlite/`, `postgres/`),
 //! and owns its migrations (`migrations/sqlite`, `migrations/postgres`), which it runs on
 //! connect. The backend is chosen once, from the database URL's scheme. Both are held to
-//! the same behaviour by the conformance suite in `server/tests/`.
+//! the same behaviour by the conformance suite in `server/tests/integration/`.
 //!
 //! The store is an adapter: the vault and the services depend on it, never the reverse.
 //! It keeps the vault's sealed bytes ([`Sealed`], defined here) without importing the

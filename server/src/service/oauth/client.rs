@@ -6,7 +6,7 @@ use app::error::AppError;
 use app::model::{AuthType, OAuthSettings};
 // The app registered with the provider (endpoints and client credentials): a description,
 // not an HTTP client; requests go through `Outbound`. Named so, too, for the scan in
-// tests/outbound.rs.
+// tests/integration/outbound.rs.
 use oauth2::basic::BasicClient as OAuthApp;
 use oauth2::{AuthType as ClientAuth, AuthUrl, ClientId, ClientSecret, RedirectUrl, TokenUrl};
 use secrecy::{ExposeSecret, SecretString};

@@ -1,10 +1,8 @@
 //! The health checker: active instances due for a test are tested exactly once per round,
 //! also when several checkers share one database: two in one process (both backends),
 //! and two server processes on one PostgreSQL database.
-#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
-#[macro_use]
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::process::{Child, Stdio};

@@ -7,7 +7,9 @@ mod cases {
     use server::store::{CredentialChange, Store, StoreError, TenantRecord};
     use uuid::Uuid;
 
-    use crate::fixtures::{at, audit, connector, credentials, tenant, tenant_with_catalog, user};
+    use crate::store_conformance::fixtures::{
+        at, audit, connector, credentials, tenant, tenant_with_catalog, user,
+    };
 
     pub async fn connector_names_are_unique_per_tenant_ignoring_case(store: Arc<dyn Store>) {
         let (acme, ada, stripe) = tenant_with_catalog(&store, "Acme").await;

@@ -3,13 +3,6 @@
 //!
 //! One module per capability of the store (`server::store::*Store`); each runs its cases
 //! on both backends through `store_suite!`, as `<capability>::{sqlite,postgres}::<case>`.
-#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
-
-// The shared fixtures of every test target, from beside this directory.
-#[macro_use]
-#[path = "../support/mod.rs"]
-mod support;
-
 mod fixtures;
 
 mod catalog;

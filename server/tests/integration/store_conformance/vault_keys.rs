@@ -6,7 +6,7 @@ mod cases {
     use server::store::{Sealed, Store};
     use uuid::Uuid;
 
-    use crate::fixtures::{audit, connector, credentials, tenant_with_catalog};
+    use crate::store_conformance::fixtures::{audit, connector, credentials, tenant_with_catalog};
 
     pub async fn rotation_finds_reseals_and_counts_by_key(store: Arc<dyn Store>) {
         let (acme, ada, stripe) = tenant_with_catalog(&store, "Acme").await;

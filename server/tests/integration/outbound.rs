@@ -1,7 +1,6 @@
 //! Everything that leaves the server goes through `server/src/outbound/`: its address
 //! guard, HTTPS rule, timeouts, body cap and redirect rules. This test fails when code
 //! elsewhere makes its own HTTP client, connection or name lookup.
-#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
 use std::path::{Path, PathBuf};
 

@@ -7,7 +7,9 @@ mod cases {
     use server::store::{AuditRecord, ConnectorRecord, CredentialChange, CredentialRecord, Store};
     use uuid::Uuid;
 
-    use crate::fixtures::{at, audit, connector, credentials, tenant, tenant_with_catalog};
+    use crate::store_conformance::fixtures::{
+        at, audit, connector, credentials, tenant, tenant_with_catalog,
+    };
 
     pub async fn a_connector_round_trips_with_its_credentials_and_audit(store: Arc<dyn Store>) {
         let (acme, ada, stripe) = tenant_with_catalog(&store, "Acme").await;

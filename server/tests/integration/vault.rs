@@ -1,9 +1,7 @@
 //! Opening the credential vault at startup, on SQLite and PostgreSQL: the right key opens,
 //! a wrong key is refused with a clear message and changes nothing.
-#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
-#[macro_use]
-mod support;
+use crate::support;
 
 mod cases {
     use std::sync::Arc;

@@ -6,7 +6,9 @@ mod cases {
     use server::store::{OAuthReturn, OAuthStateRecord, Sealed, Store, StoreError};
     use uuid::Uuid;
 
-    use crate::fixtures::{at, audit, connector, futures_join_all, tenant_with_catalog, user};
+    use crate::store_conformance::fixtures::{
+        at, audit, connector, futures_join_all, tenant_with_catalog, user,
+    };
 
     pub async fn oauth_states_are_taken_once_by_their_own_user(store: Arc<dyn Store>) {
         let (acme, ada, stripe) = tenant_with_catalog(&store, "Acme").await;

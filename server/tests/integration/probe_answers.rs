@@ -3,9 +3,8 @@
 //! API's and fails as "not the API" against the things that answer 200 to every path (a
 //! website, a catch-all, a WordPress with plain permalinks behind a redirect). Redirects
 //! that are followed show in the trace as steps.
-#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
-mod support;
+use crate::support;
 
 use app::model::ConnectorType;
 use app::model::probe::{ErrorClass, ProbeTrace};

@@ -7,7 +7,9 @@ mod cases {
     use server::store::{ConnectionTestRecord, ConnectorRecord, DueCheck, Store, TestOutcome};
     use uuid::Uuid;
 
-    use crate::fixtures::{at, audit, connector, futures_join_all, tenant_with_catalog};
+    use crate::store_conformance::fixtures::{
+        at, audit, connector, futures_join_all, tenant_with_catalog,
+    };
 
     fn test_result(
         of: &ConnectorRecord,

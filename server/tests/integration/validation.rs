@@ -1,9 +1,8 @@
 //! Every seeded connector type's schemas accept a realistic configuration and
 //! credentials, and refuse broken ones with messages keyed by the offending field, never
 //! quoting the value.
-#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use server::service::connectors::TypeSchemas;

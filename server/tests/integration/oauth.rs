@@ -2,10 +2,8 @@
 //! SQLite and PostgreSQL: the happy path with PKCE; unknown, expired, reused and other
 //! people's states; a replayed code; `access_denied`; a failing token endpoint. Nothing
 //! is half-saved, and no token ever appears in a response.
-#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
-#[macro_use]
-mod support;
+use crate::support;
 
 mod cases {
     use std::sync::Arc;

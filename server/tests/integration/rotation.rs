@@ -1,9 +1,8 @@
 //! `rotate-key` at scale, on both backends: 10,000 credentials, the command killed
 //! (SIGKILL) part-way and run again; then every credential opens under the new key alone,
 //! so the old key can be removed.
-#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
-mod support;
+use crate::support;
 
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -162,6 +161,7 @@ async fn rotation_survives_an_interruption(store: Arc<dyn Store>, url: &str) {
 }
 
 #[tokio::test]
+#[ignore = "soak: 10,000 credentials and a SIGKILL; `make test` runs it"]
 async fn sqlite_rotation_of_10000_credentials_survives_an_interruption() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("rotate.db").display());
@@ -170,6 +170,7 @@ async fn sqlite_rotation_of_10000_credentials_survives_an_interruption() {
 }
 
 #[tokio::test]
+#[ignore = "soak: 10,000 credentials and a SIGKILL; `make test` runs it"]
 async fn postgres_rotation_of_10000_credentials_survives_an_interruption() {
     let Some((store, url)) = support::postgres_schema().await else {
         return;

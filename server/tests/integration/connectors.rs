@@ -1,10 +1,8 @@
 //! Installed connectors over a real socket, on SQLite and PostgreSQL: CRUD, validation,
 //! masking and credential edits, status rules, scope and roles, 404 for other tenants,
 //! 403 for viewers, concurrent creates. Every response body is scanned for secrets.
-#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
-#[macro_use]
-mod support;
+use crate::support;
 
 mod cases {
     use std::sync::Arc;

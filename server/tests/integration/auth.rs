@@ -1,9 +1,7 @@
 //! Identity over a real socket, on SQLite and PostgreSQL: first-run setup, sessions and
 //! their expiry, Bearer tokens, the 401/403/404 rules, Origin checks, login throttling.
-#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
-#[macro_use]
-mod support;
+use crate::support;
 
 mod cases {
     use app::model::identity::{Password, Role};

@@ -14,7 +14,6 @@
 //!
 //! The per-file table goes to stdout (`--nocapture`) and to
 //! `$CARGO_TARGET_TMPDIR/json_schema_suite.md`.
-#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,6 @@
 //! `jsonschema` reach the same verdict on every schema/value pair of the form corpus and
 //! on every seeded type's examples. The server is authoritative; this keeps the browser
 //! from refusing what the server accepts, or promising what it refuses.
-#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
 use std::path::Path;
 

@@ -6,7 +6,7 @@ mod cases {
     use app::model::identity::Role;
     use server::store::{SessionRecord, Store, StoreError};
 
-    use crate::fixtures::{one_member, tenant, user};
+    use crate::store_conformance::fixtures::{one_member, tenant, user};
 
     pub async fn first_owner_is_set_up_only_once(store: Arc<dyn Store>) {
         assert_eq!(store.count_users().await.unwrap(), 0);

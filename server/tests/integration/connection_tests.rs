@@ -1,10 +1,8 @@
 //! Connection tests through the API, on SQLite and PostgreSQL, against a real HTTP
 //! server on loopback: results recorded, the status rules (active → error on failure,
 //! back on success), history, who may test and read, and no secret in any response.
-#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
-#[macro_use]
-mod support;
+use crate::support;
 
 mod cases {
     use std::sync::Arc;

@@ -1,7 +1,6 @@
 //! The probe runner against real HTTP servers on loopback: success, 401, 500, a slow
 //! answer, an unknown name, a redirect to another host, a huge body, and the address
 //! guard (refused before any connection). No trace may hold a secret.
-#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -535,8 +534,7 @@ async fn a_closed_port_is_connect() {
     );
 }
 
-#[path = "support/leaks.rs"]
-mod leaks;
+use crate::support::leaks;
 
 /// The generic HTTP type with username and password (HTTP Basic).
 fn basic_type() -> ConnectorType {

@@ -87,7 +87,7 @@ pub fn test_config(database_url: &str) -> Config {
         database_url,
         "--site-addr",
         "127.0.0.1:0",
-        // Off: a background test would race the tests' own. `tests/health.rs` runs it.
+        // Off: a background test would race the tests' own. `health.rs` runs it.
         "--health-check-interval-secs",
         "0",
     ])

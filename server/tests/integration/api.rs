@@ -1,7 +1,6 @@
 //! The REST API, pages and server functions over a real socket, as a signed-in owner.
-#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use serde_json::Value;

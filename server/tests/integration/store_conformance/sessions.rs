@@ -7,7 +7,7 @@ mod cases {
     use server::store::{ApiTokenRecord, SessionRecord, Store};
     use uuid::Uuid;
 
-    use crate::fixtures::{one_member, tenant};
+    use crate::store_conformance::fixtures::{one_member, tenant};
 
     pub async fn sessions_resolve_to_their_owner_and_expire(store: Arc<dyn Store>) {
         let (acme, ada) = one_member(&store).await;

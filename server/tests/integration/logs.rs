@@ -1,8 +1,7 @@
 //! No password, session cookie, API token or connector secret reaches a log line, even at
 //! debug level.
-#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
-mod support;
+use crate::support;
 
 use std::process::Stdio;
 use std::time::Duration;

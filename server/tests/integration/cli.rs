@@ -1,12 +1,11 @@
 //! The `server` binary's commands: `seed` (behind `make seed-connectors`) and the admin
 //! commands `tenant add`, `user add`, `token create|revoke`.
-#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-mod support;
+use crate::support;
 
 fn seed(dir: &Path, database_url: &str) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_server"))

@@ -5,10 +5,8 @@
 //! parsed the way a browser parses it. No element may carry an event handler, no script
 //! may lack the response's nonce, and the title must be the text. Pages also carry the
 //! Content-Security-Policy whose nonce their inline scripts use.
-#![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
-#[macro_use]
-mod support;
+use crate::support;
 
 mod cases {
     use reqwest::StatusCode;
