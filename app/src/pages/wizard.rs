@@ -38,7 +38,8 @@ use crate::model::connector::{
 };
 use crate::model::{AuthType, CatalogCard, CatalogFilter, ConnectorType};
 use crate::routes::{Step, wizard_href};
-use crate::schema_form::{ErrorSummary, FormState, SchemaForm, schema};
+use crate::schema::shape::initial_value;
+use crate::schema_form::{ErrorSummary, FormState, SchemaForm};
 
 /// What a step works on: the type, and the draft once there is one.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -589,8 +590,7 @@ fn ConfigureStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> impl
     let initial = if started {
         draft.config.clone()
     } else {
-        schema::initial_value(&schema_root, &schema_root)
-            .unwrap_or_else(|| Value::Object(Map::new()))
+        initial_value(&schema_root, &schema_root).unwrap_or_else(|| Value::Object(Map::new()))
     };
     let form = FormState::new("config", schema_root, initial);
     let failure = RwSignal::new(None::<String>);
@@ -660,8 +660,8 @@ fn AuthenticateStep(wizard: Wizard, entry: ConnectorType, draft: Connector) -> i
         .into_any();
     }
     let schema_root = entry.auth_schema.clone();
-    let mut initial = schema::initial_value(&schema_root, &schema_root)
-        .unwrap_or_else(|| Value::Object(Map::new()));
+    let mut initial =
+        initial_value(&schema_root, &schema_root).unwrap_or_else(|| Value::Object(Map::new()));
     if let Some(map) = initial.as_object_mut() {
         map.extend(draft.saved_plain_fields());
     }

@@ -1,29 +1,17 @@
 //! Forms built from a connector type's JSON Schema, validated in the browser and again on
 //! the server.
 //!
+//! The pure half (the layout of an object, the validator, the codecs, the messages) is
+//! [`crate::schema`]; this module holds what draws it with Leptos.
+//!
 //! - [`registry`]: ranked renderers; the best fit for a schema node draws it, and the JSON
 //!   editor (rank 0) takes whatever nothing else can, so no data is ever dropped.
-//! - [`schema`]: `$ref`s, types, and an object's fields for its current value (`if`/`then`/
-//!   `else`, `oneOf` variants, `dependentRequired`).
-//! - [`validate`]: a compact validator over the same keywords, so the WASM stays small;
-//!   the server checks with `jsonschema` and has the last word. It may say less than the
-//!   server, never more: what it does not implement ([`claims`]) or cannot match exactly
-//!   ([`pattern`]) is left unknown and never rejects.
 //! - [`view`]: [`FormState`] (one value signal, errors keyed by JSON Pointer) and the
 //!   widgets.
 //! - [`state`]: the inputs as plain data, for the value → inputs → value round trip.
 
-pub mod claims;
-pub mod codec;
-pub mod formats;
-pub mod messages;
-pub mod multiple;
-pub mod pattern;
-pub mod pointer;
 pub mod registry;
-pub mod schema;
 pub mod state;
-pub mod validate;
 pub mod view;
 
 use leptos::prelude::*;

@@ -6,9 +6,10 @@
 use leptos::prelude::AnyView;
 use serde_json::Value;
 
-use super::codec::Codec;
-use super::schema::{self, flag, main_type};
 use super::view;
+use crate::schema::codec::Codec;
+use crate::schema::document::{flag, is_secret, main_type};
+use crate::schema::shape::is_form_object;
 
 /// How a renderer's value maps onto inputs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,7 +90,7 @@ pub static RENDERERS: &[Renderer] = &[
     },
     Renderer {
         name: "secret",
-        rank: |node| (main_type(node) == Some("string") && schema::is_secret(node)).then_some(20),
+        rank: |node| (main_type(node) == Some("string") && is_secret(node)).then_some(20),
         layout: Layout::Leaf(Codec::Text),
         view: view::secret,
     },
@@ -144,9 +145,7 @@ pub static RENDERERS: &[Renderer] = &[
     },
     Renderer {
         name: "object",
-        rank: |node| {
-            (main_type(node) == Some("object") && schema::is_form_object(node)).then_some(10)
-        },
+        rank: |node| (main_type(node) == Some("object") && is_form_object(node)).then_some(10),
         layout: Layout::Object,
         view: view::object,
     },

@@ -6,7 +6,8 @@
 use serde_json::{Map, Value};
 
 use super::registry::{self, Layout, VARIANT};
-use super::schema::{object_shape, resolve};
+use crate::schema::document::resolve;
+use crate::schema::shape::object_shape;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Inputs {

@@ -4,13 +4,14 @@
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 
-use super::codec::{Codec, plain};
-use super::pointer::{self, dom_id};
 use super::registry::{self, FieldProps, Layout, Renderer, VARIANT};
-use super::schema::{self, Field, ObjectShape, Variants, object_shape, resolve};
-use super::validate::{Errors, validate};
 use crate::dom::focus_by_id;
 use crate::error::FieldErrors;
+use crate::schema::codec::{Codec, plain};
+use crate::schema::document::{self, resolve};
+use crate::schema::pointer::{self, dom_id};
+use crate::schema::shape::{self, Field, ObjectShape, Variants, object_shape};
+use crate::schema::validate::{Errors, validate};
 
 /// Everything one form shares: the schema, the value being edited, and its errors.
 /// Copy, so every field's closures can hold it.
@@ -106,7 +107,7 @@ impl FormState {
     pub fn value_to_save(&self) -> Value {
         self.with_root(|root| {
             self.value
-                .with_untracked(|value| schema::without_hidden(root, root, value))
+                .with_untracked(|value| shape::without_hidden(root, root, value))
         })
     }
 
@@ -152,7 +153,7 @@ impl FormState {
     fn label_at(&self, pointer: &str) -> String {
         self.with_root(|root| {
             self.value
-                .with_untracked(|value| schema::label_at(root, value, pointer))
+                .with_untracked(|value| shape::label_at(root, value, pointer))
         })
     }
 
@@ -391,7 +392,7 @@ pub fn text(props: FieldProps) -> AnyView {
         "date" => "date",
         _ => "text",
     };
-    let input_mode = match schema::main_type(&node) {
+    let input_mode = match document::main_type(&node) {
         Some("integer") => Some("numeric"),
         Some("number") => Some("decimal"),
         _ => None,
@@ -817,7 +818,7 @@ fn slots(form: FormState, pointer: &str, shape: &ObjectShape, group: Option<&str
 
 fn slot_view(form: FormState, parent: &str, slot: Slot) -> AnyView {
     let pointer = pointer::child(parent, &slot.field.name);
-    let label = schema::label(&slot.field.schema, &slot.field.name);
+    let label = document::label(&slot.field.schema, &slot.field.name);
     match slot.variant {
         Some(node) => (VARIANT.view)(FieldProps {
             form,
@@ -901,7 +902,7 @@ pub fn object(props: FieldProps) -> AnyView {
                                 .iter()
                                 .filter(|field| field.group.as_deref() == Some(in_group.as_str()))
                                 .any(|field| {
-                                    !form.errors_at(&super::pointer::child(&at, &field.name)).is_empty()
+                                    !form.errors_at(&pointer::child(&at, &field.name)).is_empty()
                                 })
                         });
                         if errors_inside && let Some(fold) = fold.get() {
@@ -1033,7 +1034,7 @@ pub fn list(props: FieldProps) -> AnyView {
             })
         })
     };
-    let item_label = schema::label(&items_node, "item");
+    let item_label = document::label(&items_node, "item");
     let rows = {
         let (pointer, items_node, item_label) =
             (pointer.clone(), items_node.clone(), item_label.clone());
@@ -1098,7 +1099,7 @@ pub fn list(props: FieldProps) -> AnyView {
 
 /// What "Add" puts in a list: the item's default, else an empty value of its type.
 fn new_item(root: &Value, items: &Value) -> Value {
-    if let Some(initial) = schema::initial_value(root, items) {
+    if let Some(initial) = shape::initial_value(root, items) {
         return initial;
     }
     if let Some(first) = items
@@ -1108,7 +1109,7 @@ fn new_item(root: &Value, items: &Value) -> Value {
     {
         return first.clone();
     }
-    match schema::main_type(items) {
+    match document::main_type(items) {
         Some("boolean") => Value::Bool(false),
         Some("object") => Value::Object(Map::new()),
         Some("array") => Value::Array(Vec::new()),

@@ -21,7 +21,7 @@ use app::model::connector::{
 use app::model::identity::Principal;
 use app::model::{AuthType, ConnectorType, METHOD_FIELD};
 use app::ports::ConnectorPort;
-use app::schema_form::messages;
+use app::schema::messages;
 use async_trait::async_trait;
 use secrecy::ExposeSecret;
 use serde_json::{Map, Value, json};
