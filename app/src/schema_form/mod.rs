@@ -6,25 +6,30 @@
 //!
 //! - [`registry`]: ranked renderers; the best fit for a schema node draws it, and the JSON
 //!   editor (rank 0) takes whatever nothing else can, so no data is ever dropped.
-//! - [`view`]: [`FormState`] (one value signal, errors keyed by JSON Pointer) and the
-//!   widgets.
+//! - [`form`]: [`FormState`] (one value signal, errors keyed by JSON Pointer, the
+//!   renderers it draws with) and what a renderer is.
+//! - [`chrome`]: a field's label, help, error line and their ARIA wiring.
+//! - [`widgets`]: the one-input widgets by kind; [`layouts`]: objects, lists, variants.
 //! - [`state`]: the inputs as plain data, for the value → inputs → value round trip.
 
+pub mod chrome;
+pub mod form;
+pub mod layouts;
 pub mod registry;
 pub mod state;
-pub mod view;
+pub mod widgets;
 
 use leptos::prelude::*;
 
 use crate::dom::focus_by_id;
 
-pub use view::FormState;
+pub use form::FormState;
 
 /// The fields of `form`, drawn from its schema. The page supplies the `<form>` around it
 /// (with `novalidate`: these fields report their own errors) and the submit button.
 #[component]
 pub fn SchemaForm(form: FormState) -> impl IntoView {
-    let root = view::FormState::root_schema(&form);
+    let root = FormState::root_schema(&form);
     let title = root
         .get("title")
         .and_then(serde_json::Value::as_str)
@@ -32,7 +37,7 @@ pub fn SchemaForm(form: FormState) -> impl IntoView {
         .to_owned();
     view! {
         <div class="schema-form" data-form=form.field_id("")>
-            {view::render_node(form, String::new(), &root, title, true)}
+            {form::render_node(form, String::new(), &root, title, true)}
         </div>
     }
 }
