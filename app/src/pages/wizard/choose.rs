@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::api::catalog::catalog_cards;
 use crate::components::connector_icon::ConnectorIcon;
 use crate::components::early_input::typed_before_hydration;
-use crate::components::suspense::LoadError;
+use crate::components::suspense::Loaded;
 use crate::model::{CatalogCard, CatalogFilter};
 use crate::routes::Step;
 use crate::schema_form::ErrorSummary;
@@ -117,14 +117,9 @@ pub(super) fn ChooseStep(
             </div>
             <fieldset class="type-picker" id="type-picker" tabindex="-1">
                 <legend>"Connector type"</legend>
-                <Suspense fallback=|| view! { <p role="status">"Loading the catalog…"</p> }>
-                    {move || Suspend::new(async move {
-                        match cards.await {
-                            Ok(catalog) => Either::Left(picker(catalog.cards)),
-                            Err(error) => Either::Right(view! { <LoadError error /> }),
-                        }
-                    })}
-                </Suspense>
+                <Loaded resource=cards loading="Loading the catalog…" let:catalog>
+                    {picker(catalog.cards)}
+                </Loaded>
             </fieldset>
             <div class="wizard-actions">
                 <button type="submit" class="button">"Continue"</button>

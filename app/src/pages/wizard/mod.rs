@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::api::catalog::catalog_entry;
 use crate::api::connectors::{InstanceView, connector_page};
 use crate::components::connector_fields::InstanceFields;
-use crate::components::suspense::PageLoadError;
+use crate::components::suspense::Loaded;
 use crate::components::time::shown_time;
 use crate::error::AppError;
 use crate::model::ConnectorType;
@@ -42,7 +42,7 @@ use test::TestStep;
 
 /// What a step works on: the type, and the draft once there is one.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-struct Loaded {
+struct StepData {
     entry: Option<ConnectorType>,
     draft: Option<Connector>,
     /// Whether the signed-in role may add this connector (or change this draft): a
@@ -53,10 +53,10 @@ struct Loaded {
     suggested_name: String,
 }
 
-async fn load(draft: Option<Uuid>, type_key: Option<String>) -> Result<Loaded, AppError> {
+async fn load(draft: Option<Uuid>, type_key: Option<String>) -> Result<StepData, AppError> {
     if let Some(id) = draft {
         let InstanceView { connector, entry } = connector_page(id).await?;
-        return Ok(Loaded {
+        return Ok(StepData {
             entry: Some(entry),
             may_write: connector.can_write,
             draft: Some(connector),
@@ -82,7 +82,7 @@ async fn load(draft: Option<Uuid>, type_key: Option<String>) -> Result<Loaded, A
         }
         _ => String::new(),
     };
-    Ok(Loaded {
+    Ok(StepData {
         entry,
         draft: None,
         may_write,
@@ -166,14 +166,9 @@ pub fn WizardPage() -> impl IntoView {
         <Title text="Add a connector" />
         <h1>"Add a connector"</h1>
         <Progress wizard />
-        <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(loaded) => Either::Left(view! { <StepView wizard loaded /> }),
-                    Err(error) => Either::Right(view! { <PageLoadError error /> }),
-                }
-            })}
-        </Transition>
+        <Loaded resource=data page=true let:loaded>
+            <StepView wizard loaded />
+        </Loaded>
     }
 }
 
@@ -239,7 +234,7 @@ fn StepHeading(step: Step) -> impl IntoView {
 }
 
 #[component]
-fn StepView(wizard: Wizard, loaded: Loaded) -> impl IntoView {
+fn StepView(wizard: Wizard, loaded: StepData) -> impl IntoView {
     let step = wizard.step.get_untracked();
     // A step after "details" needs the draft; without one, start where it can.
     let step = match (&loaded.entry, &loaded.draft, step) {
