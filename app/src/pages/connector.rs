@@ -16,6 +16,7 @@ use crate::components::connector_actions::{Request, status_toggle};
 use crate::components::connector_fields::{AccessFields, IdentityFields, InstanceFields};
 use crate::components::connector_icon::ConnectorIcon;
 use crate::components::credentials::{CredentialField, credential_fields, described_credential};
+use crate::components::field::FieldError;
 use crate::components::focus::{FocusReturn, focus_by_id};
 use crate::components::oauth::{OAuthOutcome, RedirectUri, go_to_provider};
 use crate::components::scripted::{JS_ONLY_ACTION, NeedsJavaScript, ScriptedForm};
@@ -430,7 +431,7 @@ fn ConfigurationTab(context: Context) -> impl IntoView {
                         view! {
                             <div class="field">
                                 <label for=input_id.clone()>{field.label}</label>
-                                <p class="field-error" id=error_id.clone()>{said}</p>
+                                <FieldError id=error_id.clone() messages=said />
                                 <input
                                     id=input_id
                                     aria-invalid=move || said().map(|_| "true")
@@ -616,7 +617,7 @@ fn CredentialsTab(context: Context) -> impl IntoView {
                             <button type="button" class="button secondary small" on:click=move |_| cancel.run(())>"Cancel"</button>
                         </form>
                     </Show>
-                    <p class="field-error" id=error_id.clone() role="alert">{move || problem.get()}</p>
+                    <FieldError id=error_id.clone() alert=true messages=move || problem.get() />
                 </li>
             }
         })

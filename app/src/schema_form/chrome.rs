@@ -1,10 +1,11 @@
-//! A schema field's chrome: its label (with the required mark), help text, error line,
-//! and the `aria-describedby`/`aria-invalid` wiring between them and the input.
+//! A schema field's chrome: the app's one field chrome ([`crate::components::field`]) fed
+//! from the schema (label, `description`/`x-help`/`examples`) and the form's errors.
 
 use leptos::prelude::*;
 use serde_json::Value;
 
 use super::form::{FieldProps, FormState};
+use crate::components::field::{self, FieldError, FieldHelp, FieldLabel};
 use crate::schema::codec::plain;
 
 /// Description, `x-help` and `examples`, under the input.
@@ -26,16 +27,13 @@ fn help_text(node: &Value) -> Option<String> {
 
 /// `aria-describedby` for an input: its help (if any) and its error line.
 pub(super) fn described_by(props: &FieldProps) -> String {
-    let error = props.form.error_id(&props.pointer);
-    match help_text(&props.schema) {
-        Some(_) => format!("{} {error}", props.form.help_id(&props.pointer)),
-        None => error,
-    }
+    let help = help_text(&props.schema).map(|_| props.form.help_id(&props.pointer));
+    field::described_by(help.as_deref(), &props.form.error_id(&props.pointer))
 }
 
 pub(super) fn help_view(props: &FieldProps) -> impl IntoView + use<> {
     let id = props.form.help_id(&props.pointer);
-    help_text(&props.schema).map(|text| view! { <p class="field-help" id=id>{text}</p> })
+    help_text(&props.schema).map(|text| view! { <FieldHelp id>{text}</FieldHelp> })
 }
 
 pub(super) fn error_view(form: FormState, pointer: String, under: bool) -> impl IntoView {
@@ -47,11 +45,7 @@ pub(super) fn error_view(form: FormState, pointer: String, under: bool) -> impl 
             form.errors_at(&pointer)
         }
     };
-    view! {
-        <p class="field-error" id=id>
-            {move || messages().join(" ")}
-        </p>
-    }
+    view! { <FieldError id messages=move || messages().join(" ") /> }
 }
 
 pub(super) fn invalid(form: FormState, pointer: String) -> impl Fn() -> Option<&'static str> {
@@ -62,12 +56,7 @@ pub(super) fn label_view(props: &FieldProps) -> impl IntoView + use<> {
     let id = props.form.field_id(&props.pointer);
     let label = props.label.clone();
     let required = props.required;
-    view! {
-        <label for=id>
-            {label}
-            {required.then(|| view! { <span class="required-mark" aria-hidden="true">" *"</span> })}
-        </label>
-    }
+    view! { <FieldLabel for_id=id required>{label}</FieldLabel> }
 }
 
 /// The frame of a one-input field: label, the input, its help and its error line.

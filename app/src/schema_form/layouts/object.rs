@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use serde_json::{Map, Value};
 
 use super::variants::{VARIANT, variant_node};
+use crate::components::field::FieldError;
 use crate::schema::document;
 use crate::schema::pointer;
 use crate::schema::shape::{Field, ObjectShape, object_shape};
@@ -243,7 +244,7 @@ fn extra_fields(form: FormState, pointer: String, shape: Memo<ObjectShape>) -> i
                         {crate::raw_text::raw_text(text.get_untracked())}
                     </textarea>
                     <p class="field-help">"Fields this connector type does not describe, kept as JSON."</p>
-                    <p class="field-error" id=error_id>{messages}</p>
+                    <FieldError id=error_id messages />
                 </div>
             }
         })

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
+use crate::components::field::RequiredMark;
 use crate::schema::codec::{Codec, plain};
 use crate::schema_form::chrome::{described_by, error_view, help_view, invalid, label_view};
 use crate::schema_form::form::FieldProps;
@@ -179,7 +180,7 @@ pub fn radio(props: FieldProps) -> AnyView {
         >
             <legend id=legend_id>
                 {props.label.clone()}
-                {required.then(|| view! { <span class="required-mark" aria-hidden="true">" *"</span> })}
+                {required.then(|| view! { <RequiredMark /> })}
             </legend>
             <div class="choices">{inputs}</div>
             {help_view(&props)}
