@@ -11,6 +11,7 @@ pub mod pages;
 pub mod ports;
 pub mod raw_text;
 pub mod routes;
+pub mod schema;
 pub mod schema_form;
 
 /// For the browser entry (`frontend`), which marks the page once hydration is done.

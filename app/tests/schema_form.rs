@@ -6,7 +6,8 @@
 
 use std::path::Path;
 
-use app::schema_form::{state, validate};
+use app::schema::validate;
+use app::schema_form::state;
 use serde_json::Value;
 
 /// One schema with values it must accept and values it must refuse.

@@ -353,7 +353,7 @@ fn choices_without_titles(schema: &Value, at: &str, exempt: bool) -> Vec<String>
             let discriminators: Vec<String> = ["oneOf", "anyOf"]
                 .iter()
                 .filter_map(|keyword| node.get(*keyword)?.as_array())
-                .filter_map(|branches| app::schema_form::schema::discriminator(branches))
+                .filter_map(|branches| app::schema::shape::discriminator(branches))
                 .collect();
             for (key, child) in node {
                 match (key.as_str(), child.as_object()) {

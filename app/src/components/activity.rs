@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::model::ConnectorType;
 use crate::model::connector::AuditEntry;
 use crate::model::probe::{ErrorClass, TestTrigger};
-use crate::schema_form::schema::label;
+use crate::schema::document::label;
 
 /// The words for the fields entries name (`config.base_url` is "Site URL"): the titles
 /// in the connector type's schemas, and the connector's own settings by their labels.

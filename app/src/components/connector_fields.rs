@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::field::{FieldError, FieldHelp, FieldLabel, described_by};
 use crate::error::FieldErrors;
 use crate::model::connector::Scope;
 use crate::model::identity::Role;
@@ -139,51 +140,52 @@ fn invalid(fields: InstanceFields, field: &'static str) -> impl Fn() -> Option<&
 pub fn IdentityFields(fields: InstanceFields, form: &'static str) -> impl IntoView {
     let id = move |field: &str| format!("{form}-{field}");
     let error = move |field: &str| format!("{form}-{field}-error");
+    let help = move |field: &str| format!("{form}-{field}-help");
     view! {
         <div class="field">
-            <label for=id("name")>"Name" <span class="required-mark" aria-hidden="true">" *"</span></label>
+            <FieldLabel for_id=id("name") required=true>"Name"</FieldLabel>
             <input
                 id=id("name")
                 type="text"
                 autocomplete="off"
                 aria-required="true"
                 aria-invalid=invalid(fields, "name")
-                aria-describedby=format!("{form}-name-help {}", error("name"))
+                aria-describedby=described_by(Some(&help("name")), &error("name"))
                 value=fields.name.get_untracked()
                 prop:value=move || fields.name.get()
                 on:input=move |event| fields.name.set(event_target_value(&event))
             />
-            <p class="field-help" id=format!("{form}-name-help")>"Unique in this tenant, e.g. “Marketing blog”."</p>
-            <p class="field-error" id=error("name")>{messages(fields, "name")}</p>
+            <FieldHelp id=help("name")>"Unique in this tenant, e.g. “Marketing blog”."</FieldHelp>
+            <FieldError id=error("name") messages=messages(fields, "name") />
         </div>
         <div class="field">
-            <label for=id("description")>"Description"</label>
+            <FieldLabel for_id=id("description")>"Description"</FieldLabel>
             <textarea
                 id=id("description")
                 rows="2"
                 aria-invalid=invalid(fields, "description")
-                aria-describedby=error("description")
+                aria-describedby=described_by(None, &error("description"))
                 prop:value=move || fields.description.get()
                 on:input=move |event| fields.description.set(event_target_value(&event))
             >
                 {crate::raw_text::raw_text(fields.description.get_untracked())}
             </textarea>
-            <p class="field-error" id=error("description")>{messages(fields, "description")}</p>
+            <FieldError id=error("description") messages=messages(fields, "description") />
         </div>
         <div class="field">
-            <label for=id("tags")>"Tags"</label>
+            <FieldLabel for_id=id("tags")>"Tags"</FieldLabel>
             <input
                 id=id("tags")
                 type="text"
                 autocomplete="off"
                 aria-invalid=invalid(fields, "tags")
-                aria-describedby=format!("{form}-tags-help {}", error("tags"))
+                aria-describedby=described_by(Some(&help("tags")), &error("tags"))
                 value=fields.tags.get_untracked()
                 prop:value=move || fields.tags.get()
                 on:input=move |event| fields.tags.set(event_target_value(&event))
             />
-            <p class="field-help" id=format!("{form}-tags-help")>"Separated by commas."</p>
-            <p class="field-error" id=error("tags")>{messages(fields, "tags")}</p>
+            <FieldHelp id=help("tags")>"Separated by commas."</FieldHelp>
+            <FieldError id=error("tags") messages=messages(fields, "tags") />
         </div>
     }
 }
@@ -212,50 +214,24 @@ pub fn AccessFields(
                     .into_iter()
                     .map(|(scope, label)| {
                         let id = format!("{form}-scope-{}", scope.as_str());
-                        let label_for = id.clone();
-                        view! {
-                            <label class="choice" for=label_for>
-                                <input
-                                    type="radio"
-                                    id=id
-                                    name=format!("{form}-scope")
-                                    value=scope.as_str()
-                                    prop:checked=move || fields.scope.get() == scope
-                                    checked=move || fields.scope.get() == scope
-                                    on:change=move |_| fields.scope.set(scope)
-                                />
-                                {label}
-                            </label>
-                        }
+                        radio(id, format!("{form}-scope"), Some(scope.as_str()), fields.scope, scope, label)
                     })
                     .collect_view()}
             </div>
-            <p class="field-error">{messages(fields, "scope")}</p>
+            <FieldError messages=messages(fields, "scope") />
         </fieldset>
         <fieldset class="field field-choices" id=format!("{form}-allowed_roles") aria-describedby=format!("{form}-roles-help")>
             <legend>"Which roles it is for"</legend>
-            <p class="field-help" id=format!("{form}-roles-help")>
+            <FieldHelp id=format!("{form}-roles-help")>
                 "Owners and admins always see and manage it. Members see and use it; viewers only see it."
-            </p>
+            </FieldHelp>
             <div class="choices">
                 {[(false, "Every role"), (true, "Only owners, admins and the roles I tick")]
                     .into_iter()
                     .map(|(restricted, label)| {
                         let id = format!("{form}-roles-{}", if restricted { "some" } else { "all" });
-                        let label_for = id.clone();
-                        view! {
-                            <label class="choice" for=label_for>
-                                <input
-                                    type="radio"
-                                    id=id
-                                    name=format!("{form}-roles")
-                                    prop:checked=move || fields.restricted.get() == restricted
-                                    checked=move || fields.restricted.get() == restricted
-                                    on:change=move |_| fields.restricted.set(restricted)
-                                />
-                                <span>{label}</span>
-                            </label>
-                        }
+                        let text = view! { <span>{label}</span> };
+                        radio(id, format!("{form}-roles"), None, fields.restricted, restricted, text)
                     })
                     .collect_view()}
             </div>
@@ -290,8 +266,38 @@ pub fn AccessFields(
                     })
                     .collect_view()}
             </div>
-            <p class="field-error">{messages(fields, "allowed_roles")}</p>
+            <FieldError messages=messages(fields, "allowed_roles") />
         </fieldset>
+    }
+}
+
+/// One radio button of a group, inside its label: it shows whether `current` is `mine`,
+/// and choosing it sets `current` to `mine`.
+fn radio<T>(
+    id: String,
+    name: String,
+    value: Option<&'static str>,
+    current: RwSignal<T>,
+    mine: T,
+    text: impl IntoView + 'static,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    let label_for = id.clone();
+    view! {
+        <label class="choice" for=label_for>
+            <input
+                type="radio"
+                id=id
+                name=name
+                value=value
+                prop:checked=move || current.get() == mine
+                checked=move || current.get() == mine
+                on:change=move |_| current.set(mine)
+            />
+            {text}
+        </label>
     }
 }
 

@@ -6,7 +6,8 @@ use serde_json::Value;
 
 use crate::model::ConnectorType;
 use crate::model::connector::{Connector, MaskedField};
-use crate::schema_form::schema;
+use crate::schema::document::{is_secret, label};
+use crate::schema::shape::object_shape;
 
 /// How a saved credential field reads: a plain value as it is, a secret only as "saved"
 /// with its hint. The review step and the connector page's credentials say it alike.
@@ -42,14 +43,14 @@ pub fn credential_fields(
 ) -> Vec<CredentialField> {
     let saved_choices = Value::Object(connector.saved_plain_fields());
     let shown = choices.unwrap_or(&saved_choices);
-    let shape = schema::object_shape(&entry.auth_schema, &entry.auth_schema, shown);
+    let shape = object_shape(&entry.auth_schema, &entry.auth_schema, shown);
     let mut fields: Vec<CredentialField> = shape
         .fields
         .iter()
         .map(|field| CredentialField {
             name: field.name.clone(),
-            label: schema::label(&field.schema, &field.name),
-            secret: schema::is_secret(&field.schema),
+            label: label(&field.schema, &field.name),
+            secret: is_secret(&field.schema),
             required: field.required,
         })
         .collect();
@@ -62,7 +63,7 @@ pub fn credential_fields(
         if !fields.iter().any(|known| &known.name == name) {
             fields.push(CredentialField {
                 name: name.clone(),
-                label: schema::label(&Value::Null, name),
+                label: label(&Value::Null, name),
                 secret: saved.secret,
                 required: false,
             });

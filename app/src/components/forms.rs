@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::field::FieldError;
 use crate::error::AppError;
 
 /// The whole-form message of the last failed submission, announced to screen readers.
@@ -37,9 +38,11 @@ pub fn FieldMessage(
             .and_then(|error| error.fields().get(field).cloned())
     };
     view! {
-        <p class="field-error" id=error_id(form, field) aria-live="polite">
-            {move || messages().map(|messages| messages.join(" "))}
-        </p>
+        <FieldError
+            id=error_id(form, field)
+            live=true
+            messages=move || messages().map(|messages| messages.join(" "))
+        />
     }
 }
 

@@ -9,6 +9,7 @@ pub mod connector_fields;
 pub mod connector_icon;
 pub mod credentials;
 pub mod early_input;
+pub mod field;
 pub mod focus;
 pub mod forms;
 pub mod layout;

@@ -1,3 +1,4 @@
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -38,5 +39,54 @@ pub fn PageLoadError(error: AppError) -> impl IntoView {
         }
         .into_any(),
         error => view! { <LoadError error /> }.into_any(),
+    }
+}
+
+/// A part of a page that waits for data: `loading` (a status line) until `resource` has
+/// loaded, then `children` with the value, or the error shown the same way everywhere
+/// ([`LoadError`]). With `page`, the data is the page's own subject: the page keeps
+/// showing what it had while it reloads (a `Transition`), and a failure answers with the
+/// error's HTTP status ([`PageLoadError`]).
+///
+/// ```ignore
+/// <Loaded resource=members loading="Loading members…" let:members>
+///     <MembersTable members />
+/// </Loaded>
+/// ```
+#[component]
+pub fn Loaded<R, T, V, F>(
+    /// A `Resource` or `OnceResource` of a `Result<T, AppError>`.
+    resource: R,
+    /// The status line shown while loading.
+    #[prop(default = "Loading…")]
+    loading: &'static str,
+    #[prop(optional)] page: bool,
+    /// The view of the loaded value.
+    children: F,
+) -> impl IntoView
+where
+    R: IntoFuture<Output = Result<T, AppError>> + Copy + Send + Sync + 'static,
+    R::IntoFuture: Send + 'static,
+    T: Send + 'static,
+    V: IntoView + 'static,
+    F: Fn(T) -> V + Send + Sync + 'static,
+{
+    let children = StoredValue::new(children);
+    let content = move || {
+        Suspend::new(async move {
+            match resource.await {
+                Ok(value) => Either::Left(children.with_value(|children| children(value))),
+                Err(error) if page => {
+                    Either::Right(Either::Left(view! { <PageLoadError error /> }))
+                }
+                Err(error) => Either::Right(Either::Right(view! { <LoadError error /> })),
+            }
+        })
+    };
+    let fallback = move || view! { <p role="status">{loading}</p> };
+    if page {
+        Either::Left(view! { <Transition fallback>{content}</Transition> })
+    } else {
+        Either::Right(view! { <Suspense fallback>{content}</Suspense> })
     }
 }

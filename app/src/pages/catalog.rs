@@ -4,7 +4,6 @@
 //! GET and the server renders the filtered list; once hydrated, every keystroke replaces
 //! the URL and the list narrows at once, from cards loaded a single time.
 
-use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::NavigateOptions;
@@ -14,7 +13,7 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use crate::api::catalog::catalog_cards;
 use crate::components::connector_icon::ConnectorIcon;
 use crate::components::early_input::typed_before_hydration;
-use crate::components::suspense::LoadError;
+use crate::components::suspense::Loaded;
 use crate::model::{CatalogCard, CatalogFilter, Category};
 use crate::routes::{Step, wizard_href};
 
@@ -106,23 +105,18 @@ pub fn CatalogPage() -> impl IntoView {
             </div>
             <button type="submit" class="button secondary">"Search"</button>
         </form>
-        <Suspense fallback=|| view! { <p role="status">"Loading the catalog…"</p> }>
-            {move || Suspend::new(async move {
-                match cards.await {
-                    Ok(catalog) => {
-                        let can_install = catalog.can_install;
-                        Either::Left(view! {
-                            // Roles that cannot add are told why there is no "Add".
-                            {(!can_install).then(|| view! {
-                                <p class="callout" role="note" data-read-only>"Adding connectors needs the Owner or Admin role. You can browse the types here."</p>
-                            })}
-                            <CatalogResults cards=catalog.cards can_install filter />
-                        })
-                    }
-                    Err(error) => Either::Right(view! { <LoadError error /> }),
+        <Loaded resource=cards loading="Loading the catalog…" let:catalog>
+            {
+                let can_install = catalog.can_install;
+                view! {
+                    // Roles that cannot add are told why there is no "Add".
+                    {(!can_install).then(|| view! {
+                        <p class="callout" role="note" data-read-only>"Adding connectors needs the Owner or Admin role. You can browse the types here."</p>
+                    })}
+                    <CatalogResults cards=catalog.cards can_install filter />
                 }
-            })}
-        </Suspense>
+            }
+        </Loaded>
     }
 }
 

@@ -16,11 +16,12 @@ use crate::components::connector_actions::{Request, status_toggle};
 use crate::components::connector_fields::{AccessFields, IdentityFields, InstanceFields};
 use crate::components::connector_icon::ConnectorIcon;
 use crate::components::credentials::{CredentialField, credential_fields, described_credential};
+use crate::components::field::FieldError;
 use crate::components::focus::{FocusReturn, focus_by_id};
 use crate::components::oauth::{OAuthOutcome, RedirectUri, go_to_provider};
 use crate::components::scripted::{JS_ONLY_ACTION, NeedsJavaScript, ScriptedForm};
 use crate::components::status_badge::StatusBadge;
-use crate::components::suspense::{LoadError, PageLoadError};
+use crate::components::suspense::Loaded;
 use crate::components::time::shown_time;
 use crate::components::toasts::Toasts;
 use crate::error::{AppError, FieldErrors};
@@ -119,17 +120,13 @@ pub fn ConnectorDetailPage() -> impl IntoView {
         },
     );
     view! {
-        <Transition fallback=|| view! { <p role="status">"Loading the connector…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(InstanceView { connector, entry }) => {
-                        let context = Context { connector, entry, reload, toasts, runs };
-                        Either::Left(view! { <Detail context tab /> })
-                    }
-                    Err(error) => Either::Right(view! { <PageLoadError error /> }),
-                }
-            })}
-        </Transition>
+        <Loaded resource=page loading="Loading the connector…" page=true let:loaded>
+            {
+                let InstanceView { connector, entry } = loaded;
+                let context = Context { connector, entry, reload, toasts, runs };
+                view! { <Detail context tab /> }
+            }
+        </Loaded>
     }
 }
 
@@ -434,7 +431,7 @@ fn ConfigurationTab(context: Context) -> impl IntoView {
                         view! {
                             <div class="field">
                                 <label for=input_id.clone()>{field.label}</label>
-                                <p class="field-error" id=error_id.clone()>{said}</p>
+                                <FieldError id=error_id.clone() messages=said />
                                 <input
                                     id=input_id
                                     aria-invalid=move || said().map(|_| "true")
@@ -620,7 +617,7 @@ fn CredentialsTab(context: Context) -> impl IntoView {
                             <button type="button" class="button secondary small" on:click=move |_| cancel.run(())>"Cancel"</button>
                         </form>
                     </Show>
-                    <p class="field-error" id=error_id.clone() role="alert">{move || problem.get()}</p>
+                    <FieldError id=error_id.clone() alert=true messages=move || problem.get() />
                 </li>
             }
         })
@@ -734,14 +731,14 @@ fn ActivityTab(id: Uuid, entry: ConnectorType) -> impl IntoView {
     let entries = Resource::new(|| (), move |_| connector_audit(id));
     let names = StoredValue::new(FieldNames::of(&entry));
     view! {
-        <Suspense fallback=|| view! { <p role="status">"Loading the activity…"</p> }>
-            {move || Suspend::new(async move {
-                match entries.await {
-                    Ok(entries) if entries.is_empty() => Either::Left(view! { <p>"No activity yet."</p> }),
-                    Ok(entries) => {
+        <Loaded resource=entries loading="Loading the activity…" let:entries>
+            {
+                match entries {
+                    entries if entries.is_empty() => Either::Left(view! { <p>"No activity yet."</p> }),
+                    entries => {
                         let (reads, changes): (Vec<_>, Vec<_>) =
                             entries.into_iter().partition(is_credential_read);
-                        Either::Right(Either::Left(view! {
+                        Either::Right(view! {
                             <ActivityTable entries=changes names caption="Activity, newest first" />
                             {(!reads.is_empty()).then(|| view! {
                                 <details class="credential-reads">
@@ -750,12 +747,11 @@ fn ActivityTab(id: Uuid, entry: ConnectorType) -> impl IntoView {
                                     <ActivityTable entries=reads names caption="Credential reads, newest first" />
                                 </details>
                             })}
-                        }))
+                        })
                     }
-                    Err(error) => Either::Right(Either::Right(view! { <LoadError error /> })),
                 }
-            })}
-        </Suspense>
+            }
+        </Loaded>
     }
 }
 

@@ -14,7 +14,7 @@ use crate::components::connector_icon::ConnectorIcon;
 use crate::components::focus::{FocusReturn, focus_by_id};
 use crate::components::oauth::OAuthOutcome;
 use crate::components::status_badge::StatusBadge;
-use crate::components::suspense::LoadError;
+use crate::components::suspense::Loaded;
 use crate::components::time::shown_time;
 use crate::components::toasts::Toasts;
 use crate::error::AppError;
@@ -117,13 +117,12 @@ pub fn HomePage() -> impl IntoView {
             </h1>
         </div>
         <OAuthOutcome provider="the provider".to_owned() />
-        <Suspense fallback=|| view! { <p role="status">"Loading connectors…"</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(view) if view.connectors.is_empty() => {
-                        Either::Left(view! { <EmptyState can_install=view.can_install /> })
-                    }
-                    Ok(view) => Either::Right(Either::Left(view! {
+        <Loaded resource=list loading="Loading connectors…" let:view>
+            {
+                if view.connectors.is_empty() {
+                    Either::Left(view! { <EmptyState can_install=view.can_install /> })
+                } else {
+                    Either::Right(view! {
                         {view.can_install.then(|| view! {
                             <p class="list-actions"><a class="button" href="/connectors/new">"Add a connector"</a></p>
                         })}
@@ -134,11 +133,10 @@ pub fn HomePage() -> impl IntoView {
                                 .map(|connector| view! { <InstalledCard connector ask refocus runs after_test /> })
                                 .collect_view()}
                         </ul>
-                    })),
-                    Err(error) => Either::Right(Either::Right(view! { <LoadError error /> })),
+                    })
                 }
-            })}
-        </Suspense>
+            }
+        </Loaded>
         <ConfirmDialog question on_answer=answer />
     }
 }

@@ -12,7 +12,7 @@ use crate::api::auth::{
 use crate::components::confirm::{AskFirst, ConfirmDialog, Question};
 use crate::components::forms::{FieldMessage, FormAlert, error_id, field_invalid};
 use crate::components::scripted::NeedsJavaScript;
-use crate::components::suspense::LoadError;
+use crate::components::suspense::{LoadError, Loaded};
 use crate::components::time::unix_time;
 use crate::model::identity::{ApiTokenInfo, Member, Role, Viewer};
 use uuid::Uuid;
@@ -23,15 +23,12 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings" />
         <h1>"Settings"</h1>
-        <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match me.await {
-                    Ok(Some(viewer)) => Either::Left(view! { <SettingsSections viewer /> }),
-                    Ok(None) => Either::Right(view! { <LoadError error=crate::error::AppError::Unauthorized /> }),
-                    Err(error) => Either::Right(view! { <LoadError error /> }),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=me let:viewer>
+            {match viewer {
+                Some(viewer) => Either::Left(view! { <SettingsSections viewer /> }),
+                None => Either::Right(view! { <LoadError error=crate::error::AppError::Unauthorized /> }),
+            }}
+        </Loaded>
     }
 }
 
@@ -103,14 +100,9 @@ fn MembersSection(my_role: Role, me: String) -> impl IntoView {
         <section aria-labelledby="members-heading">
             <h2 id="members-heading">"Members"</h2>
             <FormAlert error=change_error />
-            <Suspense fallback=|| view! { <p role="status">"Loading members…"</p> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(members) => Either::Left(view! { <MembersTable members my_role me=me.get_value() change removing=removing.pending /> }),
-                        Err(error) => Either::Right(view! { <LoadError error /> }),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=list loading="Loading members…" let:members>
+                <MembersTable members my_role me=me.get_value() change removing=removing.pending />
+            </Loaded>
             <Show when=move || admin>
                 <AddMemberForm my_role add />
             </Show>
@@ -319,14 +311,9 @@ fn TokensSection() -> impl IntoView {
                 <input id="token-name" name="name" required maxlength="100" placeholder="CI deploys" />
                 <button type="submit" class="button">"Create token"</button>
             </ActionForm>
-            <Suspense fallback=|| view! { <p role="status">"Loading tokens…"</p> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(tokens) => Either::Left(view! { <TokensTable tokens revoking=revoking.pending /> }),
-                        Err(error) => Either::Right(view! { <LoadError error /> }),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=list loading="Loading tokens…" let:tokens>
+                <TokensTable tokens revoking=revoking.pending />
+            </Loaded>
             <ConfirmDialog question=revoking.question on_answer=revoking.answer />
         </section>
     }

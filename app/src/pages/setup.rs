@@ -1,11 +1,11 @@
-use leptos::either::EitherOf3;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::auth::{Setup, setup_required};
 use crate::components::auth_epoch::bump_on_success;
 use crate::components::forms::{FieldMessage, FormAlert, error_id, field_invalid};
-use crate::components::suspense::LoadError;
+use crate::components::suspense::Loaded;
 use crate::pages::NotFoundPage;
 
 /// `/setup`: first run only. Creates the first tenant and its owner; once anyone has an
@@ -14,15 +14,13 @@ use crate::pages::NotFoundPage;
 pub fn SetupPage() -> impl IntoView {
     let required = Resource::new(|| (), |_| setup_required());
     view! {
-        <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match required.await {
-                    Ok(true) => EitherOf3::A(view! { <SetupForm /> }),
-                    Ok(false) => EitherOf3::B(view! { <NotFoundPage /> }),
-                    Err(error) => EitherOf3::C(view! { <LoadError error /> }),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=required let:required>
+            {if required {
+                Either::Left(view! { <SetupForm /> })
+            } else {
+                Either::Right(view! { <NotFoundPage /> })
+            }}
+        </Loaded>
     }
 }
 

@@ -1,42 +1,35 @@
 //! Forms built from a connector type's JSON Schema, validated in the browser and again on
 //! the server.
 //!
+//! The pure half (the layout of an object, the validator, the codecs, the messages) is
+//! [`crate::schema`]; this module holds what draws it with Leptos.
+//!
 //! - [`registry`]: ranked renderers; the best fit for a schema node draws it, and the JSON
 //!   editor (rank 0) takes whatever nothing else can, so no data is ever dropped.
-//! - [`schema`]: `$ref`s, types, and an object's fields for its current value (`if`/`then`/
-//!   `else`, `oneOf` variants, `dependentRequired`).
-//! - [`validate`]: a compact validator over the same keywords, so the WASM stays small;
-//!   the server checks with `jsonschema` and has the last word. It may say less than the
-//!   server, never more: what it does not implement ([`claims`]) or cannot match exactly
-//!   ([`pattern`]) is left unknown and never rejects.
-//! - [`view`]: [`FormState`] (one value signal, errors keyed by JSON Pointer) and the
-//!   widgets.
+//! - [`form`]: [`FormState`] (one value signal, errors keyed by JSON Pointer, the
+//!   renderers it draws with) and what a renderer is.
+//! - [`chrome`]: a field's label, help, error line and their ARIA wiring.
+//! - [`widgets`]: the one-input widgets by kind; [`layouts`]: objects, lists, variants.
 //! - [`state`]: the inputs as plain data, for the value → inputs → value round trip.
 
-pub mod claims;
-pub mod codec;
-pub mod formats;
-pub mod messages;
-pub mod multiple;
-pub mod pattern;
-pub mod pointer;
+pub mod chrome;
+pub mod form;
+pub mod layouts;
 pub mod registry;
-pub mod schema;
 pub mod state;
-pub mod validate;
-pub mod view;
+pub mod widgets;
 
 use leptos::prelude::*;
 
 use crate::dom::focus_by_id;
 
-pub use view::FormState;
+pub use form::FormState;
 
 /// The fields of `form`, drawn from its schema. The page supplies the `<form>` around it
 /// (with `novalidate`: these fields report their own errors) and the submit button.
 #[component]
 pub fn SchemaForm(form: FormState) -> impl IntoView {
-    let root = view::FormState::root_schema(&form);
+    let root = FormState::root_schema(&form);
     let title = root
         .get("title")
         .and_then(serde_json::Value::as_str)
@@ -44,7 +37,7 @@ pub fn SchemaForm(form: FormState) -> impl IntoView {
         .to_owned();
     view! {
         <div class="schema-form" data-form=form.field_id("")>
-            {view::render_node(form, String::new(), &root, title, true)}
+            {form::render_node(form, String::new(), &root, title, true)}
         </div>
     }
 }

@@ -1,52 +1,17 @@
-//! The ranked renderer registry (after JSON Forms' tester/renderer pairs): each renderer
-//! says how well it fits a schema node, the highest rank wins, and a new widget is one
-//! new entry here. The JSON editor fits everything at rank 0, so nothing the form cannot
-//! lay out is ever dropped.
+//! The default ranked renderer registry (after JSON Forms' tester/renderer pairs): each
+//! renderer says how well it fits a schema node, the highest rank wins, and a new widget
+//! is one new entry here, or one an app adds to a form ([`FormState::with_renderers`]).
+//! The JSON editor fits everything at rank 0, so nothing the form cannot lay out is ever
+//! dropped.
 
-use leptos::prelude::AnyView;
 use serde_json::Value;
 
-use super::codec::Codec;
-use super::schema::{self, flag, main_type};
-use super::view;
-
-/// How a renderer's value maps onto inputs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Layout {
-    /// A fieldset of the object's fields.
-    Object,
-    /// Rows of the item schema, with add and remove.
-    List,
-    /// One input holding text.
-    Leaf(Codec),
-}
-
-/// What a renderer's view is given.
-#[derive(Clone, Debug)]
-pub struct FieldProps {
-    pub form: super::view::FormState,
-    pub pointer: String,
-    /// Resolved schema of the node.
-    pub schema: Value,
-    pub label: String,
-    pub required: bool,
-    /// The renderer chosen (a view may need its name, e.g. for `data-widget`).
-    pub renderer: &'static Renderer,
-}
-
-pub struct Renderer {
-    pub name: &'static str,
-    /// How well the renderer fits a (resolved) schema node; `None` when it does not.
-    pub rank: fn(&Value) -> Option<u8>,
-    pub layout: Layout,
-    pub view: fn(FieldProps) -> AnyView,
-}
-
-impl std::fmt::Debug for Renderer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name)
-    }
-}
+use super::form::{self, FormState, Layout, Renderer};
+use super::layouts::{list, object, variants::VARIANT};
+use super::widgets::{choice, json, text};
+use crate::schema::codec::Codec;
+use crate::schema::document::{flag, is_secret, main_type};
+use crate::schema::shape::is_form_object;
 
 fn string_with(node: &Value, format: &str) -> bool {
     main_type(node) == Some("string") && node.get("format").and_then(Value::as_str) == Some(format)
@@ -61,55 +26,55 @@ pub static RENDERERS: &[Renderer] = &[
         name: "json",
         rank: |_| Some(0),
         layout: Layout::Leaf(Codec::Json),
-        view: view::json_editor,
+        view: json::json_editor,
     },
     Renderer {
         name: "read-only",
         rank: |node| flag(node, "readOnly").then_some(50),
         layout: Layout::Leaf(Codec::Fixed),
-        view: view::read_only,
+        view: text::read_only,
     },
     Renderer {
         name: "constant",
         rank: |node| node.get("const").map(|_| 40),
         layout: Layout::Leaf(Codec::Fixed),
-        view: view::read_only,
+        view: text::read_only,
     },
     Renderer {
         name: "radio",
         rank: |node| enum_len(node).filter(|n| (2..=3).contains(n)).map(|_| 31),
         layout: Layout::Leaf(Codec::Choice),
-        view: view::radio,
+        view: choice::radio,
     },
     Renderer {
         name: "select",
         rank: |node| enum_len(node).map(|_| 30),
         layout: Layout::Leaf(Codec::Choice),
-        view: view::select,
+        view: choice::select,
     },
     Renderer {
         name: "secret",
-        rank: |node| (main_type(node) == Some("string") && schema::is_secret(node)).then_some(20),
+        rank: |node| (main_type(node) == Some("string") && is_secret(node)).then_some(20),
         layout: Layout::Leaf(Codec::Text),
-        view: view::secret,
+        view: text::secret,
     },
     Renderer {
         name: "email",
         rank: |node| string_with(node, "email").then_some(15),
         layout: Layout::Leaf(Codec::Text),
-        view: view::text,
+        view: text::text,
     },
     Renderer {
         name: "url",
         rank: |node| string_with(node, "uri").then_some(15),
         layout: Layout::Leaf(Codec::Text),
-        view: view::text,
+        view: text::text,
     },
     Renderer {
         name: "date",
         rank: |node| string_with(node, "date").then_some(15),
         layout: Layout::Leaf(Codec::Text),
-        view: view::text,
+        view: text::text,
     },
     Renderer {
         name: "multiline",
@@ -122,33 +87,31 @@ pub static RENDERERS: &[Renderer] = &[
             (main_type(node) == Some("string") && (long || asked)).then_some(12)
         },
         layout: Layout::Leaf(Codec::Text),
-        view: view::multiline,
+        view: text::multiline,
     },
     Renderer {
         name: "text",
         rank: |node| (main_type(node) == Some("string")).then_some(10),
         layout: Layout::Leaf(Codec::Text),
-        view: view::text,
+        view: text::text,
     },
     Renderer {
         name: "number",
         rank: |node| matches!(main_type(node), Some("integer" | "number")).then_some(10),
         layout: Layout::Leaf(Codec::Number),
-        view: view::text,
+        view: text::text,
     },
     Renderer {
         name: "checkbox",
         rank: |node| (main_type(node) == Some("boolean")).then_some(10),
         layout: Layout::Leaf(Codec::Checkbox),
-        view: view::checkbox,
+        view: choice::checkbox,
     },
     Renderer {
         name: "object",
-        rank: |node| {
-            (main_type(node) == Some("object") && schema::is_form_object(node)).then_some(10)
-        },
+        rank: |node| (main_type(node) == Some("object") && is_form_object(node)).then_some(10),
         layout: Layout::Object,
-        view: view::object,
+        view: object::object,
     },
     Renderer {
         name: "list",
@@ -157,40 +120,33 @@ pub static RENDERERS: &[Renderer] = &[
             (main_type(node) == Some("array") && items.is_some()).then_some(10)
         },
         layout: Layout::List,
-        view: view::list,
+        view: list::list,
     },
 ];
 
-/// The selector of a `oneOf` variant; not ranked, the object layout places it.
-pub static VARIANT: Renderer = Renderer {
-    name: "variant",
-    rank: |_| None,
-    layout: Layout::Leaf(Codec::Choice),
-    view: view::variant,
-};
-
-/// The best renderer for `node` that can hold `value` without changing its type.
+/// The best renderer of the default list for `node` that can hold `value` without
+/// changing its type (a form chooses among its own: [`FormState::choose`]).
 pub fn choose(node: &Value, value: Option<&Value>) -> &'static Renderer {
-    let fits = |renderer: &Renderer| match (renderer.layout, value) {
-        (_, None) => true,
-        (Layout::Object, Some(value)) => value.is_object(),
-        (Layout::List, Some(value)) => value.is_array(),
-        (Layout::Leaf(codec), Some(value)) => codec.fits(value),
-    };
-    RENDERERS
-        .iter()
-        .filter(|renderer| fits(renderer))
-        .filter_map(|renderer| (renderer.rank)(node).map(|rank| (rank, renderer)))
-        .max_by_key(|(rank, _)| *rank)
-        .map_or(&RENDERERS[0], |(_, renderer)| renderer)
+    form::best(RENDERERS.iter(), node, value)
 }
 
-/// A renderer by name (the form state records which one holds each input).
+/// A renderer of the default list by name (the form state records which one holds each
+/// input).
 pub fn by_name(name: &str) -> Option<&'static Renderer> {
     RENDERERS
         .iter()
         .chain(std::iter::once(&VARIANT))
         .find(|renderer| renderer.name == name)
+}
+
+impl FormState {
+    /// A form `id` (unique on the page; it prefixes the inputs' ids) editing `value`,
+    /// drawn by the default renderers ([`RENDERERS`]); add or override some with
+    /// [`FormState::with_renderers`]. Defined here, beside the list, so that the form
+    /// state does not import the widgets that import it.
+    pub fn new(id: &str, schema: Value, value: Value) -> Self {
+        FormState::with_registry(id, schema, value, RENDERERS)
+    }
 }
 
 #[cfg(test)]
@@ -279,6 +235,35 @@ mod tests {
             ),
             "json"
         );
+    }
+
+    fn stars(_: form::FieldProps) -> leptos::prelude::AnyView {
+        use leptos::prelude::*;
+        view! { <p>"stars"</p> }.into_any()
+    }
+
+    /// An app's own widget: a rating for integers marked `x-widget: stars`.
+    static STARS: &[Renderer] = &[Renderer {
+        name: "stars",
+        rank: |node| (node.get("x-widget").and_then(Value::as_str) == Some("stars")).then_some(10),
+        layout: Layout::Leaf(Codec::Number),
+        view: stars,
+    }];
+
+    #[test]
+    fn a_form_picks_the_renderers_an_app_adds() {
+        leptos::prelude::Owner::new().with(|| {
+            let schema = json!({"type": "integer", "x-widget": "stars"});
+            let plain = FormState::new("f", schema.clone(), json!(3));
+            assert_eq!(plain.choose(&schema, Some(&json!(3))).name, "number");
+            // Same rank as "number": the renderer added later wins the tie (an override).
+            let rated = FormState::new("g", schema.clone(), json!(3)).with_renderers(STARS);
+            assert_eq!(rated.choose(&schema, Some(&json!(3))).name, "stars");
+            // It fits only what it says it fits; the defaults still draw the rest.
+            assert_eq!(rated.choose(&json!({"type": "string"}), None).name, "text");
+            // And it never takes a value of another type.
+            assert_eq!(rated.choose(&schema, Some(&json!([3]))).name, "json");
+        });
     }
 
     #[test]

@@ -5,8 +5,11 @@
 
 use serde_json::{Map, Value};
 
-use super::registry::{self, Layout, VARIANT};
-use super::schema::{object_shape, resolve};
+use super::form::{Layout, Renderer};
+use super::layouts::variants::VARIANT;
+use super::registry;
+use crate::schema::document::resolve;
+use crate::schema::shape::object_shape;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Inputs {
@@ -101,7 +104,7 @@ pub fn write(inputs: &Inputs) -> Result<Option<Value>, String> {
                 .iter()
                 .map(|item| match item {
                     Inputs::Leaf { renderer, text } => match registry::by_name(renderer) {
-                        Some(registry::Renderer {
+                        Some(Renderer {
                             layout: Layout::Leaf(codec),
                             ..
                         }) => codec.item_from_text(text),

@@ -1,4 +1,4 @@
-//! The browser's compact validator (`app::schema_form::validate`) and the server's
+//! The browser's compact validator (`app::schema::validate`) and the server's
 //! `jsonschema` reach the same verdict on every schema/value pair of the form corpus and
 //! on every seeded type's examples. The server is authoritative; this keeps the browser
 //! from refusing what the server accepts, or promising what it refuses.
@@ -78,7 +78,7 @@ fn browser_and_server_agree_on_every_pair() {
             .build(&schema)
             .unwrap();
         let server_ok = server.is_valid(&value);
-        let browser_ok = app::schema_form::validate::validate(&schema, &value).is_empty();
+        let browser_ok = app::schema::validate::validate(&schema, &value).is_empty();
         assert_eq!(server_ok, expected, "server on {label}: {value}");
         assert_eq!(browser_ok, expected, "browser on {label}: {value}");
     }

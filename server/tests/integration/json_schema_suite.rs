@@ -18,8 +18,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use app::schema_form::claims;
-use app::schema_form::validate::{self, CLAIMED_FORMATS, CLAIMED_KEYWORDS, Verdict};
+use app::schema::claims;
+use app::schema::validate::{self, CLAIMED_FORMATS, CLAIMED_KEYWORDS, Verdict};
 use serde_json::Value;
 
 fn suite_dir() -> PathBuf {
@@ -78,7 +78,7 @@ fn uses_only_claimed(root: &Value, node: &Value, is_root: bool) -> bool {
             "$ref" => value.as_str().is_some_and(|reference| {
                 !has_nested_id(root, true)
                     && reference.starts_with('#')
-                    && app::schema_form::schema::lookup_ref(root, reference).is_some()
+                    && app::schema::document::lookup_ref(root, reference).is_some()
             }),
             "pattern" => value.as_str().is_some_and(claims::pattern_claimed),
             "patternProperties" => {

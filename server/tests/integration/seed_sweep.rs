@@ -12,7 +12,7 @@ use crate::sweep_gen;
 
 use std::path::Path;
 
-use app::schema_form::validate;
+use app::schema::validate;
 use serde_json::{Value, json};
 use sweep_gen::{Generator, Rng};
 
@@ -120,7 +120,7 @@ fn browser_never_refuses_what_the_server_accepts_over_generated_values() {
     assert!(tally.both_reject * 10 >= tally.values, "{tally:?}");
 }
 
-/// The values the finding tests in `app/src/schema_form/{validate,formats}.rs` call valid
+/// The values the finding tests in `app/src/schema/{validate,formats}.rs` call valid
 /// are valid for the server too (so those tests hold the browser to the server).
 #[test]
 fn the_servers_verdicts_behind_the_finding_tests() {

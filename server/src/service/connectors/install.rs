@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use app::error::AppError;
 use app::model::connector::{Connector, NewConnector, Scope};
 use app::model::identity::Principal;
-use app::schema_form::messages;
+use app::schema::messages;
 use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;

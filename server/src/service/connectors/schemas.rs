@@ -9,8 +9,8 @@ use std::sync::{Arc, RwLock};
 
 use app::error::FieldErrors;
 use app::model::ConnectorType;
-use app::schema_form::messages;
-use app::schema_form::schema::is_secret;
+use app::schema::document::is_secret;
+use app::schema::messages;
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::paths::LocationSegment;
 use jsonschema::{ValidationError, Validator};

@@ -133,7 +133,7 @@ impl<'a> Generator<'a> {
     }
 
     fn node(&self, node: &Value, rng: &mut Rng, depth: u8) -> Value {
-        let node = app::schema_form::schema::resolve(self.root, node);
+        let node = app::schema::document::resolve(self.root, node);
         if depth > 6 || rng.chance(3) {
             return wrong(rng);
         }
@@ -215,14 +215,14 @@ impl<'a> Generator<'a> {
         let mut properties = Map::new();
         let mut required: Vec<String> = Vec::new();
         let mut gather = |schema: &Value| {
-            let schema = app::schema_form::schema::resolve(self.root, schema);
+            let schema = app::schema::document::resolve(self.root, schema);
             if let Some(own) = schema.get("properties").and_then(Value::as_object) {
                 for (name, property) in own {
                     properties.entry(name.clone()).or_insert(property.clone());
                 }
             }
             required.extend(
-                app::schema_form::schema::string_list(schema.get("required")).map(str::to_owned),
+                app::schema::document::string_list(schema.get("required")).map(str::to_owned),
             );
         };
         gather(node);

@@ -1,120 +1,14 @@
-//! Reading a JSON Schema node the way the form needs it: `$ref`s followed, types named,
-//! and an object's fields worked out for its current value (the `if`/`then`/`else`
-//! branch that applies, the `oneOf` variant chosen, what `dependentRequired` adds).
+//! An object's fields worked out for its current value, the way the form shows them (the
+//! `if`/`then`/`else` branch that applies, the `oneOf` variant chosen, what
+//! `dependentRequired` adds), what is saved (hidden fields left out), labels by path and
+//! initial values. Pure: the form's views and the server both use it.
 
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use super::validate;
-
-/// The subschema a local `$ref` (`#/$defs/name`) points at.
-pub fn lookup_ref<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
-    let pointer = reference.strip_prefix('#')?;
-    let decoded = percent_encoding::percent_decode_str(pointer)
-        .decode_utf8()
-        .ok()?;
-    root.pointer(&decoded)
-}
-
-/// `node` with its `$ref` chain followed; keywords beside a `$ref` win over the target's
-/// (a `title` next to a `$ref` names the field).
-pub fn resolve(root: &Value, node: &Value) -> Value {
-    let mut resolved = node.clone();
-    for _ in 0..16 {
-        let Some(target) = resolved
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|reference| lookup_ref(root, reference))
-        else {
-            break;
-        };
-        let mut merged = target.clone();
-        if let (Some(merged), Some(own)) = (merged.as_object_mut(), resolved.as_object()) {
-            for (key, value) in own {
-                if key != "$ref" {
-                    merged.insert(key.clone(), value.clone());
-                }
-            }
-        }
-        resolved = merged;
-    }
-    resolved
-}
-
-/// The names in a `type` keyword (a string or a list).
-pub fn type_names(expected: &Value) -> Vec<&str> {
-    match expected {
-        Value::String(name) => vec![name.as_str()],
-        Value::Array(names) => names.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// The JSON type a node describes: its `type` (the first that is not `null`), else what
-/// its `enum`, `const`, `properties` or `items` imply.
-pub fn main_type(node: &Value) -> Option<&str> {
-    if let Some(expected) = node.get("type") {
-        let names = type_names(expected);
-        return names
-            .iter()
-            .find(|name| **name != "null")
-            .or(names.first())
-            .copied();
-    }
-    let of_value = |value: &Value| match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    };
-    if let Some(first) = node
-        .get("enum")
-        .and_then(Value::as_array)
-        .and_then(|o| o.first())
-    {
-        return Some(of_value(first));
-    }
-    if let Some(constant) = node.get("const") {
-        return Some(of_value(constant));
-    }
-    if node.get("properties").is_some() {
-        return Some("object");
-    }
-    node.get("items").map(|_| "array")
-}
-
-pub fn string_list(value: Option<&Value>) -> impl Iterator<Item = &str> {
-    value
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-}
-
-pub fn flag(node: &Value, keyword: &str) -> bool {
-    node.get(keyword).and_then(Value::as_bool) == Some(true)
-}
-
-/// `writeOnly` or `x-secret`: a password input, never pre-filled.
-pub fn is_secret(node: &Value) -> bool {
-    flag(node, "writeOnly") || flag(node, "x-secret")
-}
-
-/// A field's label: its `title`, else its name with `_` as spaces and a capital.
-pub fn label(node: &Value, name: &str) -> String {
-    if let Some(title) = node.get("title").and_then(Value::as_str) {
-        return title.to_owned();
-    }
-    let spaced = name.replace(['_', '-'], " ");
-    let mut chars = spaced.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
+use super::document::{label, main_type, resolve, same, string_list};
+use super::{codec, pointer, validate};
 
 /// One property of an object as the form shows it.
 #[derive(Clone, Debug, PartialEq)]
@@ -214,7 +108,7 @@ pub fn object_shape(root: &Value, node: &Value, value: &Value) -> ObjectShape {
         };
         let constant = |branch: &Value| {
             branch
-                .pointer(&super::pointer::child("/properties", &name))
+                .pointer(&pointer::child("/properties", &name))
                 .and_then(|property| property.get("const"))
                 .cloned()
                 .unwrap_or(Value::Null)
@@ -222,7 +116,7 @@ pub fn object_shape(root: &Value, node: &Value, value: &Value) -> ObjectShape {
         let chosen = data.get(&name).and_then(|current| {
             branches
                 .iter()
-                .find(|branch| validate::same(&constant(branch), current))
+                .find(|branch| same(&constant(branch), current))
         });
         if let Some(branch) = chosen {
             merged.absorb(root, branch, value);
@@ -235,7 +129,7 @@ pub fn object_shape(root: &Value, node: &Value, value: &Value) -> ObjectShape {
                     let title = branch
                         .get("title")
                         .and_then(Value::as_str)
-                        .map_or_else(|| super::codec::plain(&value), str::to_owned);
+                        .map_or_else(|| codec::plain(&value), str::to_owned);
                     (value, title)
                 })
                 .collect(),
@@ -277,7 +171,7 @@ pub fn object_shape(root: &Value, node: &Value, value: &Value) -> ObjectShape {
             variants
                 .options
                 .iter()
-                .position(|(value, _)| validate::same(value, current))
+                .position(|(value, _)| same(value, current))
         });
         let kept = chosen.and_then(|index| variants.branch_fields.get(index));
         let base = node.get("properties").and_then(Value::as_object);
@@ -460,7 +354,7 @@ pub fn label_at(root: &Value, value: &Value, pointer: &str) -> String {
     let mut node = resolve(root, root);
     let mut current = Some(value);
     let mut parts: Vec<String> = Vec::new();
-    for token in super::pointer::tokens(pointer) {
+    for token in pointer::tokens(pointer) {
         let index = token
             .parse::<usize>()
             .ok()

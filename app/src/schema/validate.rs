@@ -34,8 +34,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Map, Value};
 
 pub use super::claims::{CLAIMED_FORMATS, CLAIMED_KEYWORDS};
+use super::document::{self, same};
 use super::pattern::Pattern;
-use super::{claims, formats, messages, schema};
+use super::{claims, formats, messages, multiple, pointer};
 
 /// Messages by JSON Pointer of the value they are about.
 pub type Errors = BTreeMap<String, Vec<String>>;
@@ -146,14 +147,14 @@ impl<'a> Checker<'a> {
             match reference
                 .as_str()
                 .filter(|_| self.refs_followable)
-                .and_then(|reference| schema::lookup_ref(self.root, reference))
+                .and_then(|reference| document::lookup_ref(self.root, reference))
             {
                 Some(target) => self.check(target, value, at, out, depth + 1),
                 None => out.unknown = true,
             }
         }
         if let Some(expected) = keywords.get("type") {
-            let names = schema::type_names(expected);
+            let names = document::type_names(expected);
             if !names.iter().any(|name| has_type(value, name)) {
                 return out.fail(at, messages::wrong_type(&names));
             }
@@ -290,9 +291,9 @@ impl<'a> Checker<'a> {
         depth: u8,
     ) {
         let missing = |name: &str, out: &mut Outcome| {
-            out.fail(&super::pointer::child(at, name), messages::required());
+            out.fail(&pointer::child(at, name), messages::required());
         };
-        for name in schema::string_list(keywords.get("required")) {
+        for name in document::string_list(keywords.get("required")) {
             if !map.contains_key(name) {
                 missing(name, out);
             }
@@ -300,7 +301,7 @@ impl<'a> Checker<'a> {
         if let Some(dependents) = keywords.get("dependentRequired").and_then(Value::as_object) {
             for (trigger, needed) in dependents {
                 if map.contains_key(trigger) {
-                    for name in schema::string_list(Some(needed)) {
+                    for name in document::string_list(Some(needed)) {
                         if !map.contains_key(name) {
                             missing(name, out);
                         }
@@ -320,7 +321,7 @@ impl<'a> Checker<'a> {
             out.fail(at, messages::max_properties(limit));
         }
         for (name, child) in map {
-            let pointer = super::pointer::child(at, name);
+            let pointer = pointer::child(at, name);
             if let Some(names) = keywords.get("propertyNames") {
                 self.check(
                     names,
@@ -422,7 +423,7 @@ impl<'a> Checker<'a> {
         for (index, item) in items.iter().enumerate() {
             let item_schema = prefix.get(index).or_else(|| keywords.get("items"));
             if let Some(item_schema) = item_schema {
-                let pointer = super::pointer::item(at, index);
+                let pointer = pointer::item(at, index);
                 self.check(item_schema, item, &pointer, out, depth + 1);
             }
         }
@@ -534,7 +535,7 @@ fn number_bounds(
         out.fail(at, messages::exclusive_maximum(maximum));
     }
     if let Some(step) = bound("multipleOf") {
-        match super::multiple::is_multiple(value, limit(step)) {
+        match multiple::is_multiple(value, limit(step)) {
             Some(true) => {}
             Some(false) => out.fail(at, messages::multiple_of(step)),
             None => out.unknown = true,
@@ -569,25 +570,6 @@ fn has_type(value: &Value, name: &str) -> bool {
                     .is_some_and(|n| n.is_finite() && n.fract() == 0.0)
         }
         _ => true,
-    }
-}
-
-/// JSON equality where `1` and `1.0` are the same number, as JSON Schema says.
-pub fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
-            (Some(x), Some(y)) => x == y,
-            _ => x.as_f64() == y.as_f64(),
-        },
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(key, x)| y.get(key).is_some_and(|y| same(x, y)))
-        }
-        _ => a == b,
     }
 }
 
