@@ -5,6 +5,9 @@
 //! JSON Schemas compiling, and probe templates naming existing config fields. A bad file
 //! stops seeding with a message naming the file and the field, and the database is left
 //! as it was.
+//!
+//! Why one long file: each rule the seeder enforces is short, and they are read as one
+//! checklist; about a third is tests.
 
 use std::fmt;
 use std::path::{Path, PathBuf};

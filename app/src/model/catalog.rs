@@ -1,4 +1,7 @@
 //! Connector *types*: the global, read-only catalog seeded from `seeds/connectors/`.
+//!
+//! Why one long file: the wire types of one resource (a connector type, its OAuth and test
+//! settings) and the rules read off them; about a fifth is tests.
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1,4 +1,8 @@
 //! Connector *instances*: a tenant's named installs of a catalog type.
+//!
+//! Why one long file: these are the wire types of one resource (an instance, its
+//! credentials view, its edits and audit entries), shared by both doors and the browser;
+//! they change together.
 
 use std::fmt;
 

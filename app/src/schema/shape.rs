@@ -2,6 +2,9 @@
 //! `if`/`then`/`else` branch that applies, the `oneOf` variant chosen, what
 //! `dependentRequired` adds), what is saved (hidden fields left out), labels by path and
 //! initial values. Pure: the form's views and the server both use it.
+//!
+//! Why one long file: the layout rules (conditions, variants, hidden fields) decide
+//! together what a form shows and saves; about a third is tests.
 
 use std::collections::BTreeSet;
 

@@ -2,6 +2,10 @@
 //! test traces, error messages, logged URLs, header names and values) passes through a
 //! [`Redactor`] built from the credentials that were used.
 //!
+//! Why one long file: every encoding a secret can take (percent, base64 in its variants,
+//! JSON escapes, fragments) must be found by the same matcher, and reviewed together; over
+//! a quarter is tests.
+//!
 //! # Method: match a canonical view, replace the original spans
 //!
 //! Listing every encoding of a secret as a pattern does not scale: each escape scheme

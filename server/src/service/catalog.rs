@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use axum::body::Bytes;
 use uuid::Uuid;
 
-use crate::store::Store;
+use crate::store::CatalogStore;
 
 /// How long a copy of the catalog is served without asking the store. The catalog is
 /// written only by the seeder: at start-up, before anything is served, or by `server seed`
@@ -37,12 +37,12 @@ impl CatalogSnapshot {
 /// Serves [`CatalogSnapshot`]s younger than [`CATALOG_TTL`], reading a new one when the
 /// last is older.
 pub struct CatalogCache {
-    store: Arc<dyn Store>,
+    store: Arc<dyn CatalogStore>,
     held: RwLock<Option<Arc<CatalogSnapshot>>>,
 }
 
 impl CatalogCache {
-    pub fn new(store: Arc<dyn Store>) -> Self {
+    pub fn new(store: Arc<dyn CatalogStore>) -> Self {
         CatalogCache {
             store,
             held: RwLock::new(None),
@@ -132,5 +132,114 @@ impl CatalogPort for CatalogService {
                 "no connector type has the key \u{201c}{key}\u{201d}"
             ))
         })
+    }
+}
+
+/// The catalog's rules through its port, over a fake of the one store capability they
+/// read: no database adds anything here.
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use app::model::Category;
+    use app::model::identity::{Credential, Role};
+    use serde_json::json;
+
+    use super::*;
+    use crate::store::{NewCatalogEntry, SeedReport, StoreError};
+
+    /// A catalog held in memory that counts how often it is read.
+    struct FakeCatalog {
+        types: Vec<ConnectorType>,
+        reads: AtomicUsize,
+    }
+
+    #[async_trait]
+    impl CatalogStore for FakeCatalog {
+        async fn ping(&self) -> Result<(), StoreError> {
+            Ok(())
+        }
+
+        async fn list_catalog(&self) -> Result<Vec<ConnectorType>, StoreError> {
+            self.reads.fetch_add(1, Ordering::SeqCst);
+            Ok(self.types.clone())
+        }
+
+        async fn catalog_by_key(&self, key: &str) -> Result<Option<ConnectorType>, StoreError> {
+            Ok(self.types.iter().find(|entry| entry.key == key).cloned())
+        }
+
+        async fn seed_catalog(&self, _: &[NewCatalogEntry]) -> Result<SeedReport, StoreError> {
+            unreachable!("the catalog service never seeds")
+        }
+    }
+
+    fn entry(key: &str, name: &str, category: &str) -> ConnectorType {
+        serde_json::from_value(json!({
+            "id": Uuid::new_v4(), "key": key, "name": name, "description": "",
+            "category": category, "icon": "", "auth_type": "api_key", "capabilities": {},
+            "config_schema": {}, "auth_schema": {}, "oauth": null, "docs_url": "",
+            "version": 1, "created_at": "", "updated_at": "", "test": null
+        }))
+        .unwrap_or_else(|error| panic!("a connector type: {error}"))
+    }
+
+    fn service() -> (CatalogService, Arc<FakeCatalog>) {
+        let store = Arc::new(FakeCatalog {
+            types: vec![
+                entry("stripe", "Stripe", "payments"),
+                entry("slack", "Slack", "messaging"),
+                entry("wordpress", "WordPress", "social"),
+            ],
+            reads: AtomicUsize::new(0),
+        });
+        let cache = Arc::new(CatalogCache::new(store.clone()));
+        (CatalogService::new(cache), store)
+    }
+
+    fn anyone() -> Principal {
+        Principal {
+            user_id: Uuid::new_v4(),
+            email: "viewer@acme.test".into(),
+            display_name: "Viewer".into(),
+            tenant_id: Uuid::new_v4(),
+            tenant_name: "Acme".into(),
+            role: Role::Viewer,
+            is_platform_admin: false,
+            credential: Credential::ApiToken(Uuid::new_v4()),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_port_filters_and_reads_the_store_once_per_ttl() {
+        let (service, store) = service();
+        let who = anyone();
+        let by_category = CatalogFilter {
+            category: Some(Category::Payments),
+            ..CatalogFilter::default()
+        };
+        let found = service.list(&who, &by_category).await;
+        let keys: Vec<String> = found.iter().flatten().map(|e| e.key.clone()).collect();
+        assert_eq!(keys, ["stripe"]);
+        let by_text = CatalogFilter {
+            q: Some("word".into()),
+            ..CatalogFilter::default()
+        };
+        let found = service.list(&who, &by_text).await;
+        let keys: Vec<String> = found.iter().flatten().map(|e| e.key.clone()).collect();
+        assert_eq!(keys, ["wordpress"]);
+        assert!(matches!(
+            service.get(&who, "nope").await,
+            Err(AppError::NotFound(_))
+        ));
+        assert_eq!(
+            service.cards(&who).await.map(|cards| cards.len()).ok(),
+            Some(3)
+        );
+        assert_eq!(
+            store.reads.load(Ordering::SeqCst),
+            1,
+            "served from the cache"
+        );
     }
 }

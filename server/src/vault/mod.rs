@@ -6,6 +6,9 @@
 //! key seals, every key opens, so keys rotate without downtime. The ring comes from
 //! `CONNECTORS_MASTER_KEY` (`base64key` or `id:base64key,id:base64key`) or, by default,
 //! from a key file generated in the data directory with mode 0600.
+//!
+//! Why one long file: sealing, opening and the key ring are one security boundary, kept in
+//! one place to review; about a third is tests.
 
 mod canary;
 mod rotate;

@@ -1,6 +1,9 @@
 //! Installed connector instances: install, read, update, status, delete, validation,
 //! publish targets and the audit trail. Credentials go through the vault on the way in
 //! and only their masked view comes out.
+//!
+//! Slightly over ~400 lines: the port's methods and the helpers every step uses; the longer
+//! operations have files of their own.
 
 mod access;
 mod agreement;
