@@ -27,13 +27,13 @@ mod activity;
 mod configuration;
 mod credentials;
 mod permissions;
-mod tests;
+mod test_history;
 
 use activity::ActivityTab;
 use configuration::ConfigurationTab;
 use credentials::CredentialsTab;
 use permissions::PermissionsTab;
-use tests::TestsTab;
+use test_history::TestsTab;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tab {
