@@ -11,7 +11,7 @@ use app::model::ConnectorType;
 use app::model::probe::ErrorClass;
 use serde_json::Value;
 
-use super::Recorder;
+use super::record::Recorder;
 use crate::outbound::Redactor;
 
 /// How much of the service's own error message a diagnosis quotes.

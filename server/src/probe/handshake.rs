@@ -13,7 +13,7 @@ use tokio_rustls::TlsConnector;
 use tokio_rustls::rustls::pki_types::ServerName;
 use tokio_rustls::rustls::{self, CertificateError, ClientConfig, RootCertStore};
 
-use super::Recorder;
+use super::record::Recorder;
 use crate::outbound::{CONNECT_TIMEOUT, Outbound};
 
 /// What the handshake trusts: the web PKI roots, as the request's client does.

@@ -3,30 +3,38 @@
 //! server's [`Outbound`] (its address guard, HTTPS rule, body cap and redirect rules)
 //! within a 5-second budget. The result is a [`ProbeTrace`] with every form of every
 //! credential already redacted.
+//!
+//! This module holds the [`Prober`] and its run under the time budget, which takes a
+//! probe's steps in order. Each step has a module of its own: `request` builds the
+//! request from the type's test template and the credentials; `resolve`, `handshake`
+//! and `send` take the network steps; `response` records the answer and `answer` judges
+//! it. All of them write the trace through `record`.
 
 mod answer;
 mod handshake;
+mod record;
+mod request;
+mod resolve;
+mod response;
+mod send;
 pub mod template;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::model::ConnectorType;
-use app::model::probe::{ErrorClass, ProbeStep, ProbeTrace};
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+use app::model::probe::{ErrorClass, ProbeTrace};
 use serde_json::Value;
 
-use self::template::Renderer;
+use self::record::Recorder;
+use self::request::Planned;
 use crate::credentials::Secrets;
-use crate::outbound::guard::NoPublicAddress;
-use crate::outbound::{Carries, Outbound, OutboundError, Redactor, Refusal, Unresolved};
+use crate::outbound::{Outbound, Refusal};
 
 /// Everything a probe may take, from resolving the name to the last byte read.
 pub const BUDGET: Duration = Duration::from_secs(5);
 /// How much of a response body is read at most.
 pub const BODY_CAP: usize = crate::outbound::BODY_CAP;
-/// How much of it a trace keeps.
-const EXCERPT: usize = 2 * 1024;
 /// Headers whose values are never shown, whatever they hold.
 const SENSITIVE_HEADERS: [&str; 5] = [
     "authorization",
@@ -52,29 +60,6 @@ pub struct Prober {
     budget: Duration,
     /// For the TLS step; `None` only if ring offered no safe protocol version.
     tls: Option<Arc<tokio_rustls::rustls::ClientConfig>>,
-}
-
-/// The trace as it grows; kept outside the timed part so a timeout keeps what happened.
-struct Recorder {
-    trace: ProbeTrace,
-    redactor: Redactor,
-}
-
-impl Recorder {
-    fn step(&mut self, name: &str, ok: bool, since: Instant, detail: Option<String>) {
-        self.trace.steps.push(ProbeStep {
-            name: name.to_owned(),
-            ok,
-            millis: since.elapsed().as_millis() as u64,
-            detail: detail.map(|detail| self.redactor.redact(&detail)),
-        });
-    }
-
-    fn fail(&mut self, class: ErrorClass, message: impl Into<String>) {
-        self.trace.ok = false;
-        self.trace.error_class = Some(class);
-        self.trace.message = self.redactor.redact(&message.into());
-    }
 }
 
 impl Prober {
@@ -110,22 +95,7 @@ impl Prober {
         secrets: Option<&Secrets>,
     ) -> ProbeTrace {
         let started = Instant::now();
-        let mut recorder = Recorder {
-            trace: ProbeTrace {
-                ok: false,
-                error_class: None,
-                message: String::new(),
-                method: String::new(),
-                url: String::new(),
-                steps: Vec::new(),
-                request_headers: Vec::new(),
-                status: None,
-                response_headers: Vec::new(),
-                body_excerpt: None,
-                duration_ms: 0,
-            },
-            redactor: Redactor::default(),
-        };
+        let mut recorder = Recorder::new();
         let step_started = Instant::now();
         let finished = tokio::time::timeout(
             self.budget,
@@ -156,6 +126,7 @@ impl Prober {
         recorder.trace
     }
 
+    /// A probe's steps in order, each recorded in the trace; a failed step ends it.
     async fn probe(
         &self,
         entry: &ConnectorType,
@@ -163,113 +134,16 @@ impl Prober {
         secrets: Option<&Secrets>,
         recorder: &mut Recorder,
     ) {
-        let test = &entry.test;
-        let mut renderer = Renderer::new(config, secrets);
-        let method = test
-            .get("method")
-            .and_then(Value::as_str)
-            .unwrap_or("GET")
-            .to_owned();
-        let url_text = renderer.render(test.get("url").and_then(Value::as_str).unwrap_or_default());
-        let mut headers = HeaderMap::new();
-        for (name, value) in test
-            .get("headers")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            let value = renderer.render(value.as_str().unwrap_or_default());
-            insert_header(&mut headers, &renderer.render(name), &value);
-        }
-        let mut query: Vec<(String, String)> = Vec::new();
-        // Values combined from credentials, redacted as such (`user:password`).
-        let mut combined: Vec<String> = Vec::new();
-        let chosen = secrets
-            .and_then(|secrets| secrets.get(app::model::METHOD_FIELD))
-            .and_then(Value::as_str);
-        let method_key = entry.sign_in_method(chosen).to_owned();
-        if let Some(application) = test
-            .get("credentials")
-            .and_then(|c| c.get(&method_key))
-            .and_then(Value::as_object)
-        {
-            if let Some(bearer) = application.get("bearer").and_then(Value::as_str) {
-                let token = renderer.render(bearer);
-                insert_header(&mut headers, "authorization", &format!("Bearer {token}"));
-            }
-            if let Some(basic) = application.get("basic") {
-                use base64::Engine;
-                let user = renderer.render(
-                    basic
-                        .get("username")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default(),
-                );
-                let password = renderer.render(
-                    basic
-                        .get("password")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default(),
-                );
-                let pair = format!("{user}:{password}");
-                let encoded = base64::engine::general_purpose::STANDARD.encode(&pair);
-                combined.push(pair);
-                insert_header(&mut headers, "authorization", &format!("Basic {encoded}"));
-            }
-            for (name, value) in application
-                .get("headers")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
-                let value = renderer.render(value.as_str().unwrap_or_default());
-                insert_header(&mut headers, &renderer.render(name), &value);
-            }
-            for (name, value) in application
-                .get("query")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
-                query.push((
-                    name.clone(),
-                    renderer.render(value.as_str().unwrap_or_default()),
-                ));
-            }
-        }
-        let body = match test.get("body") {
-            Some(Value::String(text)) => Some(renderer.render(text)),
-            Some(object @ Value::Object(_)) => Some(renderer.render(&object.to_string())),
-            _ => None,
-        };
-        // Every credential field (used or not), what was combined from them, and each
-        // header value as sent when it holds a credential (`Basic …`, `Token …`).
-        let carries = if renderer.used_secrets.is_empty() && !headers.contains_key(AUTHORIZATION) {
-            Carries::Nothing
-        } else {
-            Carries::Credentials
-        };
-        let mut values = renderer.used_secrets.clone();
-        values.extend(combined);
-        if let Some(secrets) = secrets {
-            values.extend(secrets.secret_values().map(str::to_owned));
-        }
-        let carrying: Vec<(HeaderName, String)> = headers
-            .iter()
-            .filter_map(|(name, value)| Some((name, value.to_str().ok()?)))
-            .filter(|(name, value)| {
-                SENSITIVE_HEADERS.contains(&name.as_str())
-                    || renderer
-                        .used_secrets
-                        .iter()
-                        .any(|secret| value.contains(secret.as_str()))
-            })
-            .map(|(name, value)| (name.clone(), value.to_owned()))
-            .collect();
-        values.extend(carrying.iter().map(|(_, value)| value.clone()));
-        let credential_headers = carrying.into_iter().map(|(name, _)| name).collect();
-        recorder.redactor = Redactor::new(&values);
-        recorder.trace.method = method.clone();
+        let Planned {
+            method,
+            url: url_text,
+            query,
+            redactor,
+            outgoing,
+        } = request::plan(entry, config, secrets);
+        let carries = outgoing.carries;
+        recorder.redactor = redactor;
+        recorder.trace.method = method;
         recorder.trace.url = recorder.redactor.redact(&url_text);
 
         let Ok(mut url) = reqwest::Url::parse(&url_text) else {
@@ -317,353 +191,9 @@ impl Prober {
             return;
         }
 
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
-        let outgoing = Outgoing {
-            method,
-            headers,
-            credential_headers,
-            body,
-            carries,
-        };
         let Some((response, chain)) = self.send_following(outgoing, url, recorder).await else {
             return;
         };
-        let status = response.status();
-        recorder.trace.status = Some(status.as_u16());
-        recorder.trace.response_headers = shown_headers(response.headers(), &recorder.redactor);
-        let header = |name| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned)
-        };
-        let location = header(reqwest::header::LOCATION);
-        let content_type = header(reqwest::header::CONTENT_TYPE);
-        let reading = Instant::now();
-        let (body, truncated) = crate::outbound::read_capped(response).await;
-        let body = String::from_utf8_lossy(&body).into_owned();
-        recorder.step(
-            "response",
-            true,
-            reading,
-            Some(format!(
-                "{} bytes{}",
-                body.len(),
-                if truncated { " (capped at 64 KiB)" } else { "" }
-            )),
-        );
-        // Redacted whole, then cut: a secret across the cut leaves nothing of itself. A
-        // NUL the service sent (UTF-16 text) becomes U+FFFD after redacting, which reads
-        // through NULs, so the trace can be stored on PostgreSQL.
-        recorder.trace.body_excerpt = (!body.is_empty())
-            .then(|| crate::store::storable_lossy(recorder.redactor.excerpt(&body, EXCERPT)));
-        let redirected_to = (chain.len() > 1)
-            .then(|| {
-                chain
-                    .last()
-                    .map(|url| recorder.redactor.redact(url.as_str()))
-            })
-            .flatten();
-        let answer = answer::Answer {
-            status: status.as_u16(),
-            content_type: content_type.as_deref(),
-            body: &body,
-            location: location.as_deref(),
-            redirected_to: redirected_to.as_deref(),
-            truncated,
-        };
-        answer::judge(entry, &answer, recorder);
+        response::record(entry, response, &chain, recorder).await;
     }
-
-    /// Sends the request and follows redirects one hop at a time under the outbound
-    /// rules, each hop a `request` step and each redirect a `redirect` step (where it
-    /// points, and whether it was followed), so a trace shows how the answer was reached.
-    /// Returns the last answer and the addresses asked, the first one first; `None` when
-    /// a hop got no answer (recorded as the failure).
-    async fn send_following(
-        &self,
-        mut outgoing: Outgoing,
-        url: reqwest::Url,
-        recorder: &mut Recorder,
-    ) -> Option<(reqwest::Response, Vec<reqwest::Url>)> {
-        let mut chain = vec![url];
-        loop {
-            let current = chain.last()?.clone();
-            let request = outgoing.request(current.clone());
-            if chain.len() == 1 {
-                recorder.trace.request_headers =
-                    shown_headers(request.headers(), &recorder.redactor);
-            }
-            let sent = Instant::now();
-            let response = match self
-                .outbound
-                .execute_single_hop(request, outgoing.carries)
-                .await
-            {
-                Ok(response) => response,
-                Err(error) => {
-                    recorder.step("request", false, sent, Some(describe(&error)));
-                    let (class, message) = classify(&error, &current);
-                    recorder.fail(class, message);
-                    return None;
-                }
-            };
-            recorder.step("request", true, sent, None);
-            let status = response.status();
-            let Some(next) = redirect_target(&response, &current) else {
-                return Some((response, chain));
-            };
-            let followed = self.outbound.may_redirect(&chain, &next);
-            recorder.step(
-                "redirect",
-                followed,
-                Instant::now(),
-                Some(format!(
-                    "{} to {next}{}",
-                    status.as_u16(),
-                    if followed { "" } else { ": not followed" }
-                )),
-            );
-            if !followed {
-                return Some((response, chain));
-            }
-            outgoing.redirected(status, &current, &next);
-            chain.push(next);
-        }
-    }
-
-    /// The resolve step: the host and its allowed addresses. A refused IP literal is
-    /// named as such (the client's resolver never sees literals); with the guard on, a
-    /// name without an allowed address fails like an unknown one.
-    async fn resolve(
-        &self,
-        url: &reqwest::Url,
-        recorder: &mut Recorder,
-    ) -> Option<(String, Vec<std::net::IpAddr>)> {
-        let started = Instant::now();
-        let Some(host) = url.host_str().map(|host| {
-            host.trim_start_matches('[')
-                .trim_end_matches(']')
-                .to_owned()
-        }) else {
-            recorder.fail(
-                ErrorClass::Unexpected,
-                "The test address has no host. Check the base URL.",
-            );
-            return None;
-        };
-        let port = url.port_or_known_default().unwrap_or(443);
-        let allowed = match self.outbound.resolve(&host, port).await {
-            Ok(allowed) => allowed,
-            Err(Unresolved::NotFound) => {
-                recorder.step(
-                    "resolve",
-                    false,
-                    started,
-                    Some(format!("{host} did not resolve")),
-                );
-                recorder.fail(
-                    ErrorClass::Dns,
-                    format!("The name {host} does not resolve. Check the spelling of the address in the configuration."),
-                );
-                return None;
-            }
-            Err(Unresolved::NotPublic) => {
-                recorder.step(
-                    "resolve",
-                    false,
-                    started,
-                    Some(format!("{host}: no public address")),
-                );
-                recorder.fail(
-                    ErrorClass::Dns,
-                    Refusal::NoPublicAddress { host: host.clone() }.to_string(),
-                );
-                return None;
-            }
-            Err(Unresolved::RefusedLiteral) => {
-                recorder.step(
-                    "resolve",
-                    false,
-                    started,
-                    Some(format!("{host}: a private or reserved address")),
-                );
-                recorder.fail(
-                    ErrorClass::Blocked,
-                    Refusal::PrivateAddress { host: host.clone() }.to_string(),
-                );
-                return None;
-            }
-        };
-        let shown: Vec<String> = allowed.iter().map(ToString::to_string).collect();
-        recorder.step("resolve", true, started, Some(shown.join(", ")));
-        Some((host, allowed))
-    }
-}
-
-/// A probe request as built from the test, sent again for each redirect followed.
-struct Outgoing {
-    method: reqwest::Method,
-    headers: HeaderMap,
-    /// The headers that carry credentials (`Authorization`, an API key, any header a
-    /// credential template filled): dropped when a redirect leaves the origin.
-    credential_headers: Vec<HeaderName>,
-    body: Option<String>,
-    carries: Carries,
-}
-
-impl Outgoing {
-    fn request(&self, url: reqwest::Url) -> reqwest::Request {
-        let mut request = reqwest::Request::new(self.method.clone(), url);
-        *request.headers_mut() = self.headers.clone();
-        if let Some(body) = &self.body {
-            *request.body_mut() = Some(body.clone().into());
-        }
-        request
-    }
-
-    /// After a redirect with `status` from `from` to `to`: 303, and 301 or 302 after a
-    /// POST, continue as a GET without a body, as browsers and HTTP clients do; 307 and
-    /// 308 repeat the request. Credentials go only to the origin they were configured
-    /// for: another scheme or port of the same host gets the request without them.
-    fn redirected(&mut self, status: reqwest::StatusCode, from: &reqwest::Url, to: &reqwest::Url) {
-        if from.origin() != to.origin() {
-            for name in &self.credential_headers {
-                self.headers.remove(name);
-            }
-            for name in [
-                AUTHORIZATION,
-                reqwest::header::COOKIE,
-                reqwest::header::PROXY_AUTHORIZATION,
-            ] {
-                self.headers.remove(name);
-            }
-        }
-        let to_get = status == reqwest::StatusCode::SEE_OTHER
-            || (matches!(status.as_u16(), 301 | 302) && self.method == reqwest::Method::POST);
-        if to_get {
-            self.method = reqwest::Method::GET;
-            self.body = None;
-            self.headers.remove(reqwest::header::CONTENT_TYPE);
-            self.headers.remove(reqwest::header::CONTENT_LENGTH);
-        }
-    }
-}
-
-/// Where a redirect answer points, resolved against the address asked.
-fn redirect_target(response: &reqwest::Response, asked: &reqwest::Url) -> Option<reqwest::Url> {
-    if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
-        return None;
-    }
-    let location = response
-        .headers()
-        .get(reqwest::header::LOCATION)?
-        .to_str()
-        .ok()?;
-    asked.join(location).ok()
-}
-
-fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) {
-    if let (Ok(name), Ok(value)) = (
-        HeaderName::from_bytes(name.as_bytes()),
-        HeaderValue::from_str(value),
-    ) {
-        headers.insert(name, value);
-    }
-}
-
-/// Headers as a trace shows them: sensitive ones masked, secrets redacted from the rest,
-/// names included (an upstream may echo a credential as a header name).
-fn shown_headers(headers: &HeaderMap, redactor: &Redactor) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            let shown = if SENSITIVE_HEADERS.contains(&name.as_str()) || name == AUTHORIZATION {
-                "[redacted]".to_owned()
-            } else {
-                redactor.redact(&String::from_utf8_lossy(value.as_bytes()))
-            };
-            (redactor.redact(name.as_str()), shown)
-        })
-        .collect()
-}
-
-/// The class and message of a request that got no response.
-fn classify(error: &OutboundError, url: &reqwest::Url) -> (ErrorClass, String) {
-    let error = match error {
-        OutboundError::Refused(refusal @ Refusal::PlainHttp { .. }) => {
-            return (ErrorClass::Tls, refusal.to_string());
-        }
-        OutboundError::Refused(refusal @ Refusal::PrivateAddress { .. }) => {
-            return (ErrorClass::Blocked, refusal.to_string());
-        }
-        OutboundError::Refused(refusal) => return (ErrorClass::Connect, refusal.to_string()),
-        OutboundError::Transport(error) => error,
-        OutboundError::TooLarge | OutboundError::NoClient | OutboundError::Malformed => {
-            return (
-                ErrorClass::Unexpected,
-                "The request failed before the service answered.".into(),
-            );
-        }
-    };
-    let host = url.host_str().unwrap_or_default();
-    if error.is_timeout() {
-        return (
-            ErrorClass::Timeout,
-            "The service did not answer within 5 seconds. Check that the address is right and the service is up.".into(),
-        );
-    }
-    let chain = describe(error).to_lowercase();
-    if has_source::<NoPublicAddress>(error) {
-        return (
-            ErrorClass::Dns,
-            Refusal::NoPublicAddress {
-                host: host.to_owned(),
-            }
-            .to_string(),
-        );
-    }
-    if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake") {
-        return (
-            ErrorClass::Tls,
-            format!(
-                "The TLS handshake with {host} failed (certificate or protocol). The certificate may be self-signed, expired or for another name."
-            ),
-        );
-    }
-    if error.is_connect() {
-        return (
-            ErrorClass::Connect,
-            format!(
-                "Could not connect to {host}. Check the address and port, and that the service accepts connections from this server."
-            ),
-        );
-    }
-    (
-        ErrorClass::Unexpected,
-        "The request failed before the service answered.".into(),
-    )
-}
-
-fn has_source<T: std::error::Error + 'static>(error: &(dyn std::error::Error + 'static)) -> bool {
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(error) = current {
-        if error.is::<T>() {
-            return true;
-        }
-        current = error.source();
-    }
-    false
-}
-
-/// An error with its causes, one line.
-fn describe(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![error.to_string()];
-    let mut current = error.source();
-    while let Some(cause) = current {
-        parts.push(cause.to_string());
-        current = cause.source();
-    }
-    parts.join(": ")
 }
