@@ -48,7 +48,7 @@ pub fn PageLoadError(error: AppError) -> impl IntoView {
 /// showing what it had while it reloads (a `Transition`), and a failure answers with the
 /// error's HTTP status ([`PageLoadError`]).
 ///
-/// ```ignore
+/// ```text
 /// <Loaded resource=members loading="Loading members…" let:members>
 ///     <MembersTable members />
 /// </Loaded>
