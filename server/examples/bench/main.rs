@@ -179,6 +179,15 @@ async fn main() {
     report.judge_against_ceiling();
     report.print();
     report.write(&repo_root().join("target/bench/report.json"));
+    // `make bench` fails on a miss: a budget is a promise, not a figure to read past.
+    let misses = report.misses();
+    if !misses.is_empty() {
+        eprintln!("\nmake bench: {} budget(s) missed:", misses.len());
+        for name in &misses {
+            eprintln!("- {name}");
+        }
+        std::process::exit(1);
+    }
 }
 
 fn get(path: &str, (header, value): (&str, &str)) -> Request<Full<Bytes>> {

@@ -267,6 +267,15 @@ impl Report {
         }
     }
 
+    /// The figures that missed their budget.
+    pub fn misses(&self) -> Vec<&str> {
+        self.figures
+            .iter()
+            .filter(|figure| figure.met == Some(false))
+            .map(|figure| figure.name.as_str())
+            .collect()
+    }
+
     pub fn write(&self, path: &Path) {
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
