@@ -2,7 +2,7 @@
 //! children of `<textarea>`, `<script>`, `<style>` and `<noscript>` (and the page title)
 //! verbatim, so user text reaches a `<textarea>` only through `raw_text`, and the other
 //! raw-text elements, like `inner_html`, are not used in views at all.
-//! `server/tests/hostile_pages.rs` checks the rendered pages themselves.
+//! `server/tests/integration/hostile_pages.rs` checks the rendered pages themselves.
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! The form engine against a corpus of schema/value pairs and every seeded connector
 //! type: showing a value in the form and reading it back changes nothing, and the
 //! browser's validator reaches the verdict the corpus expects. (The server's `jsonschema`
-//! is held to the same verdicts in `server/tests/form_agreement.rs`.)
+//! is held to the same verdicts in `server/tests/integration/form_agreement.rs`.)
 #![allow(clippy::unwrap_used)] // a test fails by panicking; unwrap is how it says so
 
 use std::path::Path;

@@ -218,3 +218,26 @@ test('"Advanced" starts folded and opens by itself on an error inside', async ({
   await expect(page.getByLabel('API base URL')).toBeVisible();
   await expect(page.locator('#configuration-summary')).toContainText('e.g. https://api.stripe.com');
 });
+
+// Found by a review: the Credentials tab offered "Sign in again" to every instance of an
+// OAuth type, also one that signs in another way (Slack with a bot token), which the server
+// then refused.
+test('only an instance that signs in with OAuth offers to sign in again', async ({ page }) => {
+  await signIn(page, accounts.owner, true);
+  const slack = (name: string, auth: Record<string, unknown>) => ({
+    catalog_key: 'slack',
+    name: `${name} ${Date.now()}`,
+    config: { default_channel: '#general' },
+    auth,
+  });
+  const bot = await install(page, slack('Slack bot', { method: 'bot_token', bot_token: 'xoxb-1234-5678-abcdef' }));
+  await page.goto(`/connectors/${bot}?tab=credentials`);
+  await hydrated(page);
+  await expect(page.getByText('Bot User OAuth Token').first()).toBeVisible();
+  await expect(page.locator('[data-oauth="reauthenticate"]')).toHaveCount(0);
+
+  const signedIn = await install(page, slack('Slack OAuth', { method: 'oauth2' }));
+  await page.goto(`/connectors/${signedIn}?tab=credentials`);
+  await hydrated(page);
+  await expect(page.locator('[data-oauth="reauthenticate"]')).toBeVisible();
+});

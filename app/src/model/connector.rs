@@ -222,6 +222,19 @@ pub fn is_blank(value: &serde_json::Value) -> bool {
     value.is_null() || value.as_str() == Some("")
 }
 
+impl FieldEdit {
+    /// What an edit sent over the API means: a replacement with a blank value
+    /// ([`is_blank`]) clears the field, since an API client that sends `""` means "no
+    /// value". Forms never send one: they say what blank means themselves
+    /// ([`CredentialsView::edits_from_form`]).
+    pub fn over_the_api(self) -> FieldEdit {
+        match self {
+            FieldEdit::Replace { value } if is_blank(&value) => FieldEdit::Clear,
+            other => other,
+        }
+    }
+}
+
 /// A connector instance as responses show it: credentials masked.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -661,6 +674,19 @@ mod tests {
         assert_eq!(edits.get("username"), Some(&replaced));
         assert_eq!(edits.len(), 1, "{:?}", edits.keys().collect::<Vec<_>>());
         assert!(CredentialsView::edits_from_form(None, &serde_json::json!({})).is_empty());
+    }
+
+    #[test]
+    fn over_the_api_a_blank_replacement_clears() {
+        let blank = FieldEdit::Replace { value: "".into() };
+        assert_eq!(blank.over_the_api(), FieldEdit::Clear);
+        let null = FieldEdit::Replace {
+            value: serde_json::Value::Null,
+        };
+        assert_eq!(null.over_the_api(), FieldEdit::Clear);
+        let typed = FieldEdit::Replace { value: "x".into() };
+        assert_eq!(typed.clone().over_the_api(), typed);
+        assert_eq!(FieldEdit::Keep.over_the_api(), FieldEdit::Keep);
     }
 
     #[test]

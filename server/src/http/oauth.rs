@@ -3,17 +3,15 @@
 
 use std::sync::Arc;
 
-use app::error::AppError;
 use app::model::connector::{OAuthStart, OAuthStartInput};
 use app::ports::Ports;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::Redirect;
 
 use super::auth::SignedIn;
 use super::error::{ApiError, ErrorBody};
-use super::extract::ApiPath;
+use super::extract::{ApiPath, OptionalApiJson};
 use crate::service::OAuthService;
 use crate::service::oauth::CallbackParams;
 
@@ -38,18 +36,8 @@ pub async fn start(
     State(ports): State<Ports>,
     SignedIn(who): SignedIn,
     ApiPath(id): ApiPath<uuid::Uuid>,
-    body: Bytes,
+    OptionalApiJson(input): OptionalApiJson<OAuthStartInput>,
 ) -> Result<Json<OAuthStart>, ApiError> {
-    let input: OAuthStartInput = if body.iter().all(u8::is_ascii_whitespace) {
-        OAuthStartInput::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|error| AppError::InvalidInput {
-            message: app::error::without_quoted_values(&format!(
-                "The body could not be read: {error}"
-            )),
-            fields: Default::default(),
-        })?
-    };
     Ok(Json(ports.oauth.start(&who, id, input.return_to).await?))
 }
 

@@ -117,7 +117,8 @@ impl ConnectionTestService {
             provider_failed: trace.error_class == Some(ErrorClass::Provider),
             before_error,
         };
-        let status = lifecycle::next(record.status, tested).map_or(record.status, |moved| moved.to);
+        let moved = lifecycle::next(record.status, tested);
+        let status = moved.map_or(record.status, |moved| moved.to);
         let status_before =
             (status == ConnectorStatus::Error && record.status != status).then_some(record.status);
         let test = ConnectionTestRecord {
@@ -146,8 +147,8 @@ impl ConnectionTestService {
             details,
             started_at,
         )];
-        if status != record.status {
-            let cause = StatusCause::Rule("connection test");
+        if let Some(moved) = moved.filter(|moved| moved.to != record.status) {
+            let cause = StatusCause::Rule(moved.reason);
             audit.push(audit::status_change(
                 actor, record, status, cause, started_at,
             ));

@@ -10,7 +10,9 @@ use crate::components::credentials::{CredentialField, credential_fields};
 use crate::components::field::FieldError;
 use crate::components::scripted::ScriptedForm;
 use crate::error::FieldErrors;
-use crate::model::connector::{CREDENTIALS_STAY_AT_THEIR_ADDRESS, ConnectorUpdate, FieldEdit};
+use crate::model::connector::{
+    CREDENTIALS_STAY_AT_THEIR_ADDRESS, ConnectorUpdate, CredentialsView,
+};
 use crate::schema_form::{ErrorSummary, FormState, SchemaForm, focus_summary};
 
 use super::{Context, is_saved};
@@ -56,20 +58,15 @@ pub(super) fn ConfigurationTab(context: Context) -> impl IntoView {
             return;
         }
         busy.set(true);
-        let entered: std::collections::BTreeMap<String, FieldEdit> = typed_secrets
+        // The secrets typed again; one left blank keeps its saved value (the one rule for
+        // blank fields, `CredentialsView::edits_from_form`).
+        let typed: serde_json::Map<String, Value> = typed_secrets
             .get_value()
             .into_iter()
-            .map(|(name, typed)| (name, typed.get_untracked()))
-            .filter(|(_, value)| reentry.get_untracked() && !value.is_empty())
-            .map(|(name, value)| {
-                (
-                    name,
-                    FieldEdit::Replace {
-                        value: Value::String(value),
-                    },
-                )
-            })
+            .filter(|_| reentry.get_untracked())
+            .map(|(name, typed)| (name, Value::String(typed.get_untracked())))
             .collect();
+        let entered = CredentialsView::edits_from_form(None, &Value::Object(typed));
         let update = ConnectorUpdate {
             name: Some(fields.name.get_untracked()),
             description: Some(fields.description.get_untracked()),

@@ -12,8 +12,8 @@ use crate::components::focus::{FocusReturn, focus_by_id};
 use crate::components::oauth::{OAuthOutcome, RedirectUri, go_to_provider};
 use crate::components::scripted::JS_ONLY_ACTION;
 use crate::components::time::shown_time;
-use crate::model::AuthType;
 use crate::model::connector::{ConnectorUpdate, FieldEdit, OAuthReturnTo};
+use crate::model::{AuthType, chosen_method};
 
 use super::{Context, is_saved};
 
@@ -192,7 +192,11 @@ pub(super) fn CredentialsTab(context: Context) -> impl IntoView {
             }
         });
     };
-    let may_reauthenticate = entry.auth_type == AuthType::Oauth2 && connector.can_write;
+    // Only an instance that signs in with OAuth (not, say, a Slack bot token) can sign in
+    // again; the server refuses the others.
+    let saved_choices = serde_json::Value::Object(connector.saved_plain_fields());
+    let signs_in_with_oauth = entry.signs_in_with_oauth(chosen_method(&saved_choices));
+    let may_reauthenticate = signs_in_with_oauth && connector.can_write;
     let retry = may_reauthenticate.then(|| Callback::new(move |()| reauthenticate()));
     let oauth = may_reauthenticate.then(|| {
         view! {

@@ -1,6 +1,6 @@
 //! `/connectors/:id`: one instance, in tabs kept in the URL (`?tab=credentials`):
 //! Configuration, Credentials, Tests, Permissions and Activity, one file per tab
-//! (`configuration.rs`, `credentials.rs`, `tests.rs`, `permissions.rs`, `activity.rs`).
+//! (`configuration.rs`, `credentials.rs`, `test_history.rs`, `permissions.rs`, `activity.rs`).
 //! This module holds the page, its heading (with the status actions), the tab switching,
 //! and what the tabs share: their `Context` and `is_saved`.
 

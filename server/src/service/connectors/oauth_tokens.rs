@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use app::error::AppError;
 use app::model::ConnectorType;
-use app::model::connector::{ConnectorStatus, FieldEdit};
+use app::model::connector::FieldEdit;
 use app::model::identity::Principal;
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
@@ -158,11 +158,13 @@ impl ConnectorService {
     ) -> Result<(), AppError> {
         let now = OffsetDateTime::now_utc();
         let mut next = target.record.clone();
-        let to = lifecycle::next(next.status, Event::RefreshRefused)
-            .map_or(ConnectorStatus::Error, |moved| moved.to);
-        let cause = StatusCause::Rule(reason);
-        let audit = vec![audit::status_change(None, &next, to, cause, now)];
-        next.status = to;
+        let mut audit = Vec::new();
+        if let Some(moved) = lifecycle::next(next.status, Event::RefreshRefused) {
+            // The provider's refusal says more than the rule's name.
+            let cause = StatusCause::Rule(reason);
+            audit.push(audit::status_change(None, &next, moved.to, cause, now));
+            next.status = moved.to;
+        }
         next.last_error = Some(REAUTHENTICATION_NEEDED.to_owned());
         next.updated_at = now;
         self.store

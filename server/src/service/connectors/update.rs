@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 
 use app::error::AppError;
 use app::model::ConnectorType;
-use app::model::connector::{Connector, ConnectorStatus, ConnectorUpdate, FieldEdit, is_blank};
+use app::model::connector::{
+    Connector, ConnectorStatus, ConnectorUpdate, FieldEdit, is_secret_token_field,
+};
 use app::model::identity::Principal;
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
@@ -285,7 +287,7 @@ impl SavedCredentials {
         let secret_names = opened
             .iter()
             .flat_map(Secrets::names)
-            .filter(|field| schemas.is_secret(field) || TOKEN_FIELDS.contains(field))
+            .filter(|field| schemas.is_secret(field) || is_secret_token_field(field))
             .map(str::to_owned)
             .collect();
         SavedCredentials {
@@ -361,7 +363,7 @@ struct CredentialEdit {
 }
 
 /// Applies per-field edits over what is saved (nothing, if it cannot be decrypted) and
-/// checks the result as a whole. A replacement with a blank value clears the field.
+/// checks the result as a whole (a blank replacement clears: [`FieldEdit::over_the_api`]).
 fn edit_credentials(
     edits: Option<BTreeMap<String, FieldEdit>>,
     saved: Option<Secrets>,
@@ -376,10 +378,7 @@ fn edit_credentials(
     };
     let edits: BTreeMap<String, FieldEdit> = edits
         .into_iter()
-        .map(|(field, edit)| match edit {
-            FieldEdit::Replace { value } if is_blank(&value) => (field, FieldEdit::Clear),
-            other => (field, other),
-        })
+        .map(|(field, edit)| (field, edit.over_the_api()))
         .collect();
     let replacements = edits.iter().filter_map(|(field, edit)| match edit {
         FieldEdit::Replace { value } => Some((field, value)),
