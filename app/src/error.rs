@@ -45,9 +45,10 @@ pub enum AppError {
     /// Refused for a while, e.g. after repeated failed sign-ins.
     #[error("{0}")]
     TooManyRequests(String),
-    /// A dependency (the database) cannot be reached right now; retrying may help.
-    #[error("the service is temporarily unavailable; please retry")]
-    Unavailable,
+    /// A dependency (the database) cannot serve right now; retrying may help. The message
+    /// names the cause a person can act on ("the disk is full"), never internals.
+    #[error("{0}")]
+    Unavailable(String),
     /// A fault on our side. The detail went to the server log, not to the caller.
     #[error("an internal error occurred")]
     Internal,
@@ -76,7 +77,7 @@ impl AppError {
             AppError::ConfirmationRequired(_) => "confirmation_required",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::TooManyRequests(_) => "too_many_requests",
-            AppError::Unavailable => "unavailable",
+            AppError::Unavailable(_) => "unavailable",
             AppError::Internal => "internal",
             AppError::Transport(_) => "transport",
         }
@@ -93,7 +94,7 @@ impl AppError {
             }
             AppError::PayloadTooLarge => 413,
             AppError::TooManyRequests(_) => 429,
-            AppError::Unavailable => 503,
+            AppError::Unavailable(_) => 503,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -189,7 +190,7 @@ mod tests {
             AppError::ConfirmationRequired("last test failed".into()),
             AppError::PayloadTooLarge,
             AppError::TooManyRequests("wait".into()),
-            AppError::Unavailable,
+            AppError::Unavailable("the disk is full".into()),
             AppError::Internal,
             AppError::Transport("offline".into()),
         ];
@@ -210,6 +211,6 @@ mod tests {
     #[test]
     fn server_failures_never_leak_details() {
         assert_eq!(AppError::Internal.to_string(), "an internal error occurred");
-        assert_eq!(AppError::Unavailable.status_code(), 503);
+        assert_eq!(AppError::Unavailable("retry".into()).status_code(), 503);
     }
 }

@@ -39,8 +39,7 @@ pub enum StartupError {
 /// file), checked against this database's canaries. A wrong key is an error here, before
 /// the server accepts a request.
 pub async fn open_vault(config: &Config, store: &dyn Store) -> Result<vault::Vault, StartupError> {
-    let ring = vault::key_ring(config.master_key.as_ref(), &config.key_file())
-        .map_err(vault::UnlockError::from)?;
+    let ring = vault::key_ring(config.master_key.as_ref(), &config.key_file(), store).await?;
     let vault = vault::unlock(ring, store).await?;
     tracing::info!(key_ids = ?vault.ring().ids(), "credential vault open");
     Ok(vault)

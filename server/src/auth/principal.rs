@@ -12,7 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::cache::{CredentialKey, PrincipalCache};
 use super::tokens;
-use crate::store::{CredentialOwner, Store};
+use crate::store::{CredentialOwner, Store, StoreError};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "chub_session";
@@ -100,12 +100,19 @@ impl Authenticator {
         };
         let idle_expired = now - session.last_seen_at >= self.policy.idle_secs();
         if now >= session.expires_at || idle_expired {
-            self.store.delete_session(&id).await?;
+            bookkeeping(
+                "deleting an expired session",
+                self.store.delete_session(&id).await,
+            );
             return Ok(None);
         }
         let mut last_seen_at = session.last_seen_at;
-        if now - last_seen_at >= TOUCH_EVERY_SECS {
-            self.store.touch_session(&id, now).await?;
+        if now - last_seen_at >= TOUCH_EVERY_SECS
+            && bookkeeping(
+                "recording when a session was last used",
+                self.store.touch_session(&id, now).await,
+            )
+        {
             last_seen_at = now;
         }
         let found = principal(owner, Credential::Session(id));
@@ -138,13 +145,29 @@ impl Authenticator {
             .last_used_at
             .is_none_or(|at| now - at >= TOUCH_EVERY_SECS)
         {
-            self.store.touch_api_token(record.id, now).await?;
+            bookkeeping(
+                "recording when an API token was last used",
+                self.store.touch_api_token(record.id, now).await,
+            );
         }
         let found = principal(owner, Credential::ApiToken(record.id));
         if let Some(found) = &found {
             self.recent.keep(key, found.clone(), None, generation);
         }
         Ok(found)
+    }
+}
+
+/// Whether a bookkeeping write landed ("last used", removing an expired session). A read
+/// must not fail because it cannot write (a full disk, a read-only database), so a failure
+/// is logged and the request goes on; the write is tried again on a later request.
+fn bookkeeping(what: &str, written: Result<(), StoreError>) -> bool {
+    match written {
+        Ok(()) => true,
+        Err(error) => {
+            tracing::warn!(%error, "bookkeeping failed: {what}");
+            false
+        }
     }
 }
 

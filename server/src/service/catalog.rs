@@ -156,7 +156,7 @@ mod tests {
 
     #[async_trait]
     impl CatalogStore for FakeCatalog {
-        async fn ping(&self) -> Result<(), StoreError> {
+        async fn write_health(&self) -> Result<(), StoreError> {
             Ok(())
         }
 

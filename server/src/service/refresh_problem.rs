@@ -82,7 +82,7 @@ impl RefreshProblem {
                 "{REAUTHENTICATION_NEEDED}: the provider no longer accepts this connector's sign-in. Re-authenticate it."
             )),
             RefreshProblem::Blocked { reason, .. } => AppError::Conflict(reason),
-            RefreshProblem::Unavailable { .. } => AppError::Unavailable,
+            RefreshProblem::Unavailable { .. } => AppError::Unavailable(self.message()),
         }
     }
 }

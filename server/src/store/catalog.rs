@@ -55,9 +55,11 @@ pub struct SeedReport {
 
 #[async_trait]
 pub trait CatalogStore: Send + Sync {
-    /// Cheap round trip, for `/healthz`. It lives here only because every caller of the
-    /// store can reach the catalog; it needs no capability of its own.
-    async fn ping(&self) -> Result<(), StoreError>;
+    /// A small write that must land, for `/healthz`: the database answers *and* accepts
+    /// writes (a full disk or a read-only filesystem still answers reads). It lives here
+    /// only because every caller of the store can reach the catalog; it needs no
+    /// capability of its own.
+    async fn write_health(&self) -> Result<(), StoreError>;
 
     /// Every connector type, ordered by name (case-insensitively), then key.
     async fn list_catalog(&self) -> Result<Vec<ConnectorType>, StoreError>;

@@ -26,6 +26,7 @@ mod catalog;
 mod connection_tests;
 mod connectors;
 mod credential_lock;
+mod fault;
 mod identity;
 mod names;
 mod oauth;
@@ -44,6 +45,7 @@ pub use connectors::{
     AuditRecord, ConnectorRecord, ConnectorStore, CredentialChange, CredentialRecord,
 };
 pub use credential_lock::CredentialLock;
+pub use fault::StorageFault;
 pub use identity::{IdentityStore, TenantRecord, UserRecord};
 pub use names::name_key;
 pub use oauth::{OAuthReturn, OAuthStateRecord, OAuthStore};
@@ -56,9 +58,10 @@ pub use vault_keys::VaultKeyStore;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The database cannot be reached or did not answer in time.
-    #[error("database unavailable: {0}")]
-    Unavailable(String),
+    /// The database cannot serve right now, for a reason outside our code (see
+    /// [`StorageFault`]); `detail` is the database's own words, for the log.
+    #[error("{fault}: {detail}")]
+    Unavailable { fault: StorageFault, detail: String },
     /// A row holds a value the code cannot read (e.g. an unknown category).
     #[error("corrupt row: {0}")]
     Corrupt(String),
@@ -75,10 +78,13 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
+        if let Some(fault) = StorageFault::of(&error) {
+            return StoreError::Unavailable {
+                fault,
+                detail: error.to_string(),
+            };
+        }
         match error {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                StoreError::Unavailable(error.to_string())
-            }
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 StoreError::Conflict(db.constraint().unwrap_or("unique constraint").to_owned())
             }
@@ -90,9 +96,9 @@ impl From<sqlx::Error> for StoreError {
 impl From<StoreError> for app::error::AppError {
     fn from(error: StoreError) -> Self {
         match error {
-            StoreError::Unavailable(detail) => {
-                tracing::warn!(%detail, "database unavailable");
-                app::error::AppError::Unavailable
+            StoreError::Unavailable { fault, detail } => {
+                tracing::warn!(%fault, %detail, "database unavailable");
+                app::error::AppError::Unavailable(fault.message().to_owned())
             }
             StoreError::Conflict(constraint) => {
                 tracing::info!(%constraint, "unique constraint refused a write");

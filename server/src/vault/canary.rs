@@ -2,7 +2,7 @@
 //! a clear message, never let it run and produce garbage: each key that has sealed data
 //! here left a canary, and the configured key ring must open the canaries it names.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
@@ -35,14 +35,44 @@ pub enum UnlockError {
         stored: Vec<String>,
         configured: Vec<String>,
     },
+    #[error(
+        "the master key file {} is missing, but this database holds credentials sealed with \
+         key id(s) {stored:?}. Restore the key file from your backup to {} (readable by this \
+         user only), or set CONNECTORS_MASTER_KEY to that key. A new key could not open them, \
+         so none was made",
+        path.display(),
+        path.display()
+    )]
+    KeyFileMissing { path: PathBuf, stored: Vec<String> },
 }
 
-/// The key ring: from `CONNECTORS_MASTER_KEY` when set, otherwise from `key_file`
-/// (created on first use, announced once in the log).
-pub fn key_ring(master_key: Option<&SecretString>, key_file: &Path) -> Result<KeyRing, VaultError> {
+/// The key ring: from `CONNECTORS_MASTER_KEY` when set, otherwise from `key_file`,
+/// created (and announced once in the log) only for a database that has sealed nothing
+/// yet. A key file missing beside a database with sealed data is a refusal: a new key
+/// would open none of it, and a stray new file would have to be overwritten to restore
+/// the backup.
+pub async fn key_ring(
+    master_key: Option<&SecretString>,
+    key_file: &Path,
+    store: &dyn VaultKeyStore,
+) -> Result<KeyRing, UnlockError> {
     match master_key {
-        Some(spec) if !spec.expose_secret().trim().is_empty() => KeyRing::parse(spec),
+        Some(spec) if !spec.expose_secret().trim().is_empty() => Ok(KeyRing::parse(spec)?),
         _ => {
+            if !key_file.exists() {
+                let stored: Vec<String> = store
+                    .vault_canaries()
+                    .await?
+                    .into_iter()
+                    .map(|canary| canary.key_id)
+                    .collect();
+                if !stored.is_empty() {
+                    return Err(UnlockError::KeyFileMissing {
+                        path: key_file.to_owned(),
+                        stored,
+                    });
+                }
+            }
             let (ring, created) = KeyRing::load_or_create_file(key_file)?;
             if created {
                 tracing::warn!(

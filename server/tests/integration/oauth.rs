@@ -593,7 +593,7 @@ mod cases {
         let requests = world.provider.token_requests();
         let failed = for_use(&world, &who, connector_id).await;
         assert!(
-            matches!(failed, Err(app::error::AppError::Unavailable)),
+            matches!(failed, Err(app::error::AppError::Unavailable(_))),
             "{failed:?}"
         );
         assert_eq!(world.provider.token_requests() - requests, 3);

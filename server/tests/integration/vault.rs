@@ -121,3 +121,59 @@ async fn the_server_refuses_to_start_with_the_wrong_key() {
         "a key was printed"
     );
 }
+
+/// The key file is gone but the database holds data sealed under it: the server refuses
+/// to start, says which file is missing and where the backup goes, and makes no new key
+/// (a stray file would have to be overwritten to restore the backup). Every later start
+/// says the same.
+#[tokio::test]
+async fn a_missing_key_file_beside_sealed_data_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("hub.db").display());
+    let key_file = dir.path().join("master.key");
+    let store = server::store::connect(&url).await.unwrap();
+    let ring = server::vault::key_ring(None, &key_file, store.as_ref())
+        .await
+        .unwrap();
+    server::vault::unlock(ring, store.as_ref()).await.unwrap();
+    std::fs::remove_file(&key_file).unwrap();
+
+    for _ in 0..2 {
+        let refused = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .arg("serve")
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env("DATABASE_URL", &url)
+            .env_remove("CONNECTORS_MASTER_KEY")
+            .env("CONNECTORS_DATA_DIR", dir.path())
+            .env("CONNECTORS_SEEDS_DIR", support::seeds_dir())
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(!refused.status.success());
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(
+            stderr.contains("master key file") && stderr.contains("is missing"),
+            "{stderr}"
+        );
+        assert!(stderr.contains(&key_file.display().to_string()), "{stderr}");
+        assert!(!key_file.exists(), "a new key file was made");
+    }
+}
+
+/// A fresh database with no key file gets one, once.
+#[tokio::test]
+async fn a_fresh_database_gets_a_key_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("hub.db").display());
+    let key_file = dir.path().join("master.key");
+    let store = server::store::connect(&url).await.unwrap();
+    let ring = server::vault::key_ring(None, &key_file, store.as_ref())
+        .await
+        .unwrap();
+    assert!(key_file.exists());
+    server::vault::unlock(ring, store.as_ref()).await.unwrap();
+    let again = server::vault::key_ring(None, &key_file, store.as_ref())
+        .await
+        .unwrap();
+    assert_eq!(again.ids().len(), 1);
+}

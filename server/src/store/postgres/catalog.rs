@@ -25,8 +25,14 @@ const SEED_LOCK_ID: i64 = 0x636f_6e6e_6563_7473;
 
 #[async_trait]
 impl CatalogStore for PostgresStore {
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+    async fn write_health(&self) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO health_writes (id, written_at) VALUES (1, $1) \
+             ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at",
+        )
+        .bind(time::OffsetDateTime::now_utc().unix_timestamp())
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

@@ -22,8 +22,15 @@ macro_rules! catalog_select {
 
 #[async_trait]
 impl CatalogStore for SqliteStore {
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+    async fn write_health(&self) -> Result<(), StoreError> {
+        self.refuse_when_the_disk_is_full()?;
+        sqlx::query(
+            "INSERT INTO health_writes (id, written_at) VALUES (1, $1) \
+             ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at",
+        )
+        .bind(time::OffsetDateTime::now_utc().unix_timestamp())
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

@@ -2,6 +2,7 @@
 //! each reads side by side with its PostgreSQL twin in `../postgres/`, and differs from
 //! it only where the dialects do.
 
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -10,9 +11,9 @@ use sqlx::sqlite::{
 };
 use uuid::Uuid;
 
-use super::StoreError;
 use super::credential_lock::LocalLocks;
 use super::names::{self, name_key};
+use super::{StorageFault, StoreError};
 
 /// The columns of `credentials`, read by three capabilities (ids are text in SQLite).
 macro_rules! credential_select {
@@ -35,6 +36,8 @@ mod vault_keys;
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// The database file, whose filesystem `/healthz` checks for space.
+    file: PathBuf,
     locks: LocalLocks,
 }
 
@@ -51,26 +54,101 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
+        let file = options.get_filename().to_path_buf();
         if let Some(parent) = options
             .get_filename()
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
         {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                StoreError::Unavailable(format!("cannot create {}: {e}", parent.display()))
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Unavailable {
+                fault: StorageFault::of_io(&e),
+                detail: format!("cannot create {}: {e}", parent.display()),
             })?;
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(5))
+            .after_release(|connection, _| Box::pin(outside_any_transaction(connection)))
             .connect_with(options)
             .await?;
         sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
         backfill_name_keys(&pool).await?;
         Ok(SqliteStore {
             pool,
+            file,
             locks: LocalLocks::default(),
         })
+    }
+}
+
+/// Below this much free space where the database file lives, `/healthz` reports the disk
+/// as full: a write that fits in pages SQLite already holds (its write-ahead log is reused
+/// after each checkpoint) can still land there while any write that needs a new page fails.
+const LOW_SPACE_BYTES: u64 = 1024 * 1024;
+
+impl SqliteStore {
+    fn refuse_when_the_disk_is_full(&self) -> Result<(), StoreError> {
+        let directory = match self.file.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        // An in-memory database (tests) has no file; its directory is the working one.
+        let Ok(stats) = rustix::fs::statvfs(directory) else {
+            return Ok(());
+        };
+        let free = stats.f_bavail.saturating_mul(stats.f_frsize);
+        if free < LOW_SPACE_BYTES {
+            return Err(StoreError::Unavailable {
+                fault: StorageFault::DiskFull,
+                detail: format!("{free} bytes free under {}", directory.display()),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Whether a connection going back to the pool can be reused: only when it is provably
+/// outside any transaction. Otherwise it is closed (which rolls back what it held).
+///
+/// Why: after a write fails with SQLITE_FULL or an I/O error, SQLite may roll the whole
+/// transaction back by itself. sqlx does not see that: its `ROLLBACK` on drop then fails,
+/// its transaction depth stays at 1, and its next `begin` issues a `SAVEPOINT`, whose
+/// `ROLLBACK TO` on a later failure leaves a transaction open. The connection then held the
+/// write lock for good (every other writer waited 5 s and failed) and every later write on
+/// it was answered as done but never committed. sqlx's bookkeeping cannot be trusted after
+/// such an error, so this asks SQLite itself: a `ROLLBACK` outside a transaction fails
+/// with "no transaction is active"; if it succeeds, a transaction was open.
+///
+/// It runs as the connection is released, off the request's path; a write was already
+/// answered only after its own commit returned (sqlx reports a failed `COMMIT`).
+async fn outside_any_transaction(
+    connection: &mut sqlx::SqliteConnection,
+) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    // Through the connection's queue, so a rollback queued by a dropped transaction has
+    // run first.
+    match sqlx::raw_sql("ROLLBACK").execute(&mut *connection).await {
+        Err(sqlx::Error::Database(error))
+            if error.message().contains("no transaction is active") =>
+        {
+            if connection.is_in_transaction() {
+                tracing::warn!(
+                    "a database connection believed it was in a transaction it was not in: closed"
+                );
+                return Ok(false);
+            }
+            Ok(true)
+        }
+        Ok(_) => {
+            tracing::warn!(
+                "a database connection held a transaction it did not know of: rolled back and closed"
+            );
+            Ok(false)
+        }
+        Err(error) => {
+            tracing::warn!(%error, "a database connection could not be checked: closed");
+            Ok(false)
+        }
     }
 }
 

@@ -12,7 +12,8 @@ mod cases {
     pub async fn empty_catalog_lists_nothing(store: Arc<dyn Store>) {
         assert!(store.list_catalog().await.unwrap().is_empty());
         assert!(store.catalog_by_key("stripe").await.unwrap().is_none());
-        store.ping().await.unwrap();
+        store.write_health().await.unwrap();
+        store.write_health().await.unwrap();
     }
 
     pub async fn seeding_inserts_every_type_sorted_by_name(store: Arc<dyn Store>) {

@@ -1,0 +1,256 @@
+//! Failure tests: the server as a child process, under faults of the machine around it.
+//! Each module is one kind of fault:
+//! - `outage`: its PostgreSQL server (a throwaway cluster of the test's own, so no other
+//!   test loses its database) stops and comes back;
+//! - `kill`: SIGKILL in the middle of creates;
+//! - `disk_full`: the filesystem under the SQLite file fills up and is freed again.
+
+mod disk_full;
+mod kill;
+mod outage;
+
+use crate::support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
+
+/// A PostgreSQL cluster in a temporary directory, run as the `postgres` user.
+pub(super) struct Cluster {
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+fn as_postgres(program: &str, args: &[&str]) -> bool {
+    Command::new("runuser")
+        .args(["-u", "postgres", "--"])
+        .arg(Path::new(PG_BIN).join(program))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+impl Cluster {
+    /// `None` where this cannot run (not root, or no PostgreSQL 15); an error under CI.
+    pub(super) fn create() -> Option<Cluster> {
+        let runnable = Path::new(PG_BIN).join("initdb").exists()
+            && Command::new("id")
+                .arg("-u")
+                .output()
+                .is_ok_and(|out| out.stdout.starts_with(b"0"));
+        if !runnable {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "the PostgreSQL restart test needs root and PostgreSQL 15 under CI"
+            );
+            eprintln!("no root or no PostgreSQL 15: skipping the restart test");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let chown = Command::new("chown")
+            .args(["-R", "postgres:postgres"])
+            .arg(dir.path())
+            .status()
+            .unwrap();
+        assert!(chown.success());
+        let data = dir.path().join("data");
+        assert!(as_postgres(
+            "initdb",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-A",
+                "trust",
+                "-U",
+                "postgres"
+            ]
+        ));
+        let cluster = Cluster {
+            dir,
+            port: support::free_port(),
+        };
+        cluster.start();
+        Some(cluster)
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub(super) fn start(&self) {
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=''",
+            self.port,
+            self.dir.path().display()
+        );
+        assert!(as_postgres(
+            "pg_ctl",
+            &[
+                "-D",
+                self.data().to_str().unwrap(),
+                "-o",
+                &options,
+                "-w",
+                "start"
+            ]
+        ));
+    }
+
+    pub(super) fn stop(&self) {
+        assert!(as_postgres(
+            "pg_ctl",
+            &[
+                "-D",
+                self.data().to_str().unwrap(),
+                "-m",
+                "fast",
+                "-w",
+                "stop"
+            ]
+        ));
+    }
+
+    pub(super) fn url(&self) -> String {
+        format!(
+            "postgres://postgres@localhost/postgres?host={}&port={}",
+            self.dir.path().display(),
+            self.port
+        )
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        as_postgres(
+            "pg_ctl",
+            &[
+                "-D",
+                self.data().to_str().unwrap(),
+                "-m",
+                "immediate",
+                "stop",
+            ],
+        );
+    }
+}
+
+/// The server binary as a child process on `database_url`.
+pub(super) struct Server {
+    child: std::process::Child,
+    pub(super) base: String,
+    pub(super) http: reqwest::Client,
+    _data: tempfile::TempDir,
+}
+
+impl Server {
+    pub(super) async fn start(database_url: &str) -> Server {
+        Server::start_with(database_url, &[]).await
+    }
+
+    /// [`Server::start`] with more environment variables.
+    pub(super) async fn start_with(database_url: &str, env: &[(&str, &str)]) -> Server {
+        let data = tempfile::tempdir().unwrap();
+        let port = support::free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let child = support::server_command(database_url, port, data.path())
+            .env("CONNECTORS_HEALTH_CHECK_INTERVAL_SECS", "0")
+            .env("RUST_LOG", "error")
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        while http.get(format!("{base}/healthz")).send().await.is_err() {
+            assert!(started.elapsed() < Duration::from_secs(30), "no start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Server {
+            child,
+            base,
+            http,
+            _data: data,
+        }
+    }
+
+    /// First-run setup, then an API token of the owner.
+    pub(super) async fn provision(&self) -> String {
+        self.provision_tokens(1).await.remove(0)
+    }
+
+    /// First-run setup, then `count` API tokens of the owner.
+    pub(super) async fn provision_tokens(&self, count: usize) -> Vec<String> {
+        let mut owner = support::Browser {
+            base_url: self.base.clone(),
+            http: self.http.clone(),
+            cookie: None,
+        };
+        let setup = owner
+            .call(
+                "setup",
+                &[
+                    ("tenant_name", "Acme"),
+                    ("display_name", "Ada"),
+                    ("email", "ada@acme.test"),
+                    ("password", "a long password 1"),
+                ],
+            )
+            .await;
+        assert_eq!(setup.status(), 200);
+        let mut tokens = Vec::new();
+        for n in 0..count {
+            let created: Value = owner
+                .call("create_api_token", &[("name", &format!("ops {n}"))])
+                .await
+                .json()
+                .await
+                .unwrap();
+            tokens.push(created["token"].as_str().unwrap().to_owned());
+        }
+        tokens
+    }
+
+    /// SIGTERM, then waits for the server to finish its shutdown.
+    pub(super) fn stop(&mut self) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let _ = self.child.wait();
+    }
+
+    /// SIGKILL: no shutdown, no flush.
+    pub(super) fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Status and JSON body of `GET path` with the token; the status is 0 when no answer came.
+pub(super) async fn get(
+    http: &reqwest::Client,
+    base: &str,
+    path: &str,
+    token: &str,
+) -> (u16, Value) {
+    match http
+        .get(format!("{base}{path}"))
+        .bearer_auth(token)
+        .send()
+        .await
+    {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            (status, response.json().await.unwrap_or(Value::Null))
+        }
+        Err(_) => (0, Value::Null),
+    }
+}
