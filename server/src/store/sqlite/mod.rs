@@ -42,9 +42,24 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database file and applies the SQLite migrations.
+    /// Opens (creating if needed) the database file and applies the SQLite migrations. A
+    /// failure caused by the filesystem (read-only, full) says so.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::from_str(url)?
+        let options = SqliteConnectOptions::from_str(url)?;
+        let file = options.get_filename().to_path_buf();
+        SqliteStore::open(options)
+            .await
+            .map_err(|error| match filesystem_fault(&file) {
+                Some(StoreError::Unavailable { fault, detail }) => StoreError::Unavailable {
+                    fault,
+                    detail: format!("{detail} ({error})"),
+                },
+                _ => error,
+            })
+    }
+
+    async fn open(options: SqliteConnectOptions) -> Result<Self, StoreError> {
+        let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             // The usual pairing with WAL: commits survive a crash of the process (kill -9
@@ -81,30 +96,45 @@ impl SqliteStore {
     }
 }
 
-/// Below this much free space where the database file lives, `/healthz` reports the disk
-/// as full: a write that fits in pages SQLite already holds (its write-ahead log is reused
-/// after each checkpoint) can still land there while any write that needs a new page fails.
+/// Below this much free space where the database file lives, the disk counts as full: a
+/// write that fits in pages SQLite already holds (its write-ahead log is reused after each
+/// checkpoint) can still land there while any write that needs a new page fails.
 const LOW_SPACE_BYTES: u64 = 1024 * 1024;
 
 impl SqliteStore {
+    /// `/healthz`'s first question: is the filesystem under the file writable with room.
     fn refuse_when_the_disk_is_full(&self) -> Result<(), StoreError> {
-        let directory = match self.file.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent,
-            _ => Path::new("."),
-        };
-        // An in-memory database (tests) has no file; its directory is the working one.
-        let Ok(stats) = rustix::fs::statvfs(directory) else {
-            return Ok(());
-        };
-        let free = stats.f_bavail.saturating_mul(stats.f_frsize);
-        if free < LOW_SPACE_BYTES {
-            return Err(StoreError::Unavailable {
-                fault: StorageFault::DiskFull,
-                detail: format!("{free} bytes free under {}", directory.display()),
-            });
+        match filesystem_fault(&self.file) {
+            Some(unavailable) => Err(unavailable),
+            None => Ok(()),
         }
-        Ok(())
     }
+}
+
+/// What is wrong with the filesystem under the database `file`, if something is: it is
+/// mounted read-only, or it is (nearly) full. SQLite's own words for these are often "unable
+/// to open database file" or "disk I/O error", which name neither.
+fn filesystem_fault(file: &Path) -> Option<StoreError> {
+    let directory = match file.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    // An in-memory database (tests) has no file and no directory of its own.
+    let stats = rustix::fs::statvfs(directory).ok()?;
+    if stats.f_flag.contains(rustix::fs::StatVfsMountFlags::RDONLY) {
+        return Some(StoreError::Unavailable {
+            fault: StorageFault::ReadOnly,
+            detail: format!(
+                "the filesystem under {} is mounted read-only",
+                directory.display()
+            ),
+        });
+    }
+    let free = stats.f_bavail.saturating_mul(stats.f_frsize);
+    (free < LOW_SPACE_BYTES).then(|| StoreError::Unavailable {
+        fault: StorageFault::DiskFull,
+        detail: format!("{free} bytes free under {}", directory.display()),
+    })
 }
 
 /// Whether a connection going back to the pool can be reused: only when it is provably

@@ -5,13 +5,13 @@
 //! is there afterwards, on the running server and after a restart.
 
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::{Server, get};
+use super::{Server, get, mount, unmount};
 
 /// A tmpfs of its own, unmounted when dropped.
 struct SmallDisk {
@@ -23,17 +23,9 @@ impl SmallDisk {
     /// `None` where mounting is not allowed (not root); an error under CI.
     fn mount(megabytes: u32) -> Option<SmallDisk> {
         let dir = tempfile::tempdir().unwrap();
-        let mounted = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"])
-            .arg(dir.path())
-            .status()
-            .is_ok_and(|status| status.success());
-        if !mounted {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "the disk-full test needs to mount a tmpfs (root) under CI"
-            );
-            eprintln!("cannot mount a tmpfs: skipping the disk-full test");
+        let size = format!("size={megabytes}m");
+        let args = ["-t", "tmpfs", "-o", &size, "tmpfs"].map(OsStr::new);
+        if !mount(&[&args[..], &[dir.path().as_os_str()]].concat()) {
             return None;
         }
         Some(SmallDisk {
@@ -75,10 +67,7 @@ impl SmallDisk {
 
 impl Drop for SmallDisk {
     fn drop(&mut self) {
-        let _ = Command::new("umount")
-            .arg("-l")
-            .arg(self.dir.path())
-            .status();
+        unmount(self.dir.path());
     }
 }
 

@@ -3,11 +3,13 @@
 //! - `outage`: its PostgreSQL server (a throwaway cluster of the test's own, so no other
 //!   test loses its database) stops and comes back;
 //! - `kill`: SIGKILL in the middle of creates;
-//! - `disk_full`: the filesystem under the SQLite file fills up and is freed again.
+//! - `disk_full`: the filesystem under the SQLite file fills up and is freed again;
+//! - `read_only`: the SQLite file is on a read-only filesystem.
 
 mod disk_full;
 mod kill;
 mod outage;
+mod read_only;
 
 use crate::support;
 
@@ -140,6 +142,28 @@ impl Drop for Cluster {
     }
 }
 
+/// Runs `mount` with `args`; false where mounting is not allowed (not root), which is an
+/// error under CI.
+pub(super) fn mount(args: &[&std::ffi::OsStr]) -> bool {
+    let mounted = Command::new("mount")
+        .args(args)
+        .status()
+        .is_ok_and(|status| status.success());
+    if !mounted {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the filesystem tests need to mount (root) under CI"
+        );
+        eprintln!("cannot mount: skipping");
+    }
+    mounted
+}
+
+/// Unmounts `path` (lazily, so that a process still using it does not stop the test).
+pub(super) fn unmount(path: &Path) {
+    let _ = Command::new("umount").arg("-l").arg(path).status();
+}
+
 /// The server binary as a child process on `database_url`.
 pub(super) struct Server {
     child: std::process::Child,
@@ -163,7 +187,7 @@ impl Server {
             .env("RUST_LOG", "error")
             .envs(env.iter().copied())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(data.path().join("server.log")).unwrap())
             .spawn()
             .unwrap();
         let http = reqwest::Client::builder()
@@ -172,7 +196,11 @@ impl Server {
             .unwrap();
         let started = Instant::now();
         while http.get(format!("{base}/healthz")).send().await.is_err() {
-            assert!(started.elapsed() < Duration::from_secs(30), "no start");
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "no start: {}",
+                std::fs::read_to_string(data.path().join("server.log")).unwrap_or_default()
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         Server {
@@ -180,6 +208,34 @@ impl Server {
             base,
             http,
             _data: data,
+        }
+    }
+
+    /// Starts the server on `database_url` expecting it to refuse: returns what it said.
+    /// A server that starts instead is killed after 20 s and fails the test.
+    pub(super) fn refuses_to_start(database_url: &str) -> String {
+        let data = tempfile::tempdir().unwrap();
+        let log = data.path().join("server.log");
+        let mut child = support::server_command(database_url, support::free_port(), data.path())
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                assert!(!status.success());
+                return std::fs::read_to_string(&log).unwrap();
+            }
+            if started.elapsed() > Duration::from_secs(20) {
+                let _ = child.kill();
+                panic!(
+                    "the server started: {}",
+                    std::fs::read_to_string(&log).unwrap()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
         }
     }
 
