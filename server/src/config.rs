@@ -95,6 +95,28 @@ pub struct Config {
     #[arg(long, env = "CONNECTORS_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
 
+    /// Seconds a client has to send a request's head (line and headers); also how long an
+    /// idle keep-alive connection stays open.
+    #[arg(
+        long,
+        env = "CONNECTORS_CLIENT_HEAD_TIMEOUT_SECS",
+        default_value_t = 15
+    )]
+    pub client_head_timeout_secs: u64,
+
+    /// Seconds a request body has before it must keep `CONNECTORS_CLIENT_BODY_MIN_RATE`.
+    #[arg(long, env = "CONNECTORS_CLIENT_BODY_GRACE_SECS", default_value_t = 10)]
+    pub client_body_grace_secs: u64,
+
+    /// Bytes per second a request body must average after its grace, or it is cut off.
+    #[arg(long, env = "CONNECTORS_CLIENT_BODY_MIN_RATE", default_value_t = 1024)]
+    pub client_body_min_rate: u64,
+
+    /// Most client connections open at once; 0 derives it from the open-file limit
+    /// (three quarters of it after 256 kept for the database and logs, at most 10,000).
+    #[arg(long, env = "CONNECTORS_MAX_CONNECTIONS", default_value_t = 0)]
+    pub max_connections: usize,
+
     /// Log output: `text` for people, `json` for log collectors.
     #[arg(long, env = "CONNECTORS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -138,6 +160,21 @@ impl Config {
     /// The health checker's interval; zero when it is off.
     pub fn health_check_interval(&self) -> std::time::Duration {
         std::time::Duration::from_secs(self.health_check_interval_secs)
+    }
+
+    /// The limits client connections are held to; `open_file_limit` sizes the default cap.
+    pub fn client_limits(&self, open_file_limit: Option<u64>) -> crate::http::ClientLimits {
+        crate::http::ClientLimits {
+            head_timeout: std::time::Duration::from_secs(self.client_head_timeout_secs.max(1)),
+            body_rate: crate::http::MinRate {
+                grace: std::time::Duration::from_secs(self.client_body_grace_secs),
+                bytes_per_sec: self.client_body_min_rate.max(1),
+            },
+            max_connections: match self.max_connections {
+                0 => crate::http::default_max_connections(open_file_limit),
+                set => set,
+            },
+        }
     }
 
     /// The generated key file used when no master key is configured.
@@ -198,6 +235,22 @@ impl fmt::Display for Config {
         )?;
         writeln!(f, "CONNECTORS_AUTH_CACHE_MILLIS={}", self.auth_cache_millis)?;
         writeln!(f, "CONNECTORS_MAX_BODY_BYTES={}", self.max_body_bytes)?;
+        writeln!(
+            f,
+            "CONNECTORS_CLIENT_HEAD_TIMEOUT_SECS={}",
+            self.client_head_timeout_secs
+        )?;
+        writeln!(
+            f,
+            "CONNECTORS_CLIENT_BODY_GRACE_SECS={}",
+            self.client_body_grace_secs
+        )?;
+        writeln!(
+            f,
+            "CONNECTORS_CLIENT_BODY_MIN_RATE={}",
+            self.client_body_min_rate
+        )?;
+        writeln!(f, "CONNECTORS_MAX_CONNECTIONS={}", self.max_connections)?;
         write!(f, "CONNECTORS_LOG_FORMAT={:?}", self.log_format)
     }
 }

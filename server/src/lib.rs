@@ -85,10 +85,9 @@ pub async fn serve(
             state.config.health_check_interval(),
         );
     }
-    let app = build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = state.config.client_limits(http::raise_open_file_limit());
+    tracing::info!(?limits, "client limits");
+    http::serve(listener, build_router(state), limits, shutdown).await
 }
 
 /// Deletes expired sessions every ten minutes. Expired sessions are refused anyway; this

@@ -4,11 +4,13 @@
 pub mod auth;
 mod catalog;
 mod connection_tests;
+mod connections;
 mod connectors;
 pub mod error;
 mod extract;
 mod health;
 mod limit;
+mod min_rate;
 mod no_script;
 mod oauth;
 mod openapi;
@@ -28,6 +30,8 @@ use utoipa_axum::routes;
 
 use crate::state::AppState;
 
+pub use connections::{ClientLimits, default_max_connections, raise_open_file_limit, serve};
+pub use min_rate::MinRate;
 pub use openapi::ApiDoc;
 
 /// The REST API and `/healthz`: each handler registered once, by the path and methods

@@ -4,8 +4,10 @@
 //!   test loses its database) stops and comes back;
 //! - `kill`: SIGKILL in the middle of creates;
 //! - `disk_full`: the filesystem under the SQLite file fills up and is freed again;
-//! - `read_only`: the SQLite file is on a read-only filesystem.
+//! - `read_only`: the SQLite file is on a read-only filesystem;
+//! - `clients`: clients that hold sockets open (idle, slowloris, slow bodies, floods).
 
+mod clients;
 mod disk_full;
 mod kill;
 mod outage;
@@ -169,7 +171,7 @@ pub(super) struct Server {
     child: std::process::Child,
     pub(super) base: String,
     pub(super) http: reqwest::Client,
-    _data: tempfile::TempDir,
+    data: tempfile::TempDir,
 }
 
 impl Server {
@@ -179,10 +181,37 @@ impl Server {
 
     /// [`Server::start`] with more environment variables.
     pub(super) async fn start_with(database_url: &str, env: &[(&str, &str)]) -> Server {
+        Server::start_wrapped(database_url, env, &[]).await
+    }
+
+    /// [`Server::start_with`], the server run by `wrapper` (a program and its arguments,
+    /// e.g. `prlimit --nofile=…`) when it is not empty.
+    pub(super) async fn start_wrapped(
+        database_url: &str,
+        env: &[(&str, &str)],
+        wrapper: &[&str],
+    ) -> Server {
         let data = tempfile::tempdir().unwrap();
         let port = support::free_port();
         let base = format!("http://127.0.0.1:{port}");
-        let child = support::server_command(database_url, port, data.path())
+        let server = support::server_command(database_url, port, data.path());
+        let mut command = match wrapper {
+            [] => support::server_command(database_url, port, data.path()),
+            [program, args @ ..] => {
+                let mut command = Command::new(program);
+                command
+                    .args(args)
+                    .arg(server.get_program())
+                    .args(server.get_args());
+                for (key, value) in server.get_envs() {
+                    if let Some(value) = value {
+                        command.env(key, value);
+                    }
+                }
+                command
+            }
+        };
+        let child = command
             .env("CONNECTORS_HEALTH_CHECK_INTERVAL_SECS", "0")
             .env("RUST_LOG", "error")
             .envs(env.iter().copied())
@@ -207,8 +236,17 @@ impl Server {
             child,
             base,
             http,
-            _data: data,
+            data,
         }
+    }
+
+    /// What the server has written to its standard error so far.
+    pub(super) fn log(&self) -> String {
+        std::fs::read_to_string(self.data.path().join("server.log")).unwrap_or_default()
+    }
+
+    pub(super) fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Starts the server on `database_url` expecting it to refuse: returns what it said.
