@@ -196,7 +196,7 @@ impl Server {
         let base = format!("http://127.0.0.1:{port}");
         let server = support::server_command(database_url, port, data.path());
         let mut command = match wrapper {
-            [] => support::server_command(database_url, port, data.path()),
+            [] => server,
             [program, args @ ..] => {
                 let mut command = Command::new(program);
                 command
